@@ -1,0 +1,99 @@
+// seam_native.h - native backend of the seam: real C11 atomics on real threads.
+// Included only through runq_seam.h. Sites are accepted and ignored.
+#ifndef RUNQ_SEAM_NATIVE_H
+#define RUNQ_SEAM_NATIVE_H
+
+#include <pthread.h>
+#include <time.h>
+
+#define RQ_UNUSED_SITE(site) ((void)(site))
+
+static inline uint32_t rq_LoadAcq(_Atomic uint32_t *a, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_load_explicit(a, memory_order_acquire);
+}
+static inline uint32_t rq_Load(_Atomic uint32_t *a, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_load_explicit(a, memory_order_seq_cst);
+}
+static inline void rq_StoreRel(_Atomic uint32_t *a, uint32_t v, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    atomic_store_explicit(a, v, memory_order_release);
+}
+// Not used by the faithful port: a plain (relaxed) store of a shared word, for variants
+// that weaken a publication (ci/mutants/).
+static inline void rq_plain_store32(_Atomic uint32_t *a, uint32_t v, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    atomic_store_explicit(a, v, memory_order_relaxed);
+}
+static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_,
+                             enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_release,
+                                                   memory_order_relaxed);
+}
+static inline uint32_t rq_plain_load32(_Atomic uint32_t *a, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_load_explicit(a, memory_order_relaxed);
+}
+static inline uintptr_t rq_Loadg(_Atomic(uintptr_t) *a, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_load_explicit(a, memory_order_seq_cst);
+}
+static inline uintptr_t rq_plain_loadg(_Atomic(uintptr_t) *a, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_load_explicit(a, memory_order_relaxed);
+}
+static inline void rq_plain_storeg(_Atomic(uintptr_t) *a, uintptr_t v, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    atomic_store_explicit(a, v, memory_order_relaxed);
+}
+static inline bool rq_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_,
+                           enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_seq_cst,
+                                                   memory_order_seq_cst);
+}
+
+// The runnext back-off: Go's usleep(3), so a running victim can schedule its runnext.
+// nanosleep is the POSIX-2008 spelling (usleep was withdrawn).
+static inline void rq_usleep3(enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    struct timespec ts = {0, 3000};
+    nanosleep(&ts, NULL);
+}
+
+// A G's fields are about to be written by the caller, which must hold it. The native
+// backend trusts the caller; the deterministic one checks.
+static inline void rq_gwrite(const void *gp) {
+    (void)gp;
+}
+
+// sched.lock. holder lets assertLockHeld work as in Go (lock ranking aside).
+typedef struct rq_mutex {
+    pthread_mutex_t m;
+    _Atomic(unsigned long) holder; // pthread_self() of the holder, 0 if free
+} rq_mutex;
+
+static inline void rq_mutex_init(rq_mutex *l) {
+    pthread_mutex_init(&l->m, NULL);
+    atomic_store_explicit(&l->holder, 0, memory_order_relaxed);
+}
+static inline void rq_lock(rq_mutex *l, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    pthread_mutex_lock(&l->m);
+    // relaxed: only the holder itself compares against its own id.
+    atomic_store_explicit(&l->holder, (unsigned long)pthread_self(), memory_order_relaxed);
+}
+static inline void rq_unlock(rq_mutex *l, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    atomic_store_explicit(&l->holder, 0, memory_order_relaxed); // relaxed: see rq_lock
+    pthread_mutex_unlock(&l->m);
+}
+static inline bool rq_lock_held(rq_mutex *l) {
+    // relaxed: a thread reading its own earlier store.
+    return atomic_load_explicit(&l->holder, memory_order_relaxed) ==
+           (unsigned long)pthread_self();
+}
+
+#endif
