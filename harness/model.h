@@ -13,7 +13,7 @@
 
 #define MODEL_MAX_P 8
 #define MODEL_MAX_CAP 256
-#define MODEL_MAX_G 4096
+#define MODEL_MAX_G 20000
 
 typedef struct model_p {
     int32_t ring[MODEL_MAX_CAP]; // ring[(head + i) % cap], i < len

@@ -1,0 +1,23 @@
+// fuzz_runq_model.c - libFuzzer target: every operation runs alone (one whole op per
+// scheduling decision), so each is checked against the sequential reference model, on top
+// of the ledger's checks. Same byte format as fuzz_runq_sched.
+#include "runner.h"
+#include "schedule.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static schedule s;
+    schedule_decode(data, size, &s);
+    runner_make_sequential(&s);
+    dsched_result r;
+    if (!runner_run(&s, NULL, &r)) {
+        runner_report(stderr, &r, "runq-replay --sequential --trace <this input>");
+        fprintf(stderr, "--- the schedule, as text (sequential form):\n");
+        schedule_print_text(&s, stderr);
+        abort();
+    }
+    return 0;
+}

@@ -1,0 +1,23 @@
+// fuzz_runq_sched.c - libFuzzer target: owner and thief threads on the deterministic
+// engine. The bytes are a schedule (harness/schedule.h): thread programs and scheduling
+// decisions. Every failure prints its invariant and the replay command, then aborts so
+// libFuzzer saves the input.
+#include "runner.h"
+#include "schedule.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static schedule s;
+    schedule_decode(data, size, &s);
+    dsched_result r;
+    if (!runner_run(&s, NULL, &r)) {
+        runner_report(stderr, &r, "runq-replay --trace <this input>");
+        fprintf(stderr, "--- the schedule, as text:\n");
+        schedule_print_text(&s, stderr);
+        abort();
+    }
+    return 0;
+}

@@ -1,0 +1,513 @@
+// dsched.c - the deterministic scheduler (see dsched.h) and the seam's dsched backend.
+#ifndef RUNQ_SEAM_DSCHED
+#define RUNQ_SEAM_DSCHED
+#endif
+#include "dsched.h"
+
+#include "fiber.h"
+#include "runq_seam.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert((int)DACC_LOAD == (int)RQ_ACC_LOAD && (int)DACC_CAS_FAIL == (int)RQ_ACC_CAS_FAIL,
+               "dsched_access mirrors rq_access_kind");
+
+// An op that runs this many scheduling points with nobody else stepping is stuck: the
+// longest legal op (yield 256 at capacity 4) needs a few thousand.
+#define LIVELOCK_STEPS 50000u
+// A whole execution: 64 ops of at most a few thousand steps each, with room to spare.
+#define MAX_STEPS 2000000u
+#define UNLIMITED UINT32_MAX
+
+typedef struct sthread {
+    fiber *f;
+    int id;
+    bool done;
+    rq_mutex *blocked_on; // waiting for this lock
+    uint32_t remaining;   // scheduling points left in the current decision
+    int mode;             // enum sched_mode of the current decision
+    uint16_t until_site;
+    uint16_t ops_left;
+    uint64_t my_steps;
+    uint64_t alone; // steps in the current op since another thread stepped
+    bool in_op;
+    int priority; // PCT
+} sthread;
+
+static struct {
+    const schedule *s;
+    const struct dsched_world *w;
+    FILE *trace;
+    sthread th[SCHED_MAX_THREADS];
+    int n;
+    int cur; // running thread, -1 = main
+    int last_stepper;
+    uint64_t step;
+    uint32_t switches;
+    uint64_t rng;
+    // PCT
+    uint64_t change_at[8];
+    int nchange;
+    int next_low_priority;
+    dsched_result *r;
+    uint32_t events[DEV_COUNT];
+    uint32_t site_counts[RQ_SITE_COUNT];
+} E;
+
+static bool fibers_made;
+
+// libFuzzer reads these after every run as extra coverage: which run-queue events
+// happened, and at which site a thread was parked when another thread ran (which pairs of
+// operations interleaved). Outside libFuzzer it is an ordinary array.
+#if defined(RUNQ_FUZZ_COUNTERS)
+__attribute__((section("__libfuzzer_extra_counters")))
+#endif
+static uint8_t extra_counters[DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2];
+
+static inline void bump(size_t i) {
+    if (extra_counters[i] < 255) {
+        extra_counters[i]++;
+    }
+}
+
+void dsched_event(enum dsched_event e) {
+    E.events[e]++;
+    bump((size_t)e);
+}
+const uint32_t *dsched_event_counts(void) {
+    return E.events;
+}
+const uint32_t *dsched_site_counts(void) {
+    return E.site_counts;
+}
+
+int dsched_thread(void) {
+    return E.cur;
+}
+uint64_t dsched_step(void) {
+    return E.step;
+}
+uint64_t dsched_others_steps(int t) {
+    return E.step - E.th[t].my_steps;
+}
+bool dsched_failed(void) {
+    return E.r && E.r->failed;
+}
+
+static uint64_t rnd(void) {
+    uint64_t x = E.rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    E.rng = x;
+    return x;
+}
+
+// ---- trace --------------------------------------------------------------------------------
+
+#define COLW 30
+
+static void trace_row(int t, const char *text) {
+    if (!E.trace) {
+        return;
+    }
+    char state[512];
+    E.w->describe(state, sizeof state);
+    fprintf(E.trace, "%6llu ", (unsigned long long)E.step);
+    for (int i = 0; i < E.n; i++) {
+        fprintf(E.trace, " %-*.*s", COLW, COLW, i == t ? text : (E.th[i].done ? "" : "."));
+    }
+    fprintf(E.trace, " | %s\n", state);
+}
+
+static void trace_header(void) {
+    if (!E.trace) {
+        return;
+    }
+    fprintf(E.trace, "%6s ", "step");
+    for (int i = 0; i < E.n; i++) {
+        fprintf(E.trace, " %-*s", COLW, sched_thread_name(i));
+    }
+    fprintf(E.trace, " | queues: P<id>[head,tail) slots next=runnext; glob=global queue\n");
+}
+
+// ---- failures -----------------------------------------------------------------------------
+
+static void switch_to_main(void) {
+    E.switches++;
+    fiber_switch_to(fiber_main());
+}
+
+void dsched_fail(const char *invariant, const char *fmt, ...) {
+    dsched_result *r = E.r;
+    if (r != NULL && !r->failed) {
+        r->failed = true;
+        snprintf(r->invariant, sizeof r->invariant, "%s", invariant);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->message, sizeof r->message, fmt, ap);
+        va_end(ap);
+        r->thread = E.cur;
+        r->step = E.step;
+        if (E.trace) {
+            char row[COLW + 8];
+            snprintf(row, sizeof row, "!!! %s", invariant);
+            trace_row(E.cur, row);
+        }
+    }
+    if (E.cur >= 0) {
+        switch_to_main(); // this execution is over; the fiber is reset before reuse
+        abort();          // not reached
+    }
+}
+
+_Noreturn void rq_throw(const char *msg) {
+    dsched_fail("throw", "runq: %s (thread %s, step %llu)", msg, sched_thread_name(E.cur),
+                (unsigned long long)E.step);
+    abort(); // throw in the main context: the engine itself is broken
+}
+
+// ---- scheduling points ---------------------------------------------------------------------
+
+// The current decision is over: back to the main loop.
+static void yield_now(void) {
+    sthread *th = &E.th[E.cur];
+    th->remaining = 0;
+    switch_to_main();
+}
+
+void rq_dsched_point(enum runq_site s, const void *addr) {
+    (void)addr;
+    int t = E.cur;
+    sthread *th = &E.th[t];
+    if (th->remaining == 0) {
+        // Parked here while another thread runs: feed "which site met which thread".
+        yield_now();
+    }
+    if (th->remaining != UNLIMITED) {
+        th->remaining--;
+    }
+    E.step++;
+    th->my_steps++;
+    E.site_counts[s]++;
+    if (E.last_stepper != t) {
+        if (E.last_stepper >= 0 && E.th[E.last_stepper].in_op) {
+            // thread t runs while last_stepper is inside an op
+            bump(DEV_COUNT + (size_t)s * SCHED_MAX_THREADS + (size_t)E.last_stepper);
+        }
+        E.last_stepper = t;
+        th->alone = 0;
+    }
+    if (th->in_op && ++th->alone > LIVELOCK_STEPS) {
+        dsched_fail("livelock", "%s made %u scheduling points in one op with no other thread "
+                                "stepping (now at %s)",
+                    sched_thread_name(t), LIVELOCK_STEPS, runq_site_name(s));
+    }
+    if (E.step > MAX_STEPS) {
+        dsched_fail("livelock", "execution exceeded %u scheduling points", MAX_STEPS);
+    }
+    if (E.s->flags & SFLAG_PCT) {
+        for (int i = 0; i < E.nchange; i++) {
+            if (E.change_at[i] == E.step) {
+                th->priority = E.next_low_priority--;
+                th->remaining = 0; // re-pick at the next point
+            }
+        }
+    }
+}
+
+void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
+                     uintptr_t w) {
+    int t = E.cur;
+    if (k == RQ_ACC_CAS_FAIL || k == RQ_ACC_CAS_OK) {
+        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 +
+             (k == RQ_ACC_CAS_OK));
+    }
+    E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
+    if (E.trace) {
+        char val[64], row[96];
+        E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
+                            sizeof val);
+        const char *tag = k == RQ_ACC_CAS_OK ? " ok" : k == RQ_ACC_CAS_FAIL ? " FAIL" : "";
+        snprintf(row, sizeof row, "%s %s%s", runq_site_name(s), val, tag);
+        trace_row(t, row);
+    }
+    sthread *th = &E.th[t];
+    if (th->mode == SMODE_UNTIL && s == th->until_site) {
+        th->remaining = 0; // ran "until after" this site: stop before the next point
+    }
+}
+
+void rq_dsched_gwrite(const void *gp) {
+    E.w->gwrite(E.cur, gp);
+}
+
+void rq_dsched_backoff(enum runq_site s) {
+    // Go sleeps 3us to let a running victim schedule its runnext. Here: a scheduling
+    // point, then end the decision so that the schedule says who runs next.
+    rq_dsched_point(s, NULL);
+    if (E.trace) {
+        trace_row(E.cur, "runqgrab.backoff (usleep 3)");
+    }
+    yield_now();
+}
+
+void __tsan_acquire(void *addr) __attribute__((weak));
+void __tsan_release(void *addr) __attribute__((weak));
+
+void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
+    int t = E.cur;
+    for (;;) {
+        rq_dsched_point(s, l);
+        if (l->holder == 0) {
+            break;
+        }
+        if (l->holder == t + 1) {
+            dsched_fail("deadlock", "%s takes sched.lock at %s while already holding it",
+                        sched_thread_name(t), runq_site_name(s));
+        }
+        dsched_event(DEV_LOCK_WAIT);
+        E.th[t].blocked_on = l;
+        yield_now();
+        E.th[t].blocked_on = NULL;
+    }
+    l->holder = t + 1;
+    // The lock orders the global queue's plain fields: tell TSan (the engine itself is
+    // not instrumented, so its own bookkeeping is invisible to it).
+    if (__tsan_acquire) {
+        __tsan_acquire(l);
+    }
+    E.w->lock_event(t, true);
+    if (E.trace) {
+        trace_row(t, "lock sched.lock");
+    }
+}
+
+void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
+    int t = E.cur;
+    rq_dsched_point(s, l);
+    if (l->holder != t + 1) {
+        dsched_fail("lock-misuse", "%s releases sched.lock it does not hold (at %s)",
+                    sched_thread_name(t), runq_site_name(s));
+    }
+    E.w->lock_event(t, false);
+    if (__tsan_release) {
+        __tsan_release(l);
+    }
+    l->holder = 0;
+    if (E.trace) {
+        trace_row(t, "unlock sched.lock");
+    }
+}
+
+bool rq_dsched_lock_held(rq_mutex *l) {
+    return l->holder == E.cur + 1;
+}
+
+// ---- operations ---------------------------------------------------------------------------
+
+void dsched_op_begin(int t, const char *what) {
+    sthread *th = &E.th[t];
+    if (th->remaining == 0) {
+        // The decision ended after the previous op: stop at the boundary, so the next op
+        // starts (and, alone, is checked on the model) only when scheduled again.
+        yield_now();
+    }
+    th->in_op = true;
+    th->alone = 0;
+    if (E.trace) {
+        char row[96];
+        snprintf(row, sizeof row, "> %s", what);
+        trace_row(t, row);
+    }
+}
+
+void dsched_op_end(int t, const char *result) {
+    sthread *th = &E.th[t];
+    th->in_op = false;
+    if (E.trace) {
+        char row[96];
+        snprintf(row, sizeof row, "< %s", result);
+        trace_row(t, row);
+    }
+    if (th->mode == SMODE_OP || th->mode == SMODE_OPS) {
+        if (th->ops_left > 0 && --th->ops_left == 0) {
+            th->remaining = 0;
+        }
+    }
+}
+
+// ---- the main loop ------------------------------------------------------------------------
+
+static void fiber_body(void *arg) {
+    sthread *th = arg;
+    for (;;) {
+        fiber_start_acquire();
+        E.w->thread_body(th->id);
+        th->done = true;
+        th->in_op = false;
+        switch_to_main();
+    }
+}
+
+static bool runnable(int t) {
+    sthread *th = &E.th[t];
+    return !th->done && (th->blocked_on == NULL || th->blocked_on->holder == 0);
+}
+
+// The next runnable thread at or after t, or -1.
+static int runnable_from(int t) {
+    for (int i = 0; i < E.n; i++) {
+        int u = (t + i) % E.n;
+        if (runnable(u)) {
+            return u;
+        }
+    }
+    return -1;
+}
+
+static int pick(int *dec_index) {
+    const schedule *s = E.s;
+    int t;
+    sched_decision d;
+    if (s->flags & SFLAG_PCT) {
+        t = -1;
+        for (int i = 0; i < E.n; i++) {
+            if (runnable(i) && (t < 0 || E.th[i].priority > E.th[t].priority)) {
+                t = i;
+            }
+        }
+        if (t < 0) {
+            return -1;
+        }
+        E.th[t].mode = SMODE_STEPS;
+        E.th[t].remaining = UNLIMITED;
+        return t;
+    }
+    if (*dec_index < s->ndecisions) {
+        d = s->dec[(*dec_index)++];
+    } else {
+        // Decisions ran out: a seeded PRNG keeps going, so every schedule completes.
+        d.thread = (uint8_t)(rnd() % (uint64_t)E.n);
+        d.mode = SMODE_STEPS;
+        d.arg = (uint16_t)(1 + rnd() % 16);
+    }
+    t = runnable_from(d.thread);
+    if (t < 0) {
+        return -1;
+    }
+    sthread *th = &E.th[t];
+    th->mode = d.mode;
+    th->until_site = 0;
+    th->ops_left = 0;
+    switch (d.mode) {
+    case SMODE_STEPS:
+        th->remaining = d.arg;
+        break;
+    case SMODE_UNTIL:
+        th->until_site = d.arg;
+        th->remaining = UNLIMITED;
+        break;
+    case SMODE_OP:
+        th->ops_left = 1;
+        th->remaining = UNLIMITED;
+        break;
+    default:
+        th->ops_left = d.arg;
+        th->remaining = UNLIMITED;
+        break;
+    }
+    return t;
+}
+
+bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
+                dsched_result *r) {
+    static const char *const names[SCHED_MAX_THREADS] = {"owner", "thief1", "thief2", "thief3"};
+    fiber_main_init();
+    if (!fibers_made) {
+        for (int i = 0; i < SCHED_MAX_THREADS; i++) {
+            E.th[i].f = fiber_create(names[i], fiber_body, &E.th[i]);
+        }
+        fibers_made = true;
+    }
+    memset(r, 0, sizeof *r);
+    r->thread = -1;
+    E.s = s;
+    E.w = w;
+    E.r = r;
+    E.trace = o ? o->trace : NULL;
+    E.n = s->nthreads;
+    E.cur = -1;
+    E.last_stepper = -1;
+    E.step = 0;
+    E.switches = 0;
+    E.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->seed * 0x2545f4914f6cdd1dull);
+    memset(E.events, 0, sizeof E.events);
+    memset(E.site_counts, 0, sizeof E.site_counts);
+    for (int i = 0; i < SCHED_MAX_THREADS; i++) {
+        sthread *th = &E.th[i];
+        fiber *f = th->f;
+        memset(th, 0, sizeof *th);
+        th->f = f;
+        th->id = i;
+        th->done = i >= E.n;
+        fiber_reset(f);
+    }
+    if (s->flags & SFLAG_PCT) {
+        // PCT (Burckhardt et al.): distinct random priorities above d, and d-1 change
+        // points at random steps where the running thread drops below everyone.
+        for (int i = 0; i < E.n; i++) {
+            E.th[i].priority = 100 + i;
+        }
+        for (int i = E.n - 1; i > 0; i--) {
+            int j = (int)(rnd() % (uint64_t)(i + 1));
+            int tmp = E.th[i].priority;
+            E.th[i].priority = E.th[j].priority;
+            E.th[j].priority = tmp;
+        }
+        E.nchange = s->pct_depth - 1;
+        for (int i = 0; i < E.nchange; i++) {
+            E.change_at[i] = 1 + rnd() % 2000;
+        }
+        E.next_low_priority = 50;
+    }
+    w->reset(s);
+    trace_header();
+    fiber_start_release();
+    int dec_index = 0;
+    for (;;) {
+        bool all_done = true;
+        for (int i = 0; i < E.n; i++) {
+            all_done &= E.th[i].done;
+        }
+        if (all_done || r->failed) {
+            break;
+        }
+        int t = pick(&dec_index);
+        if (t < 0) {
+            char who[128] = "";
+            for (int i = 0; i < E.n; i++) {
+                if (!E.th[i].done) {
+                    strcat(who, " ");
+                    strcat(who, names[i]);
+                }
+            }
+            dsched_fail("deadlock", "no runnable thread; waiting for sched.lock:%s", who);
+            break;
+        }
+        E.cur = t;
+        E.switches++;
+        fiber_switch_to(E.th[t].f);
+        E.cur = -1;
+    }
+    fiber_collect_sync();
+    if (!r->failed) {
+        w->finish();
+    }
+    r->steps = E.step;
+    r->switches = E.switches;
+    E.r = NULL;
+    return !r->failed;
+}

@@ -1,0 +1,102 @@
+// dsched.h - the deterministic scheduler: runs a schedule's simulated threads as fibers on
+// one OS thread, one at a time, switching only at the port's seam operations.
+//
+// It implements the rq_dsched_* hooks that queue/seam_dsched.h declares. It knows
+// nothing of a P's layout: everything capacity-dependent (the world, its ledger, the op
+// interpreter) sits behind struct dsched_world, one per compiled capacity (world.c).
+// An execution is a pure function of the schedule: same schedule, same steps, same trace.
+#ifndef HARNESS_DSCHED_H
+#define HARNESS_DSCHED_H
+
+#include "runq_sites.h"
+#include "schedule.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+// The access kinds reported after each seam operation (same values as seam_dsched.h).
+enum dsched_access { DACC_LOAD, DACC_STORE, DACC_CAS_OK, DACC_CAS_FAIL };
+
+struct dsched_world {
+    int cap;
+    // Main context: build the world for s (Ps, Gs, global queue, ledger).
+    void (*reset)(const schedule *s);
+    // Fiber of thread t: run its program (prefill first for the owner), then return.
+    void (*thread_body)(int t);
+    // Right after thread t's seam access (ledger commit points, trace values).
+    void (*after_access)(int t, enum runq_site site, const void *addr, enum dsched_access k,
+                         uintptr_t v, uintptr_t w);
+    // Thread t is about to write gp's fields.
+    void (*gwrite)(int t, const void *gp);
+    // Thread t took (acquired=true) or is releasing sched.lock.
+    void (*lock_event)(int t, bool acquired);
+    // Main context, all threads done: final accounting.
+    void (*finish)(void);
+    // One-line queue state for trace rows.
+    void (*describe)(char *buf, size_t n);
+    // A value read or written at a site, for the trace ("G7", "h=3").
+    void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf,
+                           size_t n);
+};
+
+#define DSCHED_INVARIANT_MAX 40
+#define DSCHED_MESSAGE_MAX 512
+
+typedef struct dsched_result {
+    bool failed;
+    char invariant[DSCHED_INVARIANT_MAX]; // stable id: dup-g, lost-g, not-holder, ...
+    char message[DSCHED_MESSAGE_MAX];     // names the G(s), thread(s) and step
+    int thread;                           // thread that was running (-1: end checks)
+    uint64_t step;                        // step of the failure
+    uint64_t steps;                       // scheduling points executed
+    uint32_t switches;                    // context switches between simulated threads
+} dsched_result;
+
+typedef struct dsched_options {
+    FILE *trace; // swimlane trace (NULL: none)
+} dsched_options;
+
+// Run one execution. Returns true if it passed.
+bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
+                dsched_result *r);
+
+// Called by the world (from a fiber or the main context): report a broken invariant. The
+// first report wins; from a fiber this never returns (the execution stops there).
+void dsched_fail(const char *invariant, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool dsched_failed(void);
+
+// The running simulated thread (-1 in the main context) and the current step.
+int dsched_thread(void);
+uint64_t dsched_step(void);
+// Scheduling points made by threads other than t so far (an op ran alone if this did not
+// change between its begin and end).
+uint64_t dsched_others_steps(int t);
+
+// Operation boundaries, from the world's thread body (for decisions, liveness, trace).
+void dsched_op_begin(int t, const char *what);
+void dsched_op_end(int t, const char *result);
+// The thread's own P status affects nothing here; events feed libFuzzer's extra counters.
+enum dsched_event {
+    DEV_CAS_FAIL_HEAD, // a CAS on runqhead lost
+    DEV_CAS_FAIL_NEXT, // a CAS on runnext lost
+    DEV_INCONSISTENT,  // a runqgrab/runqdrain "inconsistent h and t" retry
+    DEV_RUNNEXT_STOLEN,
+    DEV_OVERFLOW,      // runqputslow committed
+    DEV_SPILL,         // runqputbatch spilled to the global queue
+    DEV_DRAIN,         // runqdrain took Gs
+    DEV_STEAL,         // runqgrab took Gs from a ring
+    DEV_GLOBGET,       // globrunqget returned Gs
+    DEV_EMPTY_TRUE,    // runqempty said true
+    DEV_LOCK_WAIT,     // a thread waited for sched.lock
+    DEV_WRAP,          // a ring index crossed 2^32
+    DEV_COUNT
+};
+void dsched_event(enum dsched_event e);
+// Events of the last execution, for tests and benchmarks.
+const uint32_t *dsched_event_counts(void);
+// Scheduling-point counts by site for the last execution.
+const uint32_t *dsched_site_counts(void);
+
+#endif

@@ -1,0 +1,44 @@
+// runner.c - see runner.h.
+#include "runner.h"
+
+#include "worlds.h"
+
+#include <string.h>
+
+bool runner_run(const schedule *s, FILE *trace, dsched_result *r) {
+    const struct dsched_world *w = world_for_cap(s->cap);
+    if (w == NULL) {
+        memset(r, 0, sizeof *r);
+        r->failed = true;
+        snprintf(r->invariant, sizeof r->invariant, "bad-schedule");
+        snprintf(r->message, sizeof r->message, "no world for capacity %d", s->cap);
+        return false;
+    }
+    dsched_options o = {trace};
+    return dsched_run(s, w, &o, r);
+}
+
+void runner_report(FILE *out, const dsched_result *r, const char *repro) {
+    fprintf(out, "!!! invariant=%s thread=%s step=%llu: %s\n", r->invariant,
+            r->thread >= 0 ? sched_thread_name(r->thread) : "end", (unsigned long long)r->step,
+            r->message);
+    if (repro) {
+        fprintf(out, "reproduce: %s\n", repro);
+    }
+}
+
+void runner_make_sequential(schedule *s) {
+    s->flags &= (uint8_t)~SFLAG_PCT;
+    for (int i = 0; i < s->ndecisions; i++) {
+        s->dec[i].mode = SMODE_OP;
+        s->dec[i].arg = 1;
+    }
+    // Once decisions run out the PRNG picks steps; finish every program op by op instead.
+    int total = 0;
+    for (int t = 0; t < s->nthreads; t++) {
+        total += s->nops[t] + (t == 0 && s->prefill > 0);
+    }
+    for (int k = 0; k < total + s->nthreads && s->ndecisions < SCHED_MAX_DECISIONS; k++) {
+        s->dec[s->ndecisions++] = (sched_decision){(uint8_t)(k % s->nthreads), SMODE_OP, 1};
+    }
+}

@@ -1,0 +1,22 @@
+// runner.h - run one schedule on the deterministic engine and report the verdict in the
+// project's failure format:
+//   !!! invariant=<id> thread=<name> step=<n>: <message>
+//   reproduce: <one-line command>
+#ifndef HARNESS_RUNNER_H
+#define HARNESS_RUNNER_H
+
+#include "dsched.h"
+#include "schedule.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+// Runs s (picking the world of its capacity). trace may be NULL.
+bool runner_run(const schedule *s, FILE *trace, dsched_result *r);
+// Prints the failure lines for r; repro is the command that reproduces it.
+void runner_report(FILE *out, const dsched_result *r, const char *repro);
+// Makes every op run alone (one whole op per decision, in an order the decisions choose):
+// the sequential target's form of a schedule, where every op is checked on the model.
+void runner_make_sequential(schedule *s);
+
+#endif

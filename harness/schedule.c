@@ -1,0 +1,493 @@
+// schedule.c - byte and text forms of a schedule (see schedule.h).
+#include "schedule.h"
+
+#include "runq_sites.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const op_names[] = {
+#define SCHED_OP_NAME(id, name, args) name,
+    SCHED_OP_LIST(SCHED_OP_NAME)
+#undef SCHED_OP_NAME
+};
+static const int op_args[] = {
+#define SCHED_OP_ARGS(id, name, args) args,
+    SCHED_OP_LIST(SCHED_OP_ARGS)
+#undef SCHED_OP_ARGS
+};
+static const char *const thread_names[] = {"owner", "thief1", "thief2", "thief3"};
+static const uint16_t caps[] = {4, 8, 256};
+
+const char *sched_op_name(int kind) {
+    return kind >= 0 && kind < SOP_COUNT ? op_names[kind] : "?";
+}
+const char *sched_thread_name(int t) {
+    return t >= 0 && t < SCHED_MAX_THREADS ? thread_names[t] : "?";
+}
+
+// Go's preconditions, applied by both decoders: a steal or an empty check names another
+// thread's P; counts are 1..256.
+static void normalize_op(schedule *s, int t, sched_op *op) {
+    if (op->n == 0) {
+        op->n = 1;
+    }
+    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
+        if (s->nthreads < 2) {
+            op->kind = SOP_NOP; // nobody to steal from
+        } else {
+            op->target %= s->nthreads;
+            if (op->target == t) {
+                op->target = (uint8_t)((t + 1) % s->nthreads);
+            }
+        }
+    } else {
+        op->target = 0;
+    }
+}
+
+// ---- bytes ------------------------------------------------------------------------------
+//  [0] threads = 1 + b%4       [1] capacity = {4,8,256}[b%3]
+//  [2] start: b<128 -> b ; else 2^32 - 1 - (b-128)  (reaches the uint32 wrap early)
+//  [3] flags: bit0 randomize, bit1 PCT, bits 2-4 PCT depth-1
+//  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)  [7] reserved
+//  op (2 bytes): kind = b0 % SOP_COUNT, target = b0 / SOP_COUNT, n = 1 + b1
+//  decision (2 bytes): thread = b0 % 4 (mod threads), mode = (b0/4) % 4, then b1:
+//    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT | (op) | ops 1 + b1%8
+
+void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
+    uint8_t hdr[SCHED_HEADER_BYTES] = {0};
+    memcpy(hdr, data, size < SCHED_HEADER_BYTES ? size : SCHED_HEADER_BYTES);
+    memset(s, 0, sizeof *s);
+    s->nthreads = (uint8_t)(1 + hdr[0] % 4);
+    s->cap = caps[hdr[1] % 3];
+    s->start = hdr[2] < 128 ? hdr[2] : 0xffffffffu - (uint32_t)(hdr[2] - 128);
+    s->flags = hdr[3] & (SFLAG_RANDOMIZE | SFLAG_PCT);
+    s->pct_depth = (uint8_t)(1 + ((hdr[3] >> 2) & 7));
+    s->seed = (uint16_t)(hdr[4] | hdr[5] << 8);
+    s->prefill = hdr[6];
+    for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+        int k = 0;
+        for (int i = 0; i < SCHED_MAX_OPS; i++) {
+            size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
+            if (t >= s->nthreads || off + 1 >= size) {
+                break;
+            }
+            sched_op op = {(uint8_t)(data[off] % SOP_COUNT), (uint8_t)(data[off] / SOP_COUNT),
+                           (uint16_t)(1 + data[off + 1])};
+            normalize_op(s, t, &op);
+            // NOPs keep their byte slot (locality) but not a program slot.
+            if (op.kind != SOP_NOP) {
+                s->ops[t][k++] = op;
+            }
+        }
+        s->nops[t] = (uint8_t)k;
+    }
+    for (size_t off = SCHED_FIXED_BYTES; off + 1 < size && s->ndecisions < SCHED_MAX_DECISIONS;
+         off += 2) {
+        sched_decision d;
+        d.thread = (uint8_t)((data[off] % 4) % s->nthreads);
+        d.mode = (uint8_t)((data[off] / 4) % 4);
+        uint8_t b = data[off + 1];
+        switch (d.mode) {
+        case SMODE_STEPS:
+            d.arg = (uint16_t)(1 + b % 32);
+            break;
+        case SMODE_UNTIL:
+            d.arg = (uint16_t)(b % RQ_SITE_COUNT);
+            break;
+        case SMODE_OP:
+            d.arg = 1;
+            break;
+        default:
+            d.arg = (uint16_t)(1 + b % 8);
+            break;
+        }
+        s->dec[s->ndecisions++] = d;
+    }
+}
+
+size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
+    uint8_t buf[SCHED_MAX_BYTES];
+    memset(buf, 0, sizeof buf);
+    buf[0] = (uint8_t)(s->nthreads - 1);
+    buf[1] = (uint8_t)(s->cap == 4 ? 0 : s->cap == 8 ? 1 : 2);
+    buf[2] = (uint8_t)(s->start < 128 ? s->start : 128 + (0xffffffffu - s->start));
+    buf[3] = (uint8_t)(s->flags | ((s->pct_depth - 1) & 7) << 2);
+    buf[4] = (uint8_t)(s->seed & 0xff);
+    buf[5] = (uint8_t)(s->seed >> 8);
+    buf[6] = (uint8_t)s->prefill;
+    for (int t = 0; t < s->nthreads; t++) {
+        for (int i = 0; i < s->nops[t]; i++) {
+            size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
+            buf[off] = (uint8_t)(s->ops[t][i].kind + SOP_COUNT * s->ops[t][i].target);
+            buf[off + 1] = (uint8_t)(s->ops[t][i].n - 1);
+        }
+    }
+    size_t len = SCHED_FIXED_BYTES;
+    for (int i = 0; i < s->ndecisions; i++) {
+        const sched_decision *d = &s->dec[i];
+        buf[len] = (uint8_t)(d->thread + 4 * d->mode);
+        switch (d->mode) {
+        case SMODE_STEPS:
+            buf[len + 1] = (uint8_t)(d->arg - 1);
+            break;
+        case SMODE_UNTIL:
+            buf[len + 1] = (uint8_t)d->arg;
+            break;
+        case SMODE_OP:
+            buf[len + 1] = 0;
+            break;
+        default:
+            buf[len + 1] = (uint8_t)(d->arg - 1);
+            break;
+        }
+        len += 2;
+    }
+    if (len > max) {
+        len = max;
+    }
+    memcpy(out, buf, len);
+    return len;
+}
+
+// ---- text -------------------------------------------------------------------------------
+
+void schedule_print_text(const schedule *s, FILE *out) {
+    fprintf(out, "runq-schedule v1\n");
+    fprintf(out, "threads %d\ncapacity %d\nstart %u\nseed %u\n", s->nthreads, s->cap, s->start,
+            s->seed);
+    if (s->flags & SFLAG_RANDOMIZE) {
+        fprintf(out, "randomize\n");
+    }
+    if (s->flags & SFLAG_PCT) {
+        fprintf(out, "strategy pct %d\n", s->pct_depth);
+    }
+    if (s->prefill) {
+        fprintf(out, "prefill %u\n", s->prefill);
+    }
+    for (int t = 0; t < s->nthreads; t++) {
+        fprintf(out, "thread %s\n", thread_names[t]);
+        for (int i = 0; i < s->nops[t]; i++) {
+            const sched_op *op = &s->ops[t][i];
+            switch (op_args[op->kind]) {
+            case 0:
+                fprintf(out, "  %s\n", op_names[op->kind]);
+                break;
+            case 1:
+                fprintf(out, "  %s %u\n", op_names[op->kind], op->n);
+                break;
+            default:
+                fprintf(out, "  %s %s\n", op_names[op->kind], thread_names[op->target]);
+                break;
+            }
+        }
+    }
+    if (s->ndecisions) {
+        fprintf(out, "decisions\n");
+    }
+    for (int i = 0; i < s->ndecisions; i++) {
+        const sched_decision *d = &s->dec[i];
+        const char *who = thread_names[d->thread];
+        switch (d->mode) {
+        case SMODE_STEPS:
+            fprintf(out, "  run %s steps %u\n", who, d->arg);
+            break;
+        case SMODE_UNTIL:
+            fprintf(out, "  run %s until %s\n", who, runq_site_name((enum runq_site)d->arg));
+            break;
+        case SMODE_OP:
+            fprintf(out, "  run %s op\n", who);
+            break;
+        default:
+            fprintf(out, "  run %s ops %u\n", who, d->arg);
+            break;
+        }
+    }
+}
+
+struct parser {
+    const char *file;
+    int line;
+    char *err;
+    size_t errlen;
+};
+
+static int perr(struct parser *p, const char *fmt, ...) {
+    int n = snprintf(p->err, p->errlen, "%s:%d: ", p->file, p->line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < p->errlen) {
+        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+    }
+    va_end(ap);
+    return -1;
+}
+
+static int parse_uint(struct parser *p, const char *tok, unsigned long long lo,
+                      unsigned long long hi, unsigned long long *v, const char *what) {
+    if (tok == NULL) {
+        return perr(p, "expected %s (%llu..%llu), found end of line", what, lo, hi);
+    }
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(tok, &end, 0);
+    if (errno || *end || !isdigit((unsigned char)tok[0]) || x < lo || x > hi) {
+        return perr(p, "expected %s (%llu..%llu), found '%s'", what, lo, hi, tok);
+    }
+    *v = x;
+    return 0;
+}
+
+static int thread_index(const char *tok) {
+    for (int t = 0; tok && t < SCHED_MAX_THREADS; t++) {
+        if (strcmp(tok, thread_names[t]) == 0) {
+            return t;
+        }
+    }
+    return -1;
+}
+
+int schedule_parse_text(const char *text, size_t len, const char *file, schedule *s, char *err,
+                        size_t errlen) {
+    struct parser p = {file, 0, err, errlen};
+    memset(s, 0, sizeof *s);
+    s->nthreads = 1;
+    s->cap = 256;
+    s->pct_depth = 1;
+    enum { HEADER, PROGRAM, DECISIONS } section = HEADER;
+    int cur = -1, seen_magic = 0, seen_thread[SCHED_MAX_THREADS] = {0};
+    size_t pos = 0;
+    while (pos < len) {
+        char line[512];
+        size_t e = pos;
+        while (e < len && text[e] != '\n') {
+            e++;
+        }
+        p.line++;
+        size_t n = e - pos;
+        if (n >= sizeof line) {
+            return perr(&p, "line longer than %zu characters", sizeof line - 1);
+        }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos = e + 1;
+        char *hash = strchr(line, '#');
+        if (hash) {
+            *hash = 0;
+        }
+        char *tok[6] = {0};
+        int nt = 0;
+        for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t && nt < 6;
+             t = strtok_r(NULL, " \t\r", &save)) {
+            tok[nt++] = t;
+        }
+        if (nt == 0) {
+            continue;
+        }
+        unsigned long long v;
+        if (!seen_magic) {
+            if (strcmp(tok[0], "runq-schedule") != 0) {
+                return perr(&p, "expected 'runq-schedule v1' as the first line, found '%s'",
+                            tok[0]);
+            }
+            if (!tok[1] || strcmp(tok[1], "v1") != 0) {
+                return perr(&p, "unsupported version '%s' (this build reads v1)",
+                            tok[1] ? tok[1] : "");
+            }
+            seen_magic = 1;
+            continue;
+        }
+        if (strcmp(tok[0], "thread") == 0) {
+            int t = thread_index(tok[1]);
+            if (t < 0 || t >= s->nthreads) {
+                return perr(&p, "expected a thread name (owner, thief1..thief%d), found '%s'",
+                            s->nthreads - 1, tok[1] ? tok[1] : "");
+            }
+            if (seen_thread[t]++) {
+                return perr(&p, "thread %s declared twice", tok[1]);
+            }
+            section = PROGRAM;
+            cur = t;
+            continue;
+        }
+        if (strcmp(tok[0], "decisions") == 0) {
+            section = DECISIONS;
+            continue;
+        }
+        if (section == HEADER) {
+            if (strcmp(tok[0], "threads") == 0) {
+                if (parse_uint(&p, tok[1], 1, 4, &v, "a thread count")) {
+                    return -1;
+                }
+                s->nthreads = (uint8_t)v;
+            } else if (strcmp(tok[0], "capacity") == 0) {
+                if (parse_uint(&p, tok[1], 4, 256, &v, "a capacity") ||
+                    (v != 4 && v != 8 && v != 256)) {
+                    return tok[1] && *p.err == 0 ? perr(&p, "expected capacity 4, 8 or 256, found '%s'", tok[1]) : -1;
+                }
+                s->cap = (uint16_t)v;
+            } else if (strcmp(tok[0], "start") == 0) {
+                if (parse_uint(&p, tok[1], 0, 0xffffffffull, &v, "a start index")) {
+                    return -1;
+                }
+                if (v >= 128 && v < 0xffffffffull - 127) {
+                    return perr(&p, "start index must be < 128 or >= 4294967168 (the byte form "
+                                    "encodes those), found %llu", v);
+                }
+                s->start = (uint32_t)v;
+            } else if (strcmp(tok[0], "seed") == 0) {
+                if (parse_uint(&p, tok[1], 0, 65535, &v, "a seed")) {
+                    return -1;
+                }
+                s->seed = (uint16_t)v;
+            } else if (strcmp(tok[0], "prefill") == 0) {
+                if (parse_uint(&p, tok[1], 0, 255, &v, "a prefill count")) {
+                    return -1;
+                }
+                s->prefill = (uint16_t)v;
+            } else if (strcmp(tok[0], "randomize") == 0) {
+                s->flags |= SFLAG_RANDOMIZE;
+            } else if (strcmp(tok[0], "strategy") == 0) {
+                if (tok[1] && strcmp(tok[1], "decisions") == 0) {
+                    s->flags &= (uint8_t)~SFLAG_PCT;
+                } else if (tok[1] && strcmp(tok[1], "pct") == 0) {
+                    if (parse_uint(&p, tok[2], 1, 8, &v, "a PCT depth")) {
+                        return -1;
+                    }
+                    s->flags |= SFLAG_PCT;
+                    s->pct_depth = (uint8_t)v;
+                } else {
+                    return perr(&p, "expected 'strategy decisions' or 'strategy pct D'");
+                }
+            } else {
+                return perr(&p, "expected a header item (threads, capacity, start, seed, "
+                                "prefill, randomize, strategy) or 'thread NAME', found '%s'",
+                            tok[0]);
+            }
+        } else if (section == PROGRAM) {
+            int kind = -1;
+            for (int k = 1; k < SOP_COUNT; k++) {
+                if (strcmp(tok[0], op_names[k]) == 0) {
+                    kind = k;
+                }
+            }
+            if (kind < 0) {
+                return perr(&p, "expected an operation (put, putnext, get, yield, putbatch, "
+                                "drain, globput, globputhead, globget, steal, stealnext, empty, "
+                                "idle, running), found '%s'", tok[0]);
+            }
+            if (s->nops[cur] == SCHED_MAX_OPS) {
+                return perr(&p, "more than %d operations for thread %s", SCHED_MAX_OPS,
+                            thread_names[cur]);
+            }
+            sched_op op = {(uint8_t)kind, 0, 1};
+            if (op_args[kind] == 1) {
+                if (parse_uint(&p, tok[1], 1, 256, &v, "a count")) {
+                    return -1;
+                }
+                op.n = (uint16_t)v;
+            } else if (op_args[kind] == 2) {
+                int t = thread_index(tok[1]);
+                if (t < 0 || t >= s->nthreads || t == cur) {
+                    return perr(&p, "expected another thread's name after '%s', found '%s'",
+                                tok[0], tok[1] ? tok[1] : "");
+                }
+                op.target = (uint8_t)t;
+            }
+            s->ops[cur][s->nops[cur]++] = op;
+        } else {
+            if (strcmp(tok[0], "run") != 0) {
+                return perr(&p, "expected 'run THREAD steps N|until SITE|op|ops N', found '%s'",
+                            tok[0]);
+            }
+            int t = thread_index(tok[1]);
+            if (t < 0 || t >= s->nthreads) {
+                return perr(&p, "expected a thread name after 'run', found '%s'",
+                            tok[1] ? tok[1] : "");
+            }
+            if (s->ndecisions == SCHED_MAX_DECISIONS) {
+                return perr(&p, "more than %d decisions", SCHED_MAX_DECISIONS);
+            }
+            sched_decision d = {(uint8_t)t, 0, 1};
+            if (tok[2] && strcmp(tok[2], "steps") == 0) {
+                if (parse_uint(&p, tok[3], 1, 32, &v, "a step count")) {
+                    return -1;
+                }
+                d.mode = SMODE_STEPS;
+                d.arg = (uint16_t)v;
+            } else if (tok[2] && strcmp(tok[2], "until") == 0) {
+                int site = tok[3] ? runq_site_lookup(tok[3]) : -1;
+                if (site < 0) {
+                    return perr(&p, "expected a site name such as runqgrab.head, found '%s'",
+                                tok[3] ? tok[3] : "");
+                }
+                d.mode = SMODE_UNTIL;
+                d.arg = (uint16_t)site;
+            } else if (tok[2] && strcmp(tok[2], "op") == 0) {
+                d.mode = SMODE_OP;
+            } else if (tok[2] && strcmp(tok[2], "ops") == 0) {
+                if (parse_uint(&p, tok[3], 1, 8, &v, "an operation count")) {
+                    return -1;
+                }
+                d.mode = SMODE_OPS;
+                d.arg = (uint16_t)v;
+            } else {
+                return perr(&p, "expected 'steps N', 'until SITE', 'op' or 'ops N' after "
+                                "'run %s', found '%s'", tok[1], tok[2] ? tok[2] : "");
+            }
+            s->dec[s->ndecisions++] = d;
+        }
+    }
+    if (!seen_magic) {
+        return perr(&p, "empty file: expected 'runq-schedule v1'");
+    }
+    for (int t = 0; t < s->nthreads; t++) {
+        for (int i = 0; i < s->nops[t]; i++) {
+            normalize_op(s, t, &s->ops[t][i]);
+        }
+    }
+    return 0;
+}
+
+int schedule_is_text(const uint8_t *data, size_t size) {
+    size_t i = 0;
+    while (i < size) { // skip blank and comment lines
+        while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+                            data[i] == '\n')) {
+            i++;
+        }
+        if (i < size && data[i] == '#') {
+            while (i < size && data[i] != '\n') {
+                i++;
+            }
+            continue;
+        }
+        break;
+    }
+    return size - i >= 13 && memcmp(data + i, "runq-schedule", 13) == 0;
+}
+
+int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    static uint8_t buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "%s: read error", path);
+        return -1;
+    }
+    if (schedule_is_text(buf, n)) {
+        return schedule_parse_text((const char *)buf, n, path, s, err, errlen);
+    }
+    schedule_decode(buf, n, s);
+    return 0;
+}

@@ -1,0 +1,113 @@
+// schedule.h - one execution of the deterministic engine, as data.
+//
+// A schedule is a header (threads, ring capacity, start index, flags, seed), one program
+// per simulated thread, and scheduling decisions. Thread t owns P t: thread 0 is "owner",
+// threads 1..3 are "thief1".."thief3" (they own their own Ps too, and steal only into
+// them when empty, as Go's findrunnable does).
+//
+// Two forms, converting both ways:
+//  - bytes (what libFuzzer mutates): a total decoder, every byte string is a schedule;
+//    fixed-size fields so that changing one byte changes one op or one decision.
+//      [0] threads  [1] capacity  [2] start index  [3] flags  [4..5] seed  [6] prefill
+//      [7] reserved, then SCHED_MAX_OPS ops (2 bytes) for each of 4 threads, then
+//      decisions (2 bytes each) to the end. See schedule.c for each byte's meaning.
+//  - text (humans, regression files): "runq-schedule v1" first, one item per line,
+//    '#' comments. Decisions are stated at operation level ("run thief1 until
+//    runqgrab.head") so they survive small code changes.
+#ifndef HARNESS_SCHEDULE_H
+#define HARNESS_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SCHED_MAX_THREADS 4
+#define SCHED_MAX_OPS 16
+#define SCHED_MAX_DECISIONS 1024
+#define SCHED_HEADER_BYTES 8
+#define SCHED_PROGRAM_BYTES (SCHED_MAX_THREADS * SCHED_MAX_OPS * 2)
+#define SCHED_FIXED_BYTES (SCHED_HEADER_BYTES + SCHED_PROGRAM_BYTES)
+#define SCHED_MAX_BYTES (SCHED_FIXED_BYTES + 2 * SCHED_MAX_DECISIONS)
+
+// Operations of a simulated thread on its own P (and, for steal/empty, another P).
+#define SCHED_OP_LIST(X)                                                                   \
+    X(NOP, "nop", 0)                /* does nothing (lets byte programs be short) */       \
+    X(PUT, "put", 1)                /* runqput(next=false) of n fresh Gs */                \
+    X(PUTNEXT, "putnext", 1)        /* runqput(next=true) of n fresh Gs */                 \
+    X(GET, "get", 1)                /* up to n times: runqget, run the G */                \
+    X(YIELD, "yield", 1)            /* up to n times: runqget, runqput(next=false) it */   \
+    X(PUTBATCH, "putbatch", 1)      /* runqputbatch of n fresh Gs */                       \
+    X(DRAIN, "drain", 0)            /* runqdrain + globrunqputbatch (the GC worker) */     \
+    X(GLOBPUT, "globput", 1)        /* globrunqput of n fresh Gs */                        \
+    X(GLOBPUTHEAD, "globputhead", 0) /* globrunqputhead of one fresh G */                  \
+    X(GLOBGET, "globget", 1)        /* globrunqget(max=n-1), run the G (ring <= cap/2) */  \
+    X(STEAL, "steal", 2)            /* if own queue empty: runqsteal(victim), run the G */ \
+    X(STEALNEXT, "stealnext", 2)    /* same with stealRunNextG */                          \
+    X(EMPTY, "empty", 2)            /* runqempty(victim): must not lie */                  \
+    X(IDLE, "idle", 0)              /* own P status = _Pidle (no runnext back-off) */      \
+    X(RUNNING, "running", 0)        /* own P status = _Prunning */
+
+enum sched_op_kind {
+#define SCHED_OP_ENUM(id, name, args) SOP_##id,
+    SCHED_OP_LIST(SCHED_OP_ENUM)
+#undef SCHED_OP_ENUM
+        SOP_COUNT
+};
+
+typedef struct sched_op {
+    uint8_t kind;   // enum sched_op_kind
+    uint8_t target; // victim thread (steal, empty)
+    uint16_t n;     // count, 1..256
+} sched_op;
+
+// Decision modes: how long the chosen thread runs before the next decision.
+enum sched_mode {
+    SMODE_STEPS = 0, // arg scheduling points
+    SMODE_UNTIL = 1, // until just after its next access at site arg (enum runq_site)
+    SMODE_OP = 2,    // until its current (or next) operation ends
+    SMODE_OPS = 3,   // until arg operations have ended
+};
+
+typedef struct sched_decision {
+    uint8_t thread;
+    uint8_t mode;
+    uint16_t arg;
+} sched_decision;
+
+enum {
+    SFLAG_RANDOMIZE = 1, // randomizeScheduler on (batches shuffled; order checks off)
+    SFLAG_PCT = 2,       // PCT strategy: ignore decisions, priorities + change points
+};
+
+typedef struct schedule {
+    uint8_t nthreads;   // 1..4
+    uint16_t cap;       // 4, 8 or 256
+    uint32_t start;     // initial runqhead = runqtail of every P
+    uint8_t flags;      // SFLAG_*
+    uint8_t pct_depth;  // PCT: d (d-1 priority change points), 1..8
+    uint16_t seed;      // PRNG once decisions run out; PCT's randomness
+    uint16_t prefill;   // Gs the owner puts, alone, before anything runs
+    uint8_t nops[SCHED_MAX_THREADS];
+    sched_op ops[SCHED_MAX_THREADS][SCHED_MAX_OPS];
+    uint16_t ndecisions;
+    sched_decision dec[SCHED_MAX_DECISIONS];
+} schedule;
+
+const char *sched_op_name(int kind);
+const char *sched_thread_name(int t); // "owner", "thief1", ...
+
+// Total: any bytes decode to a valid schedule (Go's preconditions enforced, not reported).
+void schedule_decode(const uint8_t *data, size_t size, schedule *s);
+// Canonical bytes for s (decodes back to s). Returns the length.
+size_t schedule_encode(const schedule *s, uint8_t *out, size_t max);
+// Text form. On error returns -1 and writes "FILE:LINE: what was expected" to err.
+int schedule_parse_text(const char *text, size_t len, const char *file, schedule *s, char *err,
+                        size_t errlen);
+void schedule_print_text(const schedule *s, FILE *out);
+// Reads a file in either form (text if it starts with "runq-schedule" after comments).
+// Returns 0, or -1 with err set (unreadable file, parse error).
+int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen);
+// Is this buffer the text form?
+int schedule_is_text(const uint8_t *data, size_t size);
+
+#endif

@@ -1,0 +1,861 @@
+// world.c - the simulated world of the deterministic engine, for one ring capacity:
+// the Ps, the Gs, the op interpreter that runs each thread's program against the port,
+// and the ledger that checks every commit point.
+//
+// Built once per capacity (-DRUNQ_CAP=N -DRUNQ_NS=dN_ -DRUNQ_SEAM_DSCHED), exporting
+// dN_world. The ledger keeps a shadow of the abstract state: where every G is (FREE, in a
+// thread's HAND, in a P's RING, in a P's NEXT, in the GLOBAL queue, DONE) and each ring's
+// and the global queue's order. Only one simulated thread runs between two seam
+// operations, so every change the port makes to shared state is seen right after the
+// access that made it and checked then:
+//   - a G may enter a place only from the hand of the thread that puts it there;
+//   - a G leaves a place only into the hand of the thread whose commit (CAS, lock) took it;
+//   - a thread's hand is empty at every op boundary; a G's fields are written only by
+//     its holder (the lock holder holds the global queue).
+// An op that ran with no other thread stepping is also replayed on the reference model
+// (model.c) and must give the same result and the same state.
+#include "dsched.h"
+#include "model.h"
+#include "runq.h"
+#include "worlds.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NP SCHED_MAX_THREADS
+#define MAXG 18000
+
+enum where { W_FREE, W_HAND, W_RING, W_NEXT, W_GLOBAL, W_DONE };
+static const char *const where_names[] = {"free", "in hand", "in ring", "in runnext",
+                                          "in the global queue", "done"};
+
+static p ps[NP];
+static g gs[MAXG];
+static struct {
+    uint8_t where;
+    int8_t who; // thread (W_HAND) or P (W_RING, W_NEXT)
+} gw[MAXG];
+
+static const schedule *S;
+static int ng;            // Gs created so far
+static int ndone;         // Gs run to completion
+static int hand_count[NP];
+static int lock_holder = -1; // thread holding sched.lock
+
+// Shadow of each P and of the global queue, in G indices (goid - 1), -1 = nil.
+static uint32_t sh_head[NP], sh_tail[NP];
+static int32_t sh_ring[NP][RUNQ_CAP];
+static int32_t sh_next[NP];
+static int32_t sh_glob[MAXG];
+static int sh_glen;
+static uint32_t glob_stamp[MAXG], stamp;
+
+// runqempty bookkeeping: a thread inside runqempty(victim) and whether victim was empty
+// at some step since the call began.
+static int empty_victim[NP];
+static bool empty_seen[NP];
+
+// ---- naming -------------------------------------------------------------------------------
+
+static const char *tn(int t) {
+    return sched_thread_name(t);
+}
+
+static int gidx(const void *gp) {
+    if (gp == NULL) {
+        return -1;
+    }
+    ptrdiff_t i = (const g *)gp - gs;
+    return i >= 0 && i < MAXG ? (int)i : -2;
+}
+
+static const char *gdesc(int i, char *buf, size_t n) {
+    if (i < 0) {
+        snprintf(buf, n, "%s", i == -1 ? "nil" : "a pointer that is no G");
+        return buf;
+    }
+    const char *w = where_names[gw[i].where];
+    if (gw[i].where == W_HAND) {
+        snprintf(buf, n, "G%d (%s of %s)", i + 1, w, tn(gw[i].who));
+    } else if (gw[i].where == W_RING || gw[i].where == W_NEXT) {
+        snprintf(buf, n, "G%d (%s of P%d)", i + 1, w, gw[i].who);
+    } else {
+        snprintf(buf, n, "G%d (%s)", i + 1, w);
+    }
+    return buf;
+}
+
+// ---- ledger moves -------------------------------------------------------------------------
+
+static void to_hand(int i, int t) {
+    gw[i].where = W_HAND;
+    gw[i].who = (int8_t)t;
+    hand_count[t]++;
+}
+
+static void from_hand(int i) {
+    hand_count[gw[i].who]--;
+}
+
+// Thread t hands G i to a place. It must hold it (the lock holder holds the global queue).
+// Returns false after reporting a failure (only returns at all in the main context).
+static bool must_hold(int t, int i, const char *what) {
+    char b[96];
+    if (i < 0) {
+        dsched_fail(i == -1 ? "nil-g" : "bad-g", "%s: %s puts %s", what, tn(t),
+                    gdesc(i, b, sizeof b));
+        return false;
+    }
+    if (gw[i].where == W_HAND && gw[i].who == t) {
+        return true;
+    }
+    if (gw[i].where == W_GLOBAL && lock_holder == t) {
+        gw[i].where = W_FREE; // leaves the global queue (reconciled at unlock)
+        to_hand(i, t);
+        return true;
+    }
+    const char *inv = gw[i].where == W_DONE || gw[i].where == W_RING ||
+                              gw[i].where == W_NEXT || gw[i].where == W_GLOBAL ||
+                              gw[i].where == W_HAND
+                          ? "dup-g"
+                          : "not-holder";
+    dsched_fail(inv, "%s: %s places %s, which it does not hold", what, tn(t),
+                gdesc(i, b, sizeof b));
+    return false;
+}
+
+static int new_g(int t) {
+    if (ng == MAXG) {
+        return -1;
+    }
+    int i = ng++;
+    memset(&gs[i], 0, sizeof gs[i]);
+    gs[i].goid = i + 1;
+    to_hand(i, t);
+    return i;
+}
+
+static void consume(int t, g *gp, const char *what) {
+    int i = gidx(gp);
+    char b[96];
+    if (i < 0 || gw[i].where != W_HAND || gw[i].who != t) {
+        dsched_fail(i < 0 ? "bad-g" : gw[i].where == W_DONE || gw[i].where == W_HAND ? "dup-g"
+                                                                                    : "not-holder",
+                    "%s returned %s to %s, which does not hold it", what, gdesc(i, b, sizeof b),
+                    tn(t));
+    }
+    from_hand(i);
+    gw[i].where = W_DONE;
+    ndone++;
+}
+
+static int which_p(const void *addr, int *field, uint32_t *slot) {
+    for (int i = 0; i < S->nthreads; i++) {
+        const char *base = (const char *)&ps[i];
+        const char *a = addr;
+        if (a < base || a >= base + sizeof(p)) {
+            continue;
+        }
+        if (a == (const char *)&ps[i].runqhead) {
+            *field = 0;
+        } else if (a == (const char *)&ps[i].runqtail) {
+            *field = 1;
+        } else if (a == (const char *)&ps[i].runnext) {
+            *field = 2;
+        } else if (a >= (const char *)&ps[i].runq[0] && a < (const char *)&ps[i].runq[RUNQ_CAP]) {
+            *field = 3;
+            *slot = (uint32_t)(((const _Atomic(guintptr) *)a) - ps[i].runq);
+        } else {
+            *field = 4; // status
+        }
+        return i;
+    }
+    return -1;
+}
+
+static bool shadow_empty(int pi) {
+    return sh_tail[pi] == sh_head[pi] && sh_next[pi] == -1;
+}
+
+static void note_emptiness(void) {
+    for (int t = 0; t < S->nthreads; t++) {
+        if (empty_victim[t] >= 0 && shadow_empty(empty_victim[t])) {
+            empty_seen[t] = true;
+        }
+    }
+}
+
+// runqhead of P pi moved from old to nw by thread t (a CAS or, in broken variants, a store).
+static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site site) {
+    uint32_t n = nw - old, len = sh_tail[pi] - sh_head[pi];
+    if (old != sh_head[pi]) {
+        dsched_fail("state-mismatch", "%s moved P%d's runqhead from %u, but it was %u (at %s)",
+                    tn(t), pi, old, sh_head[pi], runq_site_name(site));
+    }
+    if (n > len) {
+        dsched_fail("head-past-tail", "%s advanced P%d's runqhead by %u with only %u Gs queued (at %s)",
+                    tn(t), pi, n, len, runq_site_name(site));
+    }
+    if (site == RQ_SITE_runqgrab_headcas) {
+        if (n == 0 || n > len - len / 2) {
+            dsched_fail("wrong-steal-count",
+                        "%s stole %u of P%d's %u queued Gs; a steal takes half, rounded up "
+                        "(at most %u now)", tn(t), n, pi, len, len - len / 2);
+        }
+        dsched_event(DEV_STEAL);
+    } else if (site == RQ_SITE_runqputslow_headcas) {
+        dsched_event(DEV_OVERFLOW);
+    } else if (site == RQ_SITE_runqdrain_headcas) {
+        dsched_event(DEV_DRAIN);
+    }
+    for (uint32_t k = old; k != nw; k++) {
+        int i = sh_ring[pi][k % RUNQ_CAP];
+        gw[i].where = W_FREE;
+        to_hand(i, t);
+    }
+    if (nw < old) {
+        dsched_event(DEV_WRAP);
+    }
+    sh_head[pi] = nw;
+    note_emptiness();
+}
+
+static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
+    if (t != pi) {
+        dsched_fail("not-owner", "%s wrote P%d's runqtail (only the owner may) at %s", tn(t), pi,
+                    runq_site_name(site));
+    }
+    uint32_t old = sh_tail[pi];
+    if (nw - sh_head[pi] > RUNQ_CAP || nw - old > RUNQ_CAP) {
+        dsched_fail("ring-overflow", "%s published runqtail %u on P%d: %u Gs in a ring of %d (at %s)",
+                    tn(t), nw, pi, nw - sh_head[pi], RUNQ_CAP, runq_site_name(site));
+    }
+    for (uint32_t k = old; k != nw; k++) {
+        int i = gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
+        if (!must_hold(t, i, runq_site_name(site))) {
+            return;
+        }
+        from_hand(i);
+        gw[i].where = W_RING;
+        gw[i].who = (int8_t)pi;
+        sh_ring[pi][k % RUNQ_CAP] = i;
+    }
+    if (nw < old) {
+        dsched_event(DEV_WRAP);
+    }
+    sh_tail[pi] = nw;
+}
+
+static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_site site) {
+    char b[96];
+    int oi = gidx((void *)oldv), ni = gidx((void *)newv);
+    if (oi != sh_next[pi]) {
+        dsched_fail("state-mismatch", "%s replaced P%d's runnext %s, but the ledger had G%d (at %s)",
+                    tn(t), pi, gdesc(oi, b, sizeof b), sh_next[pi] + 1, runq_site_name(site));
+    }
+    if (ni != -1) {
+        if (t != pi) {
+            dsched_fail("not-owner", "%s set P%d's runnext to G%d: only the owner may make it non-nil "
+                                     "(at %s)", tn(t), pi, ni + 1, runq_site_name(site));
+        }
+        if (!must_hold(t, ni, runq_site_name(site))) {
+            return;
+        }
+        from_hand(ni);
+        gw[ni].where = W_NEXT;
+        gw[ni].who = (int8_t)pi;
+    }
+    if (oi >= 0) {
+        gw[oi].where = W_FREE;
+        to_hand(oi, t);
+        if (t != pi) {
+            dsched_event(DEV_RUNNEXT_STOLEN);
+        }
+    }
+    sh_next[pi] = ni;
+    note_emptiness();
+}
+
+// Before sched.lock is released: the real global list becomes the shadow. Every G on it
+// came from the holder's hand or was there already; every G that left went to the hand.
+static void reconcile_global(int t) {
+    char b[96];
+    stamp++;
+    int n = 0;
+    g *last = NULL;
+    // 1. The real list: distinct Gs, a sane tail, its length in runqsize.
+    for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
+        int i = gidx(gp);
+        if (i < 0 || n >= MAXG || glob_stamp[i] == stamp) {
+            dsched_fail("global-corrupt", "the global queue is not a list of distinct Gs at its "
+                                          "entry %d (%s), as %s releases sched.lock",
+                        n, gdesc(i, b, sizeof b), tn(t));
+            return;
+        }
+        glob_stamp[i] = stamp;
+        n++;
+        last = gp;
+    }
+    if (guintptr_ptr(sched.runq.tail) != last) {
+        dsched_fail("global-corrupt", "sched.runq.tail is not the last G of the list (%s releases "
+                                      "sched.lock)", tn(t));
+        return;
+    }
+    if (sched.runqsize != n) {
+        dsched_fail("runqsize-mismatch", "sched.runqsize is %d but the global queue holds %d Gs "
+                                         "(%s releases sched.lock)",
+                    sched.runqsize, n, tn(t));
+        return;
+    }
+    // 2. Gs that were on it and are not any more went to the holder's hand.
+    for (int k = 0; k < sh_glen; k++) {
+        int i = sh_glob[k];
+        if (gw[i].where == W_GLOBAL && glob_stamp[i] != stamp) {
+            gw[i].where = W_FREE;
+            to_hand(i, t);
+        }
+    }
+    // 3. Gs that are on it now came from the holder's hand or were there already.
+    n = 0;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
+        int i = gidx(gp);
+        if (gw[i].where != W_GLOBAL) {
+            if (!must_hold(t, i, "global queue")) {
+                return;
+            }
+            from_hand(i);
+            gw[i].where = W_GLOBAL;
+        }
+        sh_glob[n++] = i;
+    }
+    sh_glen = n;
+}
+
+// ---- dsched_world hooks ----------------------------------------------------------------------
+
+static void w_after_access(int t, enum runq_site site, const void *addr, enum dsched_access k,
+                           uintptr_t v, uintptr_t w) {
+    int field;
+    uint32_t slot = 0;
+    int pi = which_p(addr, &field, &slot);
+    if (pi < 0) {
+        return;
+    }
+    if (k == DACC_CAS_FAIL) {
+        if (field == 0) {
+            dsched_event(DEV_CAS_FAIL_HEAD);
+        } else if (field == 2) {
+            dsched_event(DEV_CAS_FAIL_NEXT);
+        }
+        return;
+    }
+    if (k == DACC_LOAD) {
+        return;
+    }
+    switch (field) {
+    case 0: // runqhead: a CAS commits a consume; a plain store is a broken variant's
+        head_moved(t, pi, k == DACC_CAS_OK ? (uint32_t)v : sh_head[pi],
+                   k == DACC_CAS_OK ? (uint32_t)w : (uint32_t)v, site);
+        break;
+    case 1:
+        tail_moved(t, pi, (uint32_t)v, site);
+        break;
+    case 2:
+        next_moved(t, pi, k == DACC_CAS_OK ? v : (uintptr_t)(sh_next[pi] < 0 ? NULL : &gs[sh_next[pi]]),
+                   k == DACC_CAS_OK ? w : v, site);
+        break;
+    case 3: {
+        if (t != pi) {
+            dsched_fail("not-owner", "%s wrote slot %u of P%d's ring (only its owner may) at %s",
+                        tn(t), slot, pi, runq_site_name(site));
+        }
+        uint32_t len = sh_tail[pi] - sh_head[pi];
+        if ((slot - sh_head[pi]) % RUNQ_CAP < len) {
+            int i = sh_ring[pi][slot];
+            dsched_fail("slot-clobber", "%s overwrote slot %u of P%d's ring, which holds queued "
+                                        "G%d (at %s)", tn(t), slot, pi, i + 1, runq_site_name(site));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    if (field <= 2) {
+        uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
+        uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
+        if (rh != sh_head[pi] || rt != sh_tail[pi]) {
+            dsched_fail("state-mismatch", "P%d's [head,tail) is [%u,%u), the ledger says [%u,%u)",
+                        pi, rh, rt, sh_head[pi], sh_tail[pi]);
+        }
+    }
+}
+
+static void w_gwrite(int t, const void *gp) {
+    int i = gidx(gp);
+    char b[96];
+    if (i < 0) {
+        dsched_fail("bad-g", "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
+    }
+    if ((gw[i].where == W_HAND && gw[i].who == t) || (gw[i].where == W_GLOBAL && lock_holder == t)) {
+        return;
+    }
+    dsched_fail("not-holder", "%s writes the fields (schedlink) of %s, which it does not hold",
+                tn(t), gdesc(i, b, sizeof b));
+}
+
+static void w_lock_event(int t, bool acquired) {
+    if (acquired) {
+        lock_holder = t;
+    } else {
+        reconcile_global(t);
+        lock_holder = -1;
+    }
+}
+
+// ---- the reference model, for ops that ran alone ----------------------------------------------
+
+static model M;
+static model_list ML;
+
+static void model_from_shadow(model *m) {
+    m->cap = RUNQ_CAP;
+    m->nprocs = S->nthreads;
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        model_p *mp = &m->p[pi];
+        mp->head = 0;
+        mp->len = sh_tail[pi] - sh_head[pi];
+        for (uint32_t k = 0; k < mp->len; k++) {
+            mp->ring[k] = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
+        }
+        mp->runnext = sh_next[pi] + 1;
+    }
+    m->ghead = 0;
+    m->glen = (uint32_t)sh_glen;
+    for (int k = 0; k < sh_glen; k++) {
+        m->glob[k] = sh_glob[k] + 1;
+    }
+}
+
+static void compare_with_model(int t, const char *what) {
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        const model_p *mp = &M.p[pi];
+        uint32_t len = sh_tail[pi] - sh_head[pi];
+        if (len != mp->len) {
+            dsched_fail("model-mismatch", "after %s's %s (alone): P%d holds %u Gs in its ring, "
+                                          "the model %u", tn(t), what, pi, len, mp->len);
+        }
+        for (uint32_t k = 0; k < len; k++) {
+            int got = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
+            int want = mp->ring[(mp->head + k) % M.cap];
+            if (got != want) {
+                dsched_fail("model-mismatch", "after %s's %s (alone): P%d ring[%u] is G%d, the "
+                                              "model G%d", tn(t), what, pi, k, got, want);
+            }
+        }
+        if (sh_next[pi] + 1 != mp->runnext) {
+            dsched_fail("model-mismatch", "after %s's %s (alone): P%d runnext is G%d, the model "
+                                          "G%d (0 = nil)", tn(t), what, pi, sh_next[pi] + 1,
+                        mp->runnext);
+        }
+    }
+    if ((uint32_t)sh_glen != M.glen) {
+        dsched_fail("model-mismatch", "after %s's %s (alone): the global queue holds %d Gs, the "
+                                      "model %u", tn(t), what, sh_glen, M.glen);
+    }
+    for (int k = 0; k < sh_glen; k++) {
+        int want = M.glob[(M.ghead + (uint32_t)k) % MODEL_MAX_G];
+        if (sh_glob[k] + 1 != want) {
+            dsched_fail("model-mismatch", "after %s's %s (alone): global[%d] is G%d, the model G%d",
+                        tn(t), what, k, sh_glob[k] + 1, want);
+        }
+    }
+}
+
+// ---- the op interpreter -------------------------------------------------------------------
+
+static uint32_t ring_len_real(int pi) {
+    return atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed) -
+           atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
+}
+
+static void hand_must_be_empty(int t, const char *what) {
+    if (hand_count[t] == 0) {
+        return;
+    }
+    for (int i = 0; i < ng; i++) {
+        if (gw[i].where == W_HAND && gw[i].who == t) {
+            dsched_fail("lost-g", "G%d was taken by %s during its %s and is nowhere now: not "
+                                  "queued, not run", i + 1, tn(t), what);
+        }
+    }
+}
+
+static void run_op(int t, const sched_op *op) {
+    p *pp = &ps[t];
+    char what[48], result[64] = "done";
+    bool solo_check = !(S->flags & SFLAG_RANDOMIZE);
+    snprintf(what, sizeof what, "%s", sched_op_name(op->kind));
+    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
+        snprintf(what, sizeof what, "%s %s", sched_op_name(op->kind), tn(op->target));
+    } else if (op->n > 1 || op->kind == SOP_PUT || op->kind == SOP_GET) {
+        snprintf(what, sizeof what, "%s %u", sched_op_name(op->kind), op->n);
+    }
+    dsched_op_begin(t, what);
+    // Go's preconditions: skipped, not reported, when they do not hold.
+    if ((op->kind == SOP_GLOBGET && ring_len_real(t) > RUNQ_CAP / 2) ||
+        // globrunqget's puts must fit (else runqputslow would take sched.lock again)
+        ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
+        // steal only into an empty ring, as findrunnable does
+        dsched_op_end(t, "skipped (precondition)");
+        return;
+    }
+    if (solo_check) {
+        model_from_shadow(&M);
+    }
+    uint64_t others = dsched_others_steps(t);
+    int32_t model_ret = -1, got_ret = -1;
+    bool model_bool = false, got_bool = false;
+    switch (op->kind) {
+    case SOP_PUT:
+    case SOP_PUTNEXT:
+        for (int k = 0; k < op->n; k++) {
+            int i = new_g(t);
+            if (i < 0) {
+                break;
+            }
+            runqput(pp, &gs[i], op->kind == SOP_PUTNEXT);
+            if (solo_check) {
+                model_runqput(&M, t, i + 1, op->kind == SOP_PUTNEXT);
+            }
+        }
+        break;
+    case SOP_GET:
+    case SOP_YIELD:
+        for (int k = 0; k < op->n; k++) {
+            bool inh = false, minh = false;
+            g *gp = runqget(pp, &inh);
+            if (solo_check) {
+                int32_t want = model_runqget(&M, t, &minh);
+                if (want != (gp ? gidx(gp) + 1 : 0) || (gp && inh != minh)) {
+                    char b[96];
+                    dsched_fail("model-mismatch", "%s's runqget returned %s (inheritTime %d); "
+                                                  "alone, the model returns G%d (%d)",
+                                tn(t), gdesc(gidx(gp), b, sizeof b), inh, want, minh);
+                }
+            }
+            if (gp == NULL) {
+                break;
+            }
+            if (op->kind == SOP_GET) {
+                consume(t, gp, "runqget");
+            } else {
+                must_hold(t, gidx(gp), "runqget");
+                runqput(pp, gp, false);
+                if (solo_check) {
+                    model_runqput(&M, t, gidx(gp) + 1, false);
+                }
+            }
+        }
+        break;
+    case SOP_PUTBATCH: {
+        gQueue q = {0, 0};
+        int n = 0;
+        ML.n = 0;
+        for (int k = 0; k < op->n; k++) {
+            int i = new_g(t);
+            if (i < 0) {
+                break;
+            }
+            gQueue_pushBack(&q, &gs[i]);
+            ML.g[ML.n++] = i + 1;
+            n++;
+        }
+        bool spill = ring_len_real(t) + (uint32_t)n > RUNQ_CAP;
+        runqputbatch(pp, &q, n);
+        if (spill) {
+            dsched_event(DEV_SPILL);
+        }
+        if (!gQueue_empty(&q)) {
+            dsched_fail("lost-g", "runqputbatch left Gs on %s's batch queue", tn(t));
+        }
+        if (solo_check) {
+            model_runqputbatch(&M, t, &ML);
+        }
+        break;
+    }
+    case SOP_DRAIN: {
+        uint32_t n = 0;
+        gQueue q = runqdrain(pp, &n);
+        uint32_t walked = 0;
+        for (g *gp = guintptr_ptr(q.head); gp != NULL && walked <= (uint32_t)MAXG;
+             gp = guintptr_ptr(gp->schedlink)) {
+            walked++;
+        }
+        if (walked != n) {
+            dsched_fail("drain-count", "runqdrain by %s says %u Gs but its queue links %u", tn(t),
+                        n, walked);
+        }
+        if (n > 0) {
+            rq_lock(&sched.lock, RQ_SITE_caller_lock);
+            globrunqputbatch(&q, (int32_t)n);
+            rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        }
+        if (solo_check) {
+            model_runqdrain(&M, t, &ML);
+            model_globrunqputbatch(&M, &ML);
+        }
+        snprintf(result, sizeof result, "drained %u", n);
+        break;
+    }
+    case SOP_GLOBPUT:
+    case SOP_GLOBPUTHEAD: {
+        rq_lock(&sched.lock, RQ_SITE_caller_lock);
+        int n = op->kind == SOP_GLOBPUT ? op->n : 1;
+        for (int k = 0; k < n; k++) {
+            int i = new_g(t);
+            if (i < 0) {
+                break;
+            }
+            if (op->kind == SOP_GLOBPUT) {
+                globrunqput(&gs[i]);
+                if (solo_check) {
+                    model_globrunqput(&M, i + 1);
+                }
+            } else {
+                globrunqputhead(&gs[i]);
+                if (solo_check) {
+                    model_globrunqputhead(&M, i + 1);
+                }
+            }
+        }
+        rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        break;
+    }
+    case SOP_GLOBGET: {
+        rq_lock(&sched.lock, RQ_SITE_caller_lock);
+        g *gp = globrunqget(pp, op->n - 1);
+        rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        got_ret = gp ? gidx(gp) + 1 : 0;
+        if (solo_check) {
+            model_ret = model_globrunqget(&M, t, op->n - 1);
+        }
+        if (gp) {
+            dsched_event(DEV_GLOBGET);
+            consume(t, gp, "globrunqget");
+        }
+        snprintf(result, sizeof result, "G%d", got_ret);
+        break;
+    }
+    case SOP_STEAL:
+    case SOP_STEALNEXT: {
+        uint32_t before = ring_len_real(t);
+        g *gp = runqsteal(pp, &ps[op->target], op->kind == SOP_STEALNEXT);
+        got_ret = gp ? gidx(gp) + 1 : 0;
+        if (solo_check) {
+            uint32_t want_n = model_grab_count(&M, op->target, op->kind == SOP_STEALNEXT);
+            uint32_t got_n = gp ? 1 + ring_len_real(t) - before : 0;
+            if (got_n != want_n) {
+                dsched_fail("wrong-steal-count", "%s stole %u Gs from P%d running alone; the model "
+                                                 "steals %u (half, rounded up)",
+                            tn(t), got_n, op->target, want_n);
+            }
+            model_ret = model_runqsteal(&M, t, op->target, op->kind == SOP_STEALNEXT);
+        }
+        if (gp) {
+            consume(t, gp, "runqsteal");
+        }
+        snprintf(result, sizeof result, "G%d", got_ret);
+        break;
+    }
+    case SOP_EMPTY: {
+        int v = op->target;
+        empty_victim[t] = v;
+        empty_seen[t] = shadow_empty(v);
+        got_bool = runqempty(&ps[v]);
+        empty_victim[t] = -1;
+        if (got_bool) {
+            dsched_event(DEV_EMPTY_TRUE);
+            if (!empty_seen[t]) {
+                dsched_fail("empty-lied", "runqempty(P%d) by %s returned true, but P%d was never "
+                                          "empty during the call", v, tn(t), v);
+            }
+        }
+        if (solo_check) {
+            model_bool = model_runqempty(&M, v);
+            if (got_bool != model_bool) {
+                dsched_fail("model-mismatch", "runqempty(P%d) by %s, alone, returned %d; the "
+                                              "model says %d", v, tn(t), got_bool, model_bool);
+            }
+        }
+        snprintf(result, sizeof result, "%s", got_bool ? "true" : "false");
+        break;
+    }
+    case SOP_IDLE:
+    case SOP_RUNNING:
+        atomic_store_explicit(&pp->status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
+                              memory_order_relaxed);
+        break;
+    default:
+        break;
+    }
+    hand_must_be_empty(t, what);
+    bool alone = dsched_others_steps(t) == others;
+    if (solo_check && alone) {
+        if (got_ret != model_ret) {
+            dsched_fail("model-mismatch", "%s's %s (alone) returned G%d; the model returns G%d",
+                        tn(t), what, got_ret, model_ret);
+        }
+        compare_with_model(t, what);
+    }
+    dsched_op_end(t, result);
+}
+
+static void w_thread_body(int t) {
+    if (t == 0 && S->prefill > 0) {
+        sched_op pre = {SOP_PUT, 0, S->prefill};
+        run_op(t, &pre);
+    }
+    for (int k = 0; k < S->nops[t]; k++) {
+        run_op(t, &S->ops[t][k]);
+    }
+}
+
+// ---- set-up and final accounting --------------------------------------------------------------
+
+static void w_reset(const schedule *s) {
+    S = s;
+    runq_sched_init(s->nthreads);
+    runq_set_randomize((s->flags & SFLAG_RANDOMIZE) != 0, (uint64_t)s->seed + 1);
+    for (int i = 0; i < NP; i++) {
+        runq_p_init(&ps[i], i, s->start);
+        sh_head[i] = sh_tail[i] = s->start;
+        sh_next[i] = -1;
+        hand_count[i] = 0;
+        empty_victim[i] = -1;
+    }
+    memset(gw, 0, sizeof(gw[0]) * (size_t)(ng > 0 ? ng : 0));
+    ng = 0;
+    ndone = 0;
+    sh_glen = 0;
+    lock_holder = -1;
+}
+
+static void w_finish(void) {
+    int queued = 0;
+    for (int i = 0; i < ng; i++) {
+        if (gw[i].where == W_HAND) {
+            dsched_fail("lost-g", "G%d is still in %s's hand at the end", i + 1, tn(gw[i].who));
+            return;
+        }
+        queued += gw[i].where != W_DONE;
+    }
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
+        uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
+        if (rh != sh_head[pi] || rt != sh_tail[pi]) {
+            dsched_fail("state-mismatch", "at the end P%d's [head,tail) is [%u,%u), the ledger "
+                                          "says [%u,%u)", pi, rh, rt, sh_head[pi], sh_tail[pi]);
+            return;
+        }
+        for (uint32_t k = rh; k != rt; k++) {
+            int i = gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
+            if (i != sh_ring[pi][k % RUNQ_CAP]) {
+                dsched_fail("state-mismatch", "at the end P%d slot %u holds G%d, the ledger G%d", pi,
+                            k % RUNQ_CAP, i + 1, sh_ring[pi][k % RUNQ_CAP] + 1);
+                return;
+            }
+        }
+        int rn = gidx((g *)atomic_load_explicit(&ps[pi].runnext, memory_order_relaxed));
+        if (rn != sh_next[pi]) {
+            dsched_fail("state-mismatch", "at the end P%d's runnext is G%d, the ledger G%d", pi,
+                        rn + 1, sh_next[pi] + 1);
+            return;
+        }
+    }
+    lock_holder = 0;
+    reconcile_global(0); // the real list must be the shadow, with nothing in anyone's hand
+    hand_must_be_empty(0, "final accounting");
+    int counted = sh_glen;
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        counted += (int)(sh_tail[pi] - sh_head[pi]) + (sh_next[pi] >= 0);
+    }
+    if (counted != queued || ndone + queued != ng) {
+        dsched_fail("lost-g", "at the end %d Gs were created, %d ran, %d are queued, but the "
+                              "queues hold %d", ng, ndone, queued, counted);
+    }
+}
+
+// ---- trace text -------------------------------------------------------------------------------
+
+static void w_describe(char *buf, size_t n) {
+    size_t off = 0;
+    for (int pi = 0; pi < S->nthreads && off < n; pi++) {
+        uint32_t len = sh_tail[pi] - sh_head[pi];
+        off += (size_t)snprintf(buf + off, n - off, "%sP%d[%u,%u)", pi ? " | " : "", pi,
+                                sh_head[pi], sh_tail[pi]);
+        for (uint32_t k = 0; k < len && k < 6 && off < n; k++) {
+            off += (size_t)snprintf(buf + off, n - off, " G%d",
+                                    sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1);
+        }
+        if (len > 6 && off < n) {
+            off += (size_t)snprintf(buf + off, n - off, " ..%u", len);
+        }
+        if (sh_next[pi] >= 0 && off < n) {
+            off += (size_t)snprintf(buf + off, n - off, " next=G%d", sh_next[pi] + 1);
+        }
+    }
+    if (off < n) {
+        snprintf(buf + off, n - off, " | glob=%d", sh_glen);
+    }
+}
+
+static void w_describe_value(enum runq_site site, const void *addr, uintptr_t v, char *buf,
+                             size_t n) {
+    (void)site;
+    int field;
+    uint32_t slot = 0;
+    int pi = which_p(addr, &field, &slot);
+    if (pi < 0) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    switch (field) {
+    case 0:
+        snprintf(buf, n, "P%d.h=%u", pi, (uint32_t)v);
+        break;
+    case 1:
+        snprintf(buf, n, "P%d.t=%u", pi, (uint32_t)v);
+        break;
+    case 2:
+    case 3: {
+        char gname[16];
+        int i = gidx((void *)v);
+        if (i < 0) {
+            snprintf(gname, sizeof gname, "%s", i == -1 ? "nil" : "?");
+        } else {
+            snprintf(gname, sizeof gname, "G%d", i + 1);
+        }
+        if (field == 2) {
+            snprintf(buf, n, "P%d.next=%s", pi, gname);
+        } else {
+            snprintf(buf, n, "P%d[%u]=%s", pi, slot, gname);
+        }
+        break;
+    }
+    default:
+        snprintf(buf, n, "P%d.status=%u", pi, (uint32_t)v);
+        break;
+    }
+}
+
+const struct dsched_world WORLD_SYMBOL = {
+    .cap = RUNQ_CAP,
+    .reset = w_reset,
+    .thread_body = w_thread_body,
+    .after_access = w_after_access,
+    .gwrite = w_gwrite,
+    .lock_event = w_lock_event,
+    .finish = w_finish,
+    .describe = w_describe,
+    .describe_value = w_describe_value,
+};
