@@ -107,7 +107,7 @@ static uint64_t rnd(void) {
 
 // ---- trace --------------------------------------------------------------------------------
 
-#define COLW 30
+#define COLW 36
 
 static void trace_row(int t, const char *text) {
     if (!E.trace) {

@@ -16,6 +16,7 @@
 // (model.c) and must give the same result and the same state.
 #include "dsched.h"
 #include "model.h"
+#include "payload.h"
 #include "runq.h"
 #include "worlds.h"
 
@@ -132,6 +133,7 @@ static int new_g(int t) {
     memset(&gs[i], 0, sizeof gs[i]);
     gs[i].goid = i + 1;
     to_hand(i, t);
+    payload_take(&gs[i], t);
     return i;
 }
 
@@ -144,6 +146,7 @@ static void consume(int t, g *gp, const char *what) {
                     "%s returned %s to %s, which does not hold it", what, gdesc(i, b, sizeof b),
                     tn(t));
     }
+    payload_take(gp, t); // runs the G: its memory must be visible to this thread
     from_hand(i);
     gw[i].where = W_DONE;
     ndone++;
@@ -414,8 +417,9 @@ static void w_lock_event(int t, bool acquired) {
 
 // ---- the reference model, for ops that ran alone ----------------------------------------------
 
-static model M;
-static model_list ML;
+// One model snapshot per thread: ops of different threads interleave.
+static model models[NP];
+static model_list model_lists[NP];
 
 static void model_from_shadow(model *m) {
     m->cap = RUNQ_CAP;
@@ -437,8 +441,9 @@ static void model_from_shadow(model *m) {
 }
 
 static void compare_with_model(int t, const char *what) {
+    const model *mm = &models[t];
     for (int pi = 0; pi < S->nthreads; pi++) {
-        const model_p *mp = &M.p[pi];
+        const model_p *mp = &mm->p[pi];
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if (len != mp->len) {
             dsched_fail("model-mismatch", "after %s's %s (alone): P%d holds %u Gs in its ring, "
@@ -446,7 +451,7 @@ static void compare_with_model(int t, const char *what) {
         }
         for (uint32_t k = 0; k < len; k++) {
             int got = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
-            int want = mp->ring[(mp->head + k) % M.cap];
+            int want = mp->ring[(mp->head + k) % mm->cap];
             if (got != want) {
                 dsched_fail("model-mismatch", "after %s's %s (alone): P%d ring[%u] is G%d, the "
                                               "model G%d", tn(t), what, pi, k, got, want);
@@ -458,12 +463,12 @@ static void compare_with_model(int t, const char *what) {
                         mp->runnext);
         }
     }
-    if ((uint32_t)sh_glen != M.glen) {
+    if ((uint32_t)sh_glen != mm->glen) {
         dsched_fail("model-mismatch", "after %s's %s (alone): the global queue holds %d Gs, the "
-                                      "model %u", tn(t), what, sh_glen, M.glen);
+                                      "model %u", tn(t), what, sh_glen, mm->glen);
     }
     for (int k = 0; k < sh_glen; k++) {
-        int want = M.glob[(M.ghead + (uint32_t)k) % MODEL_MAX_G];
+        int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
         if (sh_glob[k] + 1 != want) {
             dsched_fail("model-mismatch", "after %s's %s (alone): global[%d] is G%d, the model G%d",
                         tn(t), what, k, sh_glob[k] + 1, want);
@@ -492,6 +497,8 @@ static void hand_must_be_empty(int t, const char *what) {
 
 static void run_op(int t, const sched_op *op) {
     p *pp = &ps[t];
+    model *M = &models[t];
+    model_list *ML = &model_lists[t];
     char what[48], result[64] = "done";
     bool solo_check = !(S->flags & SFLAG_RANDOMIZE);
     snprintf(what, sizeof what, "%s", sched_op_name(op->kind));
@@ -510,7 +517,7 @@ static void run_op(int t, const sched_op *op) {
         return;
     }
     if (solo_check) {
-        model_from_shadow(&M);
+        model_from_shadow(M);
     }
     uint64_t others = dsched_others_steps(t);
     int32_t model_ret = -1, got_ret = -1;
@@ -525,7 +532,7 @@ static void run_op(int t, const sched_op *op) {
             }
             runqput(pp, &gs[i], op->kind == SOP_PUTNEXT);
             if (solo_check) {
-                model_runqput(&M, t, i + 1, op->kind == SOP_PUTNEXT);
+                model_runqput(M, t, i + 1, op->kind == SOP_PUTNEXT);
             }
         }
         break;
@@ -534,8 +541,9 @@ static void run_op(int t, const sched_op *op) {
         for (int k = 0; k < op->n; k++) {
             bool inh = false, minh = false;
             g *gp = runqget(pp, &inh);
+            solo_check = solo_check && dsched_others_steps(t) == others;
             if (solo_check) {
-                int32_t want = model_runqget(&M, t, &minh);
+                int32_t want = model_runqget(M, t, &minh);
                 if (want != (gp ? gidx(gp) + 1 : 0) || (gp && inh != minh)) {
                     char b[96];
                     dsched_fail("model-mismatch", "%s's runqget returned %s (inheritTime %d); "
@@ -550,9 +558,10 @@ static void run_op(int t, const sched_op *op) {
                 consume(t, gp, "runqget");
             } else {
                 must_hold(t, gidx(gp), "runqget");
+                payload_take(gp, t);
                 runqput(pp, gp, false);
                 if (solo_check) {
-                    model_runqput(&M, t, gidx(gp) + 1, false);
+                    model_runqput(M, t, gidx(gp) + 1, false);
                 }
             }
         }
@@ -560,14 +569,14 @@ static void run_op(int t, const sched_op *op) {
     case SOP_PUTBATCH: {
         gQueue q = {0, 0};
         int n = 0;
-        ML.n = 0;
+        ML->n = 0;
         for (int k = 0; k < op->n; k++) {
             int i = new_g(t);
             if (i < 0) {
                 break;
             }
             gQueue_pushBack(&q, &gs[i]);
-            ML.g[ML.n++] = i + 1;
+            ML->g[ML->n++] = i + 1;
             n++;
         }
         bool spill = ring_len_real(t) + (uint32_t)n > RUNQ_CAP;
@@ -579,7 +588,7 @@ static void run_op(int t, const sched_op *op) {
             dsched_fail("lost-g", "runqputbatch left Gs on %s's batch queue", tn(t));
         }
         if (solo_check) {
-            model_runqputbatch(&M, t, &ML);
+            model_runqputbatch(M, t, ML);
         }
         break;
     }
@@ -601,8 +610,8 @@ static void run_op(int t, const sched_op *op) {
             rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
         }
         if (solo_check) {
-            model_runqdrain(&M, t, &ML);
-            model_globrunqputbatch(&M, &ML);
+            model_runqdrain(M, t, ML);
+            model_globrunqputbatch(M, ML);
         }
         snprintf(result, sizeof result, "drained %u", n);
         break;
@@ -619,12 +628,12 @@ static void run_op(int t, const sched_op *op) {
             if (op->kind == SOP_GLOBPUT) {
                 globrunqput(&gs[i]);
                 if (solo_check) {
-                    model_globrunqput(&M, i + 1);
+                    model_globrunqput(M, i + 1);
                 }
             } else {
                 globrunqputhead(&gs[i]);
                 if (solo_check) {
-                    model_globrunqputhead(&M, i + 1);
+                    model_globrunqputhead(M, i + 1);
                 }
             }
         }
@@ -637,7 +646,7 @@ static void run_op(int t, const sched_op *op) {
         rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
         got_ret = gp ? gidx(gp) + 1 : 0;
         if (solo_check) {
-            model_ret = model_globrunqget(&M, t, op->n - 1);
+            model_ret = model_globrunqget(M, t, op->n - 1);
         }
         if (gp) {
             dsched_event(DEV_GLOBGET);
@@ -651,15 +660,16 @@ static void run_op(int t, const sched_op *op) {
         uint32_t before = ring_len_real(t);
         g *gp = runqsteal(pp, &ps[op->target], op->kind == SOP_STEALNEXT);
         got_ret = gp ? gidx(gp) + 1 : 0;
+        solo_check = solo_check && dsched_others_steps(t) == others;
         if (solo_check) {
-            uint32_t want_n = model_grab_count(&M, op->target, op->kind == SOP_STEALNEXT);
+            uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
             uint32_t got_n = gp ? 1 + ring_len_real(t) - before : 0;
             if (got_n != want_n) {
                 dsched_fail("wrong-steal-count", "%s stole %u Gs from P%d running alone; the model "
                                                  "steals %u (half, rounded up)",
                             tn(t), got_n, op->target, want_n);
             }
-            model_ret = model_runqsteal(&M, t, op->target, op->kind == SOP_STEALNEXT);
+            model_ret = model_runqsteal(M, t, op->target, op->kind == SOP_STEALNEXT);
         }
         if (gp) {
             consume(t, gp, "runqsteal");
@@ -680,8 +690,8 @@ static void run_op(int t, const sched_op *op) {
                                           "empty during the call", v, tn(t), v);
             }
         }
-        if (solo_check) {
-            model_bool = model_runqempty(&M, v);
+        if (solo_check && dsched_others_steps(t) == others) {
+            model_bool = model_runqempty(M, v);
             if (got_bool != model_bool) {
                 dsched_fail("model-mismatch", "runqempty(P%d) by %s, alone, returned %d; the "
                                               "model says %d", v, tn(t), got_bool, model_bool);
@@ -699,6 +709,8 @@ static void run_op(int t, const sched_op *op) {
         break;
     }
     hand_must_be_empty(t, what);
+    // Checked on the model only if no other thread stepped during the op (and the model
+    // was kept up to date all along: a part-way interleaving turns solo_check off).
     bool alone = dsched_others_steps(t) == others;
     if (solo_check && alone) {
         if (got_ret != model_ret) {
