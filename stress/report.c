@@ -1,0 +1,83 @@
+// report.c - the program's output lines and failure state: "!!!" failures (each naming an
+// invariant), "???" suspicions, and everything else, one whole line at a time so that
+// threads never interleave within a line.
+#include "torture.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int failed;
+static _Atomic uint64_t nerrors;
+static char first_invariant[32];
+static char first_message[512];
+
+#define MAX_PRINTED_FAILURES 50
+
+void stress_out(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&out_mu);
+    vprintf(fmt, ap);
+    fflush(stdout);
+    pthread_mutex_unlock(&out_mu);
+    va_end(ap);
+}
+
+void stress_warn(const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    stress_out("??? %s\n", msg);
+}
+
+void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&out_mu);
+    uint64_t n = atomic_fetch_add(&nerrors, 1);
+    if (!atomic_load(&failed)) {
+        snprintf(first_invariant, sizeof first_invariant, "%s", invariant);
+        snprintf(first_message, sizeof first_message, "%s", msg);
+        atomic_store(&failed, 1);
+    }
+    if (n < MAX_PRINTED_FAILURES) {
+        if (thread >= 0) {
+            printf("!!! T%d invariant=%s: %s\n", thread, invariant, msg);
+        } else {
+            printf("!!! invariant=%s: %s\n", invariant, msg);
+        }
+    } else if (n == MAX_PRINTED_FAILURES) {
+        printf("!!! invariant=%s: more failures, not printed\n", invariant);
+    }
+    fflush(stdout);
+    pthread_mutex_unlock(&out_mu);
+    atomic_store(&stress_stop, 1);
+}
+
+bool stress_failed(void) {
+    return atomic_load(&failed) != 0;
+}
+
+uint64_t stress_error_count(void) {
+    return atomic_load(&nerrors);
+}
+
+// Read only after the run has stopped (or by the failing path itself, under out_mu's
+// ordering): the first failure is written once.
+const char *stress_first_invariant(void) {
+    pthread_mutex_lock(&out_mu);
+    pthread_mutex_unlock(&out_mu);
+    return first_invariant;
+}
+
+const char *stress_first_message(void) {
+    pthread_mutex_lock(&out_mu);
+    pthread_mutex_unlock(&out_mu);
+    return first_message;
+}

@@ -1,0 +1,119 @@
+// stats.c - the statistics: summing the threads' counters, the periodic "key: value"
+// line, and the --json summary.
+#include "torture.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+const char *const stress_ctr_names[CTR_N] = {
+#define X(e, name, help) name,
+    STRESS_CTR_LIST(X)
+#undef X
+};
+
+void stats_collect(struct stats_snapshot *s, const struct stress_engine *e, uint64_t audits) {
+    memset(s, 0, sizeof *s);
+    s->t = (double)(now_ns() - stress_t0_ns) / 1e9;
+    for (int i = 0; i < nthreads; i++) {
+        for (int c = 0; c < CTR_N; c++) {
+            s->ctr[c] += atomic_load_explicit(&M[i].ctr[c], memory_order_relaxed);
+        }
+    }
+    struct stress_stats_extra x = {0, 0};
+    if (e) {
+        e->extra(&x);
+    }
+    s->globq = x.globq;
+    s->parked = x.parked;
+    s->audits = audits;
+    s->errors = stress_error_count();
+}
+
+static double rate(uint64_t now, uint64_t prev, double dt) {
+    return dt > 0 ? (double)(now - prev) / dt : 0;
+}
+
+void stats_line(char *buf, size_t len, const struct stats_snapshot *now,
+                const struct stats_snapshot *prev) {
+    double dt = now->t - prev->t;
+    double ops = rate(now->ctr[CTR_QOPS], prev->ctr[CTR_QOPS], dt);
+    size_t off =
+        (size_t)snprintf(buf, len, "t: %.1f ops/s: %.0f ops/s/thread: %.0f runs/s: %.0f", now->t,
+                         ops, ops / nthreads, rate(now->ctr[CTR_RUNS], prev->ctr[CTR_RUNS], dt));
+    for (int c = 0; c < CTR_N && off < len; c++) {
+        off += (size_t)snprintf(buf + off, len - off, " %s: %" PRIu64, stress_ctr_names[c],
+                                now->ctr[c]);
+    }
+    if (off < len) {
+        snprintf(buf + off, len - off,
+                 " globq: %" PRId64 " parked: %" PRId64 " audits: %" PRIu64 " errors: %" PRIu64,
+                 now->globq, now->parked, now->audits, now->errors);
+    }
+}
+
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            fprintf(f, "\\%c", c);
+        } else if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+int stats_json(const char *path, const struct stats_snapshot *s, const char *verdict,
+               const char *reproduce) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        return -1;
+    }
+    fprintf(f, "{\n  \"program\": ");
+    json_str(f, P.prog);
+    fprintf(f,
+            ",\n  \"params\": {\"procs\": %d, \"gs\": %d, \"duration_s\": %g, \"seed\": %" PRIu64,
+            P.procs, P.gs, P.duration, P.seed);
+    for (int ph = 0; ph < PHASE_N; ph++) {
+        fprintf(f, ", \"%s\": {", ph == PHASE_CROWD ? "mix" : "sparse_mix");
+        for (int i = 0; i < MIX_N; i++) {
+            fprintf(f, "%s\"%s\": %g", i ? ", " : "", stress_mix_names[i], P.mix[ph][i]);
+        }
+        fprintf(f, "}");
+    }
+    fprintf(f,
+            ", \"phase_s\": %g, \"batch_max\": %d, \"slice\": %d, \"work_max_s\": %g, "
+            "\"stat_interval_s\": %g, \"audit_interval_s\": %g, \"watchdog_s\": %g, "
+            "\"capacity\": %d, \"start\": %" PRIu32 ", \"handoff\": %s, \"threads\": %d},\n",
+            P.phase, P.batch_max, P.slice, P.work_max, P.stat_interval, P.audit_interval,
+            P.watchdog, P.capacity, P.start, P.handoff ? "true" : "false", nthreads);
+    fprintf(
+        f, "  \"stats\": {\"elapsed_s\": %.3f, \"ops_per_s\": %.0f, \"ops_per_s_per_thread\": %.0f",
+        s->t, s->t > 0 ? (double)s->ctr[CTR_QOPS] / s->t : 0,
+        s->t > 0 ? (double)s->ctr[CTR_QOPS] / s->t / nthreads : 0);
+    for (int c = 0; c < CTR_N; c++) {
+        fprintf(f, ", \"%s\": %" PRIu64, stress_ctr_names[c], s->ctr[c]);
+    }
+    fprintf(f,
+            ", \"globq\": %" PRId64 ", \"parked\": %" PRId64 ", \"audits\": %" PRIu64
+            ", \"errors\": %" PRIu64 "},\n",
+            s->globq, s->parked, s->audits, s->errors);
+    fprintf(f, "  \"verdict\": ");
+    json_str(f, verdict);
+    if (stress_failed()) {
+        fprintf(f, ",\n  \"failure\": {\"invariant\": ");
+        json_str(f, stress_first_invariant());
+        fprintf(f, ", \"message\": ");
+        json_str(f, stress_first_message());
+        fprintf(f, ", \"reproduce\": ");
+        json_str(f, reproduce);
+        fprintf(f, "}");
+    } else {
+        fprintf(f, ",\n  \"failure\": null");
+    }
+    fprintf(f, "\n}\n");
+    return fclose(f) == 0 ? 0 : -1;
+}

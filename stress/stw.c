@@ -1,0 +1,75 @@
+// stw.c - stop the world: every worker parks at a barrier at its next safe point (where
+// it holds no G), so the monitor can audit the queues with nothing moving.
+#include "torture.h"
+
+#include <time.h>
+
+_Atomic int stw_requested;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv_arrived, cv_go;
+static int arrived, live;
+static uint64_t epoch;
+
+void stw_init(void) {
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&cv_arrived, &a);
+    pthread_cond_init(&cv_go, NULL);
+    pthread_condattr_destroy(&a);
+    live = nthreads;
+    arrived = 0;
+}
+
+void stw_safepoint_slow(struct mstate *m) {
+    pthread_mutex_lock(&mu);
+    if (atomic_load_explicit(&stw_requested, memory_order_relaxed)) {
+        uint64_t was = atomic_load_explicit(&m->doing, memory_order_relaxed);
+        set_doing(m, OP_STOPPED, atomic_load_explicit(&m->pid, memory_order_relaxed), 0, 0);
+        atomic_store_explicit(&m->at_barrier, 1, memory_order_relaxed);
+        arrived++;
+        pthread_cond_signal(&cv_arrived);
+        for (uint64_t e = epoch; e == epoch;) {
+            pthread_cond_wait(&cv_go, &mu);
+        }
+        arrived--;
+        atomic_store_explicit(&m->at_barrier, 0, memory_order_relaxed);
+        atomic_store_explicit(&m->doing, was, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&mu);
+}
+
+bool stw_stop(double timeout) {
+    struct timespec dl;
+    clock_gettime(CLOCK_MONOTONIC, &dl);
+    uint64_t ns = (uint64_t)dl.tv_nsec + (uint64_t)(timeout * 1e9);
+    dl.tv_sec += (time_t)(ns / 1000000000u);
+    dl.tv_nsec = (long)(ns % 1000000000u);
+    pthread_mutex_lock(&mu);
+    atomic_store_explicit(&stw_requested, 1, memory_order_relaxed);
+    bool ok = true;
+    while (arrived < live) {
+        if (pthread_cond_timedwait(&cv_arrived, &mu, &dl) != 0 && arrived < live) {
+            ok = false;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&mu);
+    return ok;
+}
+
+void stw_start(void) {
+    pthread_mutex_lock(&mu);
+    atomic_store_explicit(&stw_requested, 0, memory_order_relaxed);
+    epoch++;
+    pthread_cond_broadcast(&cv_go);
+    pthread_mutex_unlock(&mu);
+}
+
+void stw_thread_exit(struct mstate *m) {
+    pthread_mutex_lock(&mu);
+    live--;
+    atomic_store_explicit(&m->exited, 1, memory_order_relaxed);
+    pthread_cond_signal(&cv_arrived);
+    pthread_mutex_unlock(&mu);
+}

@@ -1,0 +1,790 @@
+// world.c - one ring capacity's world: the Ps and Gs, the scheduler loop every thread
+// runs, the stop-the-world audit and the queue dump.
+//
+// Compiled once per capacity against that copy of the port (its symbols carry the
+// RUNQ_NS prefix); STRESS_ENGINE names this copy's entry points, and everything else here
+// is static, so the copies link side by side.
+//
+// The loop imitates Go 1.19's schedule/findrunnable/stealWork (proc.go):
+//   every 61st round globrunqget(pp, 1); runqget; globrunqget(pp, 0); 4 steal passes over
+//   the other Ps in random order (stealOrder), runnext allowed on the last; then idle.
+// Running a G performs ops from the mix until one ends its turn (yield, park) or the slice
+// runs out (preempted: yield). Parked Gs belong to a P and are woken by its owner, like
+// timers: no harness lock between threads, so no happens-before the queue did not create.
+#include "torture.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runq.h" // last: its name prefix must not touch system headers
+
+#ifndef STRESS_ENGINE
+#error "compile with -DSTRESS_ENGINE=stress_engine_c<capacity>"
+#endif
+
+static p *allp;
+static g *allg;
+
+// What the harness keeps per P besides the port's struct p. Owned by the P's owner thread;
+// ownership moves through sched.lock (releasep/acquirep), as in Go.
+struct pextra {
+    _Alignas(64) g **parked;
+    int nparked;
+    _Atomic int nparked_hint; // relaxed copy of nparked, for statistics and dumps
+    uint32_t schedtick;
+    _Atomic int owner; // thread id, -1 while idle (dumps and audits)
+    int last_owner;
+    uint32_t *scratch; // goids of a batch being built
+};
+static struct pextra *px;
+
+// Idle Ps (with --handoff), under sched.lock like Go's sched.pidle.
+static int *pidle;
+static int npidle;
+static _Atomic int npidle_hint;
+
+static unsigned mix_cum[PHASE_N][MIX_N]; // cumulative weights, in thousandths
+static unsigned mix_total[PHASE_N];
+static int coprimes[STRESS_MAX_PROCS];
+static int ncoprimes;
+
+// ---- small helpers ---------------------------------------------------------------------
+
+static uint32_t goid_of(g *gp) {
+    uintptr_t a = (uintptr_t)gp, b = (uintptr_t)allg;
+    if (a < b || a >= b + (uintptr_t)P.gs * sizeof(g) || (a - b) % sizeof(g) != 0) {
+        return 0;
+    }
+    return (uint32_t)((a - b) / sizeof(g)) + 1;
+}
+
+// checked_goid: a G the port handed out must be one of ours.
+static uint32_t checked_goid(struct mstate *m, g *gp, int op, int pid) {
+    uint32_t id = goid_of(gp);
+    if (id == 0) {
+        stress_fail(m->id, "bad-g", "%s on P%d returned %p, which is not a G", op_name(op), pid,
+                    (void *)gp);
+    }
+    return id;
+}
+
+static uint32_t ring_len(p *pp) {
+    // relaxed: statistics only; must add no happens-before.
+    return atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
+           atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+}
+
+static void lock_sched(void) {
+    rq_lock(&sched.lock, RQ_SITE_caller_lock);
+}
+static void unlock_sched(void) {
+    rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+}
+
+static void tick(struct mstate *m) {
+    uint64_t it = atomic_load_explicit(&m->iter, memory_order_relaxed) + 1;
+    atomic_store_explicit(&m->iter, it, memory_order_relaxed);
+    if ((it & 63) == 0) {
+        m->now_ms = now_coarse_ms();
+    }
+}
+
+static void pause_thread(void) {
+    sched_yield();
+}
+
+// ---- P hand-off (acquirep/releasep) ----------------------------------------------------
+
+static void releasep(struct mstate *m, int pid) {
+    set_doing(m, OP_RELEASEP, pid, 0, 0);
+    atomic_store_explicit(&px[pid].owner, -1, memory_order_relaxed);
+    atomic_store_explicit(&allp[pid].status, _Pidle, memory_order_relaxed);
+    atomic_store_explicit(&m->pid, -1, memory_order_relaxed);
+    lock_sched();
+    pidle[npidle++] = pid;
+    atomic_store_explicit(&npidle_hint, npidle, memory_order_relaxed);
+    unlock_sched();
+    oplog_add(m, OP_RELEASEP, pid, 0, 0, 0);
+}
+
+static void own_p(struct mstate *m, int pid) {
+    if (px[pid].last_owner != m->id) {
+        ctr_add(m, CTR_HANDOFFS, 1);
+    }
+    px[pid].last_owner = m->id;
+    atomic_store_explicit(&px[pid].owner, m->id, memory_order_relaxed);
+    atomic_store_explicit(&allp[pid].status, _Prunning, memory_order_relaxed);
+    atomic_store_explicit(&m->pid, pid, memory_order_relaxed);
+}
+
+static int acquirep(struct mstate *m) {
+    if (atomic_load_explicit(&npidle_hint, memory_order_relaxed) == 0) {
+        return -1;
+    }
+    set_doing(m, OP_ACQUIREP, 0xff, 0, 0);
+    int pid = -1;
+    lock_sched();
+    if (npidle > 0) {
+        int k = (int)rng_n(m, (uint32_t)npidle);
+        pid = pidle[k];
+        pidle[k] = pidle[--npidle];
+        atomic_store_explicit(&npidle_hint, npidle, memory_order_relaxed);
+    }
+    unlock_sched();
+    if (pid >= 0) {
+        own_p(m, pid);
+        oplog_add(m, OP_ACQUIREP, pid, 0, 0, 0);
+    }
+    return pid;
+}
+
+// ---- putting Gs ------------------------------------------------------------------------
+
+// put_g: the holder lets goid go to pp's local queue (runqput).
+static bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
+    p *pp = &allp[pid];
+    int op = next ? OP_RUNQPUT_NEXT : OP_RUNQPUT;
+    // Will this put overflow? Peeked with relaxed loads, so a racing thief can make it an
+    // over-estimate; it is a statistic, not a check.
+    bool full = ring_len(pp) >= (uint32_t)RUNQ_CAP &&
+                (!next || atomic_load_explicit(&pp->runnext, memory_order_relaxed) != 0);
+    if (!ledger_release(m, goid, TOK_QUEUED, op, pid)) {
+        return false;
+    }
+    set_doing(m, op, pid, 0, goid);
+    runqput(pp, &allg[goid - 1], next);
+    ctr_add(m, CTR_QOPS, 1);
+    ctr_add(m, CTR_PUTS, 1);
+    if (full) {
+        ctr_add(m, CTR_OVERFLOWS, 1);
+    }
+    oplog_add(m, op, pid, 0, goid, 0);
+    return true;
+}
+
+static uint32_t pop_parked(struct mstate *m, struct pextra *x) {
+    int k = (int)rng_n(m, (uint32_t)x->nparked);
+    g *gp = x->parked[k];
+    x->parked[k] = x->parked[--x->nparked];
+    atomic_store_explicit(&x->nparked_hint, x->nparked, memory_order_relaxed);
+    return goid_of(gp);
+}
+
+// ready: the running G wakes a parked G into runnext (Go's ready(gp, next=true)).
+static bool op_ready(struct mstate *m, int pid) {
+    struct pextra *x = &px[pid];
+    if (x->nparked == 0) {
+        return true;
+    }
+    uint32_t goid = pop_parked(m, x);
+    if (!ledger_take(m, goid, TOK_PARKED, OP_WAKE, pid)) {
+        return false;
+    }
+    oplog_add(m, OP_WAKE, pid, 0, goid, 0);
+    ctr_add(m, CTR_READIES, 1);
+    return put_g(m, pid, goid, true);
+}
+
+// batch: wake up to --batch-max parked Gs as one gQueue and runqputbatch them (Go's
+// injectglist shape); what does not fit spills to the global queue.
+static bool op_batch(struct mstate *m, int pid) {
+    struct pextra *x = &px[pid];
+    p *pp = &allp[pid];
+    int k = 1 + (int)rng_n(m, (uint32_t)P.batch_max);
+    if (k > x->nparked) {
+        k = x->nparked;
+    }
+    if (k == 0) {
+        return true;
+    }
+    gQueue q = {0, 0};
+    for (int i = 0; i < k; i++) {
+        uint32_t goid = pop_parked(m, x);
+        if (!ledger_take(m, goid, TOK_PARKED, OP_WAKE, pid)) {
+            return false;
+        }
+        oplog_add(m, OP_WAKE, pid, 1, goid, 0);
+        x->scratch[i] = goid;
+        gQueue_pushBack(&q, &allg[goid - 1]); // links while this thread holds both Gs
+    }
+    for (int i = 0; i < k; i++) {
+        if (!ledger_release(m, x->scratch[i], TOK_QUEUED, OP_RUNQPUTBATCH, pid)) {
+            return false;
+        }
+    }
+    bool spill = (uint32_t)RUNQ_CAP - ring_len(pp) < (uint32_t)k;
+    set_doing(m, OP_RUNQPUTBATCH, pid, 0, x->scratch[0]);
+    runqputbatch(pp, &q, k);
+    ctr_add(m, CTR_QOPS, 1);
+    ctr_add(m, CTR_BATCHES, 1);
+    if (spill) {
+        ctr_add(m, CTR_SPILLS, 1);
+    }
+    oplog_add(m, OP_RUNQPUTBATCH, pid, 0, x->scratch[0], (uint32_t)k);
+    return true;
+}
+
+// drain: the GC worker's move (mgc.go): runqdrain the P, then globrunqputbatch the lot
+// under sched.lock. Every drained G passes through this thread's hand.
+static bool op_drain(struct mstate *m, int pid) {
+    p *pp = &allp[pid];
+    uint32_t n = 0;
+    set_doing(m, OP_RUNQDRAIN, pid, 0, 0);
+    gQueue q = runqdrain(pp, &n);
+    ctr_add(m, CTR_QOPS, 1);
+    uint32_t first = q.head ? goid_of(guintptr_ptr(q.head)) : 0;
+    oplog_add(m, OP_RUNQDRAIN, pid, 0, first, n);
+    if (n == 0) {
+        return true;
+    }
+    uint32_t seen = 0;
+    for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
+        uint32_t goid = checked_goid(m, gp, OP_RUNQDRAIN, pid);
+        if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, OP_RUNQDRAIN, pid)) {
+            return false;
+        }
+        if (++seen > n) {
+            break;
+        }
+    }
+    if (seen != n || q.tail == 0 || guintptr_ptr(q.tail)->schedlink != 0) {
+        stress_fail(m->id, "drain-count", "P%d: runqdrain said n=%u but its gQueue holds %u%s", pid,
+                    n, seen, seen > n ? " or more" : "");
+        return false;
+    }
+    for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
+        if (!ledger_release(m, goid_of(gp), TOK_QUEUED, OP_GLOBRUNQPUTBATCH, pid)) {
+            return false;
+        }
+    }
+    set_doing(m, OP_GLOBRUNQPUTBATCH, pid, 0, first);
+    lock_sched();
+    globrunqputbatch(&q, (int32_t)n);
+    unlock_sched();
+    ctr_add(m, CTR_QOPS, 1);
+    ctr_add(m, CTR_DRAINS, 1);
+    ctr_add(m, CTR_DRAINED, n);
+    oplog_add(m, OP_GLOBRUNQPUTBATCH, pid, 0, first, n);
+    return true;
+}
+
+// syscall (--handoff): the G enters a syscall, its thread releases the P; on the way out
+// it takes any idle P (maybe another's), or if none the G goes to the global queue and
+// the thread waits for a P (exitsyscall0). Returns the P now held, or -1.
+static int op_syscall(struct mstate *m, int pid, uint32_t goid, bool *ok) {
+    releasep(m, pid);
+    ctr_add(m, CTR_SYSCALLS, 1);
+    if (rng_n(m, 4) == 0) {
+        sched_yield(); // a slow syscall: give the idle thread time to take the P
+    }
+    int np = acquirep(m);
+    if (np >= 0) {
+        return np;
+    }
+    if (!ledger_release(m, goid, TOK_QUEUED, OP_GLOBRUNQPUT, 0xff)) {
+        *ok = false;
+        return -1;
+    }
+    set_doing(m, OP_GLOBRUNQPUT, 0xff, 0, goid);
+    lock_sched();
+    globrunqput(&allg[goid - 1]);
+    unlock_sched();
+    ctr_add(m, CTR_QOPS, 1);
+    oplog_add(m, OP_GLOBRUNQPUT, 0xff, 0, goid, 0);
+    return -1;
+}
+
+static int pick_op(struct mstate *m, int phase) {
+    uint32_t r = rng_n(m, mix_total[phase]);
+    for (int i = 0; i < MIX_N; i++) {
+        if (r < mix_cum[phase][i]) {
+            return i;
+        }
+    }
+    return MIX_YIELD;
+}
+
+// run: thread m, on P pid, runs goid until its turn ends. Returns the P held afterwards.
+static int run(struct mstate *m, int pid, uint32_t goid) {
+    ctr_add(m, CTR_RUNS, 1);
+    oplog_add(m, OP_RUN, pid, 0, goid, 0);
+    bool ok = true;
+    int phase = atomic_load_explicit(&stress_phase, memory_order_relaxed);
+    for (int ops = 0; ok; ops++) {
+        if (ops >= P.slice) {
+            ctr_add(m, CTR_PREEMPTS, 1);
+            put_g(m, pid, goid, false);
+            return pid;
+        }
+        switch (pick_op(m, phase)) {
+        case MIX_READY:
+            ok = op_ready(m, pid);
+            break;
+        case MIX_BATCH:
+            ok = op_batch(m, pid);
+            break;
+        case MIX_DRAIN:
+            ok = op_drain(m, pid);
+            break;
+        case MIX_SYSCALL:
+            pid = op_syscall(m, pid, goid, &ok);
+            if (pid < 0) {
+                return -1;
+            }
+            break;
+        case MIX_WORK: {
+            // Compute: while the G runs, what it readied sits in runnext, stealable. Longer
+            // than a thief's 3us back-off (which really sleeps ~50us) lets thefts succeed.
+            set_doing(m, OP_RUN, pid, 0, goid);
+            uint64_t end = now_ns() + rng_n(m, (uint32_t)(P.work_max * 1e9));
+            while (now_ns() < end) {
+            }
+            break;
+        }
+        case MIX_PARK: {
+            struct pextra *x = &px[pid];
+            if (ledger_release(m, goid, TOK_PARKED, OP_PARK, pid)) {
+                x->parked[x->nparked++] = &allg[goid - 1];
+                atomic_store_explicit(&x->nparked_hint, x->nparked, memory_order_relaxed);
+                ctr_add(m, CTR_PARKS, 1);
+                oplog_add(m, OP_PARK, pid, 0, goid, 0);
+            }
+            return pid;
+        }
+        default:
+            if (put_g(m, pid, goid, false)) {
+                ctr_add(m, CTR_YIELDS, 1);
+            }
+            return pid;
+        }
+    }
+    return pid;
+}
+
+// ---- finding work ----------------------------------------------------------------------
+
+static uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
+    uint32_t goid = checked_goid(m, gp, op, pid);
+    oplog_add(m, op, pid, arg, goid, n);
+    if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, op, pid)) {
+        return 0;
+    }
+    return goid;
+}
+
+static uint32_t globget(struct mstate *m, int pid, int32_t max) {
+    set_doing(m, OP_GLOBRUNQGET, pid, max, 0);
+    lock_sched();
+    g *gp = globrunqget(&allp[pid], max);
+    unlock_sched();
+    ctr_add(m, CTR_QOPS, 1);
+    if (gp == NULL) {
+        return 0;
+    }
+    ctr_add(m, CTR_GLOBGETS, 1);
+    return got(m, gp, OP_GLOBRUNQGET, pid, max, 0);
+}
+
+// steal: Go's stealWork without timers: 4 passes, each over all other Ps in a random
+// order (start + coprime stride, as stealOrder), runnext only on the last pass.
+static uint32_t steal(struct mstate *m, int pid) {
+    p *pp = &allp[pid];
+    const int stealTries = 4;
+    for (int i = 0; i < stealTries; i++) {
+        bool stealRunNextG = i == stealTries - 1;
+        uint32_t start = rng_n(m, (uint32_t)P.procs);
+        uint32_t inc = (uint32_t)coprimes[rng_n(m, (uint32_t)ncoprimes)];
+        for (int k = 0; k < P.procs; k++) {
+            if (atomic_load_explicit(&stw_requested, memory_order_relaxed) ||
+                atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+                return 0; // as Go returns on sched.gcwaiting
+            }
+            int v = (int)((start + (uint32_t)k * inc) % (uint32_t)P.procs);
+            if (v == pid) {
+                continue;
+            }
+            p *p2 = &allp[v];
+            // To count runnext thefts: what the victim's runnext held just before.
+            guintptr seen =
+                stealRunNextG ? atomic_load_explicit(&p2->runnext, memory_order_relaxed) : 0;
+            uint32_t t0 = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+            if (seen) {
+                ctr_add(m, CTR_RUNNEXT_TRIES, 1);
+            }
+            set_doing(m, OP_RUNQSTEAL, pid, v, stealRunNextG);
+            g *gp = runqsteal(pp, p2, stealRunNextG);
+            ctr_add(m, CTR_QOPS, 1);
+            ctr_add(m, CTR_STEAL_TRIES, 1);
+            if (gp != NULL) {
+                uint32_t n = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) - t0 + 1;
+                ctr_add(m, CTR_STEALS, 1);
+                ctr_add(m, CTR_STOLEN, n);
+                if (stealRunNextG && n == 1 && guintptr_of(gp) == seen) {
+                    ctr_add(m, CTR_RUNNEXT_THEFTS, 1);
+                }
+                return got(m, gp, OP_RUNQSTEAL, pid, v, n | (stealRunNextG ? STEAL_NEXT_FLAG : 0));
+            }
+        }
+    }
+    return 0;
+}
+
+// find_runnable: schedule() + findrunnable() minus netpoll, timers and GC.
+static uint32_t find_runnable(struct mstate *m, int pid) {
+    struct pextra *x = &px[pid];
+    p *pp = &allp[pid];
+    // Fairness: every 61st round look at the global queue first (Go reads runqsize
+    // racily before locking; in C that read would be a data race, so always lock).
+    if (++x->schedtick % 61 == 0) {
+        uint32_t goid = globget(m, pid, 1);
+        if (goid || stress_failed()) {
+            return goid;
+        }
+    }
+    bool inheritTime = false;
+    set_doing(m, OP_RUNQGET, pid, 0, 0);
+    g *gp = runqget(pp, &inheritTime);
+    ctr_add(m, CTR_QOPS, 1);
+    if (gp != NULL) {
+        ctr_add(m, CTR_GETS, 1);
+        if (inheritTime) {
+            ctr_add(m, CTR_GETS_NEXT, 1);
+        }
+        return got(m, gp, OP_RUNQGET, pid, inheritTime, 0);
+    }
+    uint32_t goid = globget(m, pid, 0);
+    if (goid || stress_failed()) {
+        return goid;
+    }
+    goid = steal(m, pid);
+    if (goid || stress_failed()) {
+        return goid;
+    }
+    // Nothing runnable: a parked G "times out" and runs (as a timer would ready it).
+    if (x->nparked > 0) {
+        goid = pop_parked(m, x);
+        if (!ledger_take(m, goid, TOK_PARKED, OP_WAKE, pid)) {
+            return 0;
+        }
+        oplog_add(m, OP_WAKE, pid, 2, goid, 0);
+        ctr_add(m, CTR_WAKES_IDLE, 1);
+        return goid;
+    }
+    return 0;
+}
+
+static void *worker(void *arg) {
+    struct mstate *m = arg;
+    int pid = -1;
+    self_m = m;
+    m->now_ms = now_coarse_ms();
+    if (m->id < P.procs) {
+        pid = m->id; // thread i starts on P i; with --handoff one thread starts without a P
+        own_p(m, pid);
+    }
+    bool idle_logged = false;
+    while (!atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+        tick(m);
+        set_doing(m, OP_NONE, pid, 0, 0);
+        stw_safepoint(m);
+        if (pid < 0) {
+            pid = acquirep(m);
+            if (pid < 0) {
+                pause_thread();
+                continue;
+            }
+        }
+        uint32_t goid = find_runnable(m, pid);
+        if (stress_failed()) {
+            break;
+        }
+        if (goid == 0) {
+            ctr_add(m, CTR_IDLE, 1);
+            if (!idle_logged) { // one entry per idle spell keeps the log useful
+                oplog_add(m, OP_IDLE, pid, 0, 0, 0);
+                idle_logged = true;
+            }
+            pause_thread();
+            continue;
+        }
+        idle_logged = false;
+        pid = run(m, pid, goid);
+    }
+    set_doing(m, OP_NONE, pid, 0, 0);
+    stw_thread_exit(m);
+    return NULL;
+}
+
+// ---- audit (world stopped) ---------------------------------------------------------------
+
+enum { LOC_NONE, LOC_RING, LOC_RUNNEXT, LOC_GLOBAL, LOC_PARKED };
+static uint32_t *loc_count;
+static uint32_t *loc_first;
+static bool audit_ok;
+
+static uint32_t loc_pack(int kind, int pid, uint32_t idx) {
+    return (uint32_t)kind | (uint32_t)(pid & 0xff) << 4 | idx << 12;
+}
+
+static void loc_describe(uint32_t l, char *buf, size_t len) {
+    int kind = (int)(l & 15), pid = (int)((l >> 4) & 0xff);
+    uint32_t idx = l >> 12;
+    switch (kind) {
+    case LOC_RING:
+        snprintf(buf, len, "P%d ring [head+%u]", pid, idx);
+        break;
+    case LOC_RUNNEXT:
+        snprintf(buf, len, "P%d runnext", pid);
+        break;
+    case LOC_GLOBAL:
+        snprintf(buf, len, "global queue [%u]", idx);
+        break;
+    case LOC_PARKED:
+        snprintf(buf, len, "parked on P%d", pid);
+        break;
+    default:
+        snprintf(buf, len, "nowhere");
+    }
+}
+
+static void mark(g *gp, int kind, int pid, uint32_t idx) {
+    char a[64], b[256];
+    uint32_t l = loc_pack(kind, pid, idx);
+    uint32_t goid = goid_of(gp);
+    if (goid == 0) {
+        loc_describe(l, a, sizeof a);
+        audit_ok = false;
+        stress_fail(-1, "bad-g", "audit: %s holds %p, which is not a G", a, (void *)gp);
+        return;
+    }
+    if (loc_count[goid]++ == 0) {
+        loc_first[goid] = l;
+    } else {
+        loc_describe(loc_first[goid], a, sizeof a);
+        loc_describe(l, b, sizeof b);
+        audit_ok = false;
+        stress_fail(-1, "dup-g", "audit: g%u is in two places: %s and %s", goid, a, b);
+    }
+    int want = kind == LOC_PARKED ? TOK_PARKED : TOK_QUEUED;
+    if (ledger_state(goid) != want) {
+        loc_describe(l, a, sizeof a);
+        ledger_describe(goid, b, sizeof b);
+        audit_ok = false;
+        stress_fail(-1, "audit-token", "audit: g%u is in %s but its token says %s", goid, a, b);
+    }
+}
+
+static bool audit(void) {
+    audit_ok = true;
+    memset(loc_count, 0, ((size_t)P.gs + 1) * sizeof *loc_count);
+    for (int i = 0; i < P.procs; i++) {
+        p *pp = &allp[i];
+        uint32_t h = atomic_load(&pp->runqhead), t = atomic_load(&pp->runqtail);
+        if (t - h > (uint32_t)RUNQ_CAP) {
+            audit_ok = false;
+            stress_fail(-1, "audit-count", "audit: P%d head=%u tail=%u: length %u > capacity %d", i,
+                        h, t, t - h, RUNQ_CAP);
+        } else {
+            for (uint32_t k = 0; k < t - h; k++) {
+                mark(guintptr_ptr(atomic_load(&pp->runq[(h + k) % RUNQ_CAP])), LOC_RING, i, k);
+            }
+        }
+        guintptr nx = atomic_load(&pp->runnext);
+        if (nx) {
+            mark(guintptr_ptr(nx), LOC_RUNNEXT, i, 0);
+        }
+        for (int k = 0; k < px[i].nparked; k++) {
+            mark(px[i].parked[k], LOC_PARKED, i, 0);
+        }
+    }
+    uint32_t n = 0;
+    g *last = NULL;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && n <= (uint32_t)P.gs;
+         gp = guintptr_ptr(gp->schedlink)) {
+        mark(gp, LOC_GLOBAL, 0, n);
+        if (goid_of(gp) == 0) {
+            break;
+        }
+        last = gp;
+        n++;
+    }
+    if ((int64_t)n != sched.runqsize || guintptr_of(last) != sched.runq.tail) {
+        audit_ok = false;
+        stress_fail(-1, "audit-count",
+                    "audit: global queue: runqsize=%d but the list holds %u%s, tail %s",
+                    (int)sched.runqsize, n, n > (uint32_t)P.gs ? " or more (cycle?)" : "",
+                    guintptr_of(last) == sched.runq.tail ? "ok" : "does not match");
+    }
+    uint64_t total = 0;
+    for (uint32_t goid = 1; goid <= (uint32_t)P.gs; goid++) {
+        total += loc_count[goid];
+        if (loc_count[goid] == 0) {
+            char d[256];
+            ledger_describe(goid, d, sizeof d);
+            audit_ok = false;
+            stress_fail(-1, "lost-g", "audit: g%u is nowhere; it was last %s", goid, d);
+        } else if (!ledger_payload_ok(goid)) {
+            char d[256], a[64];
+            ledger_describe(goid, d, sizeof d);
+            loc_describe(loc_first[goid], a, sizeof a);
+            audit_ok = false;
+            stress_fail(-1, "payload-mismatch", "audit: g%u in %s: payload does not match: %s",
+                        goid, a, d);
+        }
+    }
+    if (total != (uint64_t)P.gs) {
+        audit_ok = false;
+        stress_fail(-1, "audit-count", "audit: %llu G places counted, population is %d",
+                    (unsigned long long)total, P.gs);
+    }
+    // Every P is owned by one thread, or idle on the pidle list (never both, never neither).
+    int owners[STRESS_MAX_PROCS] = {0};
+    for (int i = 0; i < nthreads; i++) {
+        int pid = atomic_load(&M[i].pid);
+        if (pid >= 0) {
+            owners[pid]++;
+        }
+    }
+    for (int k = 0; k < npidle; k++) {
+        owners[pidle[k]]++;
+    }
+    for (int i = 0; i < P.procs; i++) {
+        if (owners[i] != 1) {
+            audit_ok = false;
+            stress_fail(-1, "p-owner", "audit: P%d has %d owners (threads + idle list)", i,
+                        owners[i]);
+        }
+    }
+    return audit_ok;
+}
+
+// ---- dump (any time: relaxed reads only) -------------------------------------------------
+
+static void dump_queues(FILE *f) {
+    for (int i = 0; i < P.procs; i++) {
+        p *pp = &allp[i];
+        uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+        uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+        guintptr nx = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+        fprintf(f, "P%d: %s owner=T%d head=%u tail=%u len=%u runnext=g%u parked=%d ring=[", i,
+                atomic_load_explicit(&pp->status, memory_order_relaxed) == _Prunning ? "running"
+                                                                                     : "idle",
+                atomic_load_explicit(&px[i].owner, memory_order_relaxed), h, t, t - h,
+                goid_of(guintptr_ptr(nx)),
+                atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed));
+        uint32_t len = t - h > (uint32_t)RUNQ_CAP ? (uint32_t)RUNQ_CAP : t - h;
+        for (uint32_t k = 0; k < len && k < 64; k++) {
+            guintptr s = atomic_load_explicit(&pp->runq[(h + k) % RUNQ_CAP], memory_order_relaxed);
+            fprintf(f, "%sg%u", k ? " " : "", goid_of(guintptr_ptr(s)));
+        }
+        fprintf(f, "%s]\n", len > 64 ? " ..." : "");
+    }
+    // The global queue needs sched.lock; a stuck thread may hold it, so only try.
+    bool locked = false;
+    for (int tries = 0; tries < 200 && !locked; tries++) {
+        locked = pthread_mutex_trylock(&sched.lock.m) == 0;
+        if (!locked) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (!locked) {
+        fprintf(f, "global: sched.lock is held (for 200ms and counting); not read\n");
+        return;
+    }
+    fprintf(f, "global: runqsize=%d [", (int)sched.runqsize);
+    int n = 0;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && n < 64 && goid_of(gp);
+         gp = guintptr_ptr(gp->schedlink), n++) {
+        fprintf(f, "%sg%u", n ? " " : "", goid_of(gp));
+    }
+    fprintf(f, "%s]\n", sched.runqsize > 64 ? " ..." : "");
+    pthread_mutex_unlock(&sched.lock.m);
+}
+
+static void extra(struct stress_stats_extra *x) {
+    lock_sched();
+    x->globq = sched.runqsize;
+    unlock_sched();
+    x->parked = 0;
+    for (int i = 0; i < P.procs; i++) {
+        x->parked += atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed);
+    }
+}
+
+// ---- set-up ------------------------------------------------------------------------------
+
+static int gcd(int a, int b) {
+    return b ? gcd(b, a % b) : a;
+}
+
+static int setup(void) {
+    size_t psz = ((sizeof(p) + 63) / 64) * 64;
+    allp = aligned_alloc(64, psz * (size_t)P.procs);
+    allg = calloc((size_t)P.gs, sizeof(g));
+    px = calloc((size_t)P.procs, sizeof *px);
+    pidle = calloc((size_t)P.procs, sizeof *pidle);
+    loc_count = calloc((size_t)P.gs + 1, sizeof *loc_count);
+    loc_first = calloc((size_t)P.gs + 1, sizeof *loc_first);
+    if (!allp || !allg || !px || !pidle || !loc_count || !loc_first) {
+        return -1;
+    }
+    runq_sched_init(P.procs);
+    for (int i = 0; i < P.procs; i++) {
+        runq_p_init(&allp[i], i, P.start);
+        px[i].parked = calloc((size_t)P.gs, sizeof(g *));
+        px[i].scratch = calloc((size_t)P.gs, sizeof(uint32_t));
+        if (!px[i].parked || !px[i].scratch) {
+            return -1;
+        }
+        atomic_init(&px[i].owner, -1);
+        px[i].last_owner = i;
+    }
+    // The whole population starts on the global queue (the ledger's initial tokens).
+    lock_sched();
+    for (int i = 0; i < P.gs; i++) {
+        allg[i].goid = i + 1;
+        globrunqput(&allg[i]);
+    }
+    unlock_sched();
+    for (int ph = 0; ph < PHASE_N; ph++) {
+        mix_total[ph] = 0;
+        for (int i = 0; i < MIX_N; i++) {
+            double w = (i == MIX_SYSCALL && !P.handoff) ? 0 : P.mix[ph][i];
+            mix_total[ph] += (unsigned)(w * 1000 + 0.5);
+            mix_cum[ph][i] = mix_total[ph];
+        }
+    }
+    ncoprimes = 0;
+    for (int c = 1; c <= P.procs; c++) {
+        if (gcd(c, P.procs) == 1) {
+            coprimes[ncoprimes++] = c;
+        }
+    }
+    return 0;
+}
+
+static void teardown(void) {
+    for (int i = 0; px && i < P.procs; i++) {
+        free(px[i].parked);
+        free(px[i].scratch);
+    }
+    free(allp);
+    free(allg);
+    free(px);
+    free(pidle);
+    free(loc_count);
+    free(loc_first);
+}
+
+const struct stress_engine STRESS_ENGINE = {
+    .capacity = RUNQ_CAP,
+    .setup = setup,
+    .worker = worker,
+    .audit = audit,
+    .dump_queues = dump_queues,
+    .extra = extra,
+    .teardown = teardown,
+};
