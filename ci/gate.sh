@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # ci/gate.sh - the test gate: decides whether a change to the queue may land.
 #
-#   ci/gate.sh            full gate (every preset, every test, fuzz smoke, mutation check)
-#   ci/gate.sh --quick    builds default + asan and runs their tests only
+#   ci/gate.sh              the full gate (what .ci/run and CI run)
+#   ci/gate.sh --quick      default + asan builds and their ctest only
+#   ci/gate.sh --no-mutation   everything but the mutation check
 #
-# Installs missing Debian packages when run as root (or prints the command). Prints each
-# step's duration, a summary table, and exits non-zero naming the failed step(s).
+# Steps: warnings-as-errors builds with gcc (default) and clang (clang, asan, tsan, fuzz);
+# ctest in default, clang, asan, tsan (unit tests, every corpus file replayed, teeth
+# tests, short stress); a short libFuzzer run per target from the committed corpus; the
+# mutation check (every known-bad variant in ci/mutants/ must be caught). Installs missing
+# Debian packages when run as root (or prints the command). Prints each step's duration,
+# a summary table, and exits non-zero naming the failed step(s).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$RUNQ_ROOT"
 
 quick=0
+mutation=1
+fuzz_seconds=${GATE_FUZZ_SECONDS:-30}
 for a in "$@"; do
   case $a in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --no-mutation) mutation=0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "gate.sh: unknown argument '$a' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -23,6 +31,24 @@ need_tools
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_stack_use_after_return=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:atexit_sleep_ms=0:report_signal_unsafe=0}
+
+# fuzz_smoke TARGET: fuzz for a while from the committed corpus (read only: new inputs go
+# to a scratch dir), failing on any crash.
+fuzz_smoke() {
+  local target=$1 dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/new" "$dir/artifacts"
+  timeout -s KILL $((fuzz_seconds + 60)) "build/fuzz/bin/$target" \
+    -max_total_time="$fuzz_seconds" -max_len=2200 -print_final_stats=1 \
+    -artifact_prefix="$dir/artifacts/" "$dir/new" "corpus/$target"
+  local rc=$?
+  if ls "$dir/artifacts/"* >/dev/null 2>&1; then
+    echo "!!! $target found a failure: $(ls "$dir/artifacts/")"
+    rc=1
+  fi
+  rm -rf "$dir"
+  return $rc
+}
 
 t_start=$SECONDS
 if [ $quick = 1 ]; then
@@ -34,6 +60,15 @@ for preset in $presets; do
   step "build $preset" build_preset "$preset"
   step "ctest $preset" ctest --preset "$preset"
 done
+if [ $quick = 0 ]; then
+  step "build fuzz" build_preset fuzz
+  for target in fuzz_runq_sched fuzz_runq_model; do
+    step "fuzz $target ${fuzz_seconds}s" fuzz_smoke "$target"
+  done
+  if [ $mutation = 1 ] && [ -x ci/mutation.sh ]; then
+    step "mutation check" ci/mutation.sh
+  fi
+fi
 
 summary_table
 rc=$?

@@ -443,6 +443,7 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
         }
     }
     if (!seen_magic) {
+        p.line = p.line ? p.line : 1;
         return perr(&p, "empty file: expected 'runq-schedule v1'");
     }
     for (int t = 0; t < s->nthreads; t++) {

@@ -279,59 +279,127 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     note_emptiness();
 }
 
-// Before sched.lock is released: the real global list becomes the shadow. Every G on it
-// came from the holder's hand or was there already; every G that left went to the hand.
-static void reconcile_global(int t) {
+// The shadow of the global queue is a deque of G indices: sh_glob[(sh_gh + k) % MAXG].
+static uint32_t sh_gh;
+static uint32_t reconciles;
+
+static int glob_at(int k) {
+    return sh_glob[(sh_gh + (uint32_t)k) % MAXG];
+}
+
+// A full walk of the real list against the shadow: distinct Gs, same order, sane tail and
+// runqsize. O(length), so it runs on short lists, every 16th release, and at the end.
+static void global_full_check(int t) {
     char b[96];
     stamp++;
     int n = 0;
     g *last = NULL;
-    // 1. The real list: distinct Gs, a sane tail, its length in runqsize.
     for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
         int i = gidx(gp);
-        if (i < 0 || n >= MAXG || glob_stamp[i] == stamp) {
-            dsched_fail("global-corrupt", "the global queue is not a list of distinct Gs at its "
-                                          "entry %d (%s), as %s releases sched.lock",
-                        n, gdesc(i, b, sizeof b), tn(t));
+        if (i < 0 || n >= sh_glen || glob_stamp[i] == stamp || glob_at(n) != i) {
+            dsched_fail("global-corrupt", "the global queue's entry %d is %s; the ledger expects "
+                                          "G%d of %d (%s releases sched.lock)",
+                        n, gdesc(i, b, sizeof b), n < sh_glen ? glob_at(n) + 1 : 0, sh_glen, tn(t));
             return;
         }
         glob_stamp[i] = stamp;
         n++;
         last = gp;
     }
-    if (guintptr_ptr(sched.runq.tail) != last) {
-        dsched_fail("global-corrupt", "sched.runq.tail is not the last G of the list (%s releases "
-                                      "sched.lock)", tn(t));
-        return;
+    if (n != sh_glen || guintptr_ptr(sched.runq.tail) != last) {
+        dsched_fail("global-corrupt", "the global queue has %d Gs (tail %s), the ledger %d (%s "
+                                      "releases sched.lock)",
+                    n, guintptr_ptr(sched.runq.tail) == last ? "ok" : "wrong", sh_glen, tn(t));
     }
-    if (sched.runqsize != n) {
-        dsched_fail("runqsize-mismatch", "sched.runqsize is %d but the global queue holds %d Gs "
-                                         "(%s releases sched.lock)",
-                    sched.runqsize, n, tn(t));
-        return;
+}
+
+// Before sched.lock is released: bring the shadow up to date with the real list. The port
+// changes the global queue only at its ends (push, pushBack, pushBackAll, pop), so the
+// new list is: Gs pushed at the head, what is left of the old list, Gs appended. Every G
+// that joined must come from the holder's hand; every G that left goes to it. This costs
+// what changed; the middle is verified by global_full_check.
+static void reconcile_global(int t) {
+    char b[96];
+    static int32_t pre[MAXG];
+    int npre = 0;
+    g *x = guintptr_ptr(sched.runq.head);
+    // 1. The new head part: Gs not on the old list.
+    while (x != NULL) {
+        int i = gidx(x);
+        if (i < 0 || npre >= MAXG) {
+            dsched_fail("global-corrupt", "the global queue holds %s (%s releases sched.lock)",
+                        gdesc(i, b, sizeof b), tn(t));
+            return;
+        }
+        if (gw[i].where == W_GLOBAL) {
+            break;
+        }
+        pre[npre++] = i;
+        x = guintptr_ptr(x->schedlink);
     }
-    // 2. Gs that were on it and are not any more went to the holder's hand.
-    for (int k = 0; k < sh_glen; k++) {
-        int i = sh_glob[k];
-        if (gw[i].where == W_GLOBAL && glob_stamp[i] != stamp) {
+    // 2. Old Gs before x were popped: they are in the holder's hand now.
+    int xi = x ? gidx(x) : -1;
+    while (sh_glen > 0 && glob_at(0) != xi) {
+        int i = glob_at(0);
+        sh_gh = (sh_gh + 1) % MAXG;
+        sh_glen--;
+        if (gw[i].where == W_GLOBAL) {
             gw[i].where = W_FREE;
             to_hand(i, t);
         }
     }
-    // 3. Gs that are on it now came from the holder's hand or were there already.
-    n = 0;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
-        int i = gidx(gp);
-        if (gw[i].where != W_GLOBAL) {
+    if (x != NULL && sh_glen == 0) {
+        dsched_fail("global-corrupt", "G%d is marked as queued globally but is not where the "
+                                      "ledger's global queue has it (%s releases sched.lock)",
+                    xi + 1, tn(t));
+        return;
+    }
+    // 3. Pushed at the head.
+    for (int k = npre - 1; k >= 0; k--) {
+        if (!must_hold(t, pre[k], "global queue")) {
+            return;
+        }
+        from_hand(pre[k]);
+        gw[pre[k]].where = W_GLOBAL;
+        sh_gh = (sh_gh + MAXG - 1) % MAXG;
+        sh_glob[sh_gh] = pre[k];
+        sh_glen++;
+    }
+    // 4. Appended after the old tail.
+    if (x != NULL) {
+        g *tailg = &gs[glob_at(sh_glen - 1)];
+        int guard = 0;
+        for (g *gp = guintptr_ptr(tailg->schedlink); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
+            int i = gidx(gp);
+            if (i < 0 || ++guard > MAXG) {
+                dsched_fail("global-corrupt", "the global queue's appended part holds %s (%s "
+                                              "releases sched.lock)", gdesc(i, b, sizeof b), tn(t));
+                return;
+            }
             if (!must_hold(t, i, "global queue")) {
                 return;
             }
             from_hand(i);
             gw[i].where = W_GLOBAL;
+            sh_glob[(sh_gh + (uint32_t)sh_glen) % MAXG] = i;
+            sh_glen++;
         }
-        sh_glob[n++] = i;
     }
-    sh_glen = n;
+    g *want_tail = sh_glen ? &gs[glob_at(sh_glen - 1)] : NULL;
+    if (guintptr_ptr(sched.runq.tail) != want_tail) {
+        dsched_fail("global-corrupt", "sched.runq.tail is not the last G of the list (%s releases "
+                                      "sched.lock)", tn(t));
+        return;
+    }
+    if (sched.runqsize != sh_glen) {
+        dsched_fail("runqsize-mismatch", "sched.runqsize is %d but the global queue holds %d Gs "
+                                         "(%s releases sched.lock)",
+                    sched.runqsize, sh_glen, tn(t));
+        return;
+    }
+    if (sh_glen <= 32 || ++reconciles % 16 == 0) {
+        global_full_check(t);
+    }
 }
 
 // ---- dsched_world hooks ----------------------------------------------------------------------
@@ -436,7 +504,7 @@ static void model_from_shadow(model *m) {
     m->ghead = 0;
     m->glen = (uint32_t)sh_glen;
     for (int k = 0; k < sh_glen; k++) {
-        m->glob[k] = sh_glob[k] + 1;
+        m->glob[k] = glob_at(k) + 1;
     }
 }
 
@@ -469,9 +537,9 @@ static void compare_with_model(int t, const char *what) {
     }
     for (int k = 0; k < sh_glen; k++) {
         int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
-        if (sh_glob[k] + 1 != want) {
+        if (glob_at(k) + 1 != want) {
             dsched_fail("model-mismatch", "after %s's %s (alone): global[%d] is G%d, the model G%d",
-                        tn(t), what, k, sh_glob[k] + 1, want);
+                        tn(t), what, k, glob_at(k) + 1, want);
         }
     }
 }
@@ -749,6 +817,8 @@ static void w_reset(const schedule *s) {
     ng = 0;
     ndone = 0;
     sh_glen = 0;
+    sh_gh = 0;
+    reconciles = 0;
     lock_holder = -1;
 }
 
@@ -784,8 +854,7 @@ static void w_finish(void) {
             return;
         }
     }
-    lock_holder = 0;
-    reconcile_global(0); // the real list must be the shadow, with nothing in anyone's hand
+    global_full_check(0); // the real list must be the shadow
     hand_must_be_empty(0, "final accounting");
     int counted = sh_glen;
     for (int pi = 0; pi < S->nthreads; pi++) {
