@@ -103,10 +103,6 @@ static void locality(void) {
     in[0] = 3;                          // 4 threads
     in[SCHED_HEADER_BYTES + 2 * 5] = 1; // thread 0's op 5 is a put
     schedule_decode(in, sizeof in, &a);
-    int ops_a = 0;
-    for (int t = 0; t < 4; t++) {
-        ops_a += a.nops[t];
-    }
     in[SCHED_HEADER_BYTES + 2 * 5 + 1] ^= 0x10; // one op's count
     schedule_decode(in, sizeof in, &b);
     int diff = 0;
