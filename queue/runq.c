@@ -12,19 +12,21 @@
 schedt sched;
 bool randomizeScheduler = false;
 
-// fastrand state: per OS thread, as Go's is per M. Deterministic engines run every
-// simulated thread on one OS thread, so they see one stream, fixed by the seed.
-static _Thread_local uint64_t fastrand_state = 0x9e3779b97f4a7c15ull;
+// fastrand: Go keeps the state per M (the running thread). Here it is per P: every caller
+// (runqputslow, runqputbatch) is the P's owner, so it is still "the caller's own" state,
+// and simulated threads that share one OS thread do not share it. runq_set_randomize
+// seeds every P initialised after it.
+static uint64_t fastrand_seed = 0x9e3779b97f4a7c15ull;
 
 void runq_set_randomize(bool on, uint64_t seed) {
     randomizeScheduler = on;
-    fastrand_state = seed ? seed : 0x9e3779b97f4a7c15ull;
+    fastrand_seed = seed ? seed : 0x9e3779b97f4a7c15ull;
 }
 
-// fastrandn returns a pseudo-random number in [0, n). splitmix64 stands in for Go's
-// wyrand; only the distribution matters to the callers.
-uint32_t fastrandn(uint32_t n) {
-    uint64_t z = (fastrand_state += 0x9e3779b97f4a7c15ull);
+// fastrandn returns a pseudo-random number in [0, n) from pp's state. splitmix64 stands in
+// for Go's wyrand; only the distribution matters to the callers. Owner of pp only.
+uint32_t fastrandn(p *pp, uint32_t n) {
+    uint64_t z = (pp->fastrand += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     z ^= z >> 31;
@@ -45,6 +47,7 @@ uint32_t fastrandn(uint32_t n) {
 void runq_p_init(p *pp, int32_t id, uint32_t start) {
     memset(pp, 0, sizeof *pp);
     pp->id = id;
+    pp->fastrand = fastrand_seed ^ ((uint64_t)(uint32_t)id * 0xd1342543de82ef95ull);
     atomic_init(&pp->status, _Prunning);
     atomic_init(&pp->runqhead, start);
     atomic_init(&pp->runqtail, start);
@@ -250,7 +253,7 @@ bool runqempty(p *pp) {
 // tail of the ring. If the ring is full, runqputslow moves half of it to the global queue.
 // Executed only by the owner P.
 void runqput(p *pp, g *gp, bool next) {
-    if (randomizeScheduler && next && fastrandn(2) == 0) {
+    if (randomizeScheduler && next && fastrandn(pp, 2) == 0) {
         next = false;
     }
 
@@ -311,7 +314,7 @@ bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t) {
 
     if (randomizeScheduler) {
         for (uint32_t i = 1; i <= n; i++) {
-            uint32_t j = fastrandn(i + 1);
+            uint32_t j = fastrandn(pp, i + 1);
             g *tmp = batch[i];
             batch[i] = batch[j];
             batch[j] = tmp;
@@ -354,7 +357,7 @@ void runqputbatch(p *pp, gQueue *q, int qsize) {
         // off(o) is the ring index o places past the published tail.
         uint32_t base = rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail);
         for (uint32_t i = 1; i < n; i++) {
-            uint32_t j = fastrandn(i + 1);
+            uint32_t j = fastrandn(pp, i + 1);
             _Atomic(guintptr) *si = &pp->runq[(base + i) % RUNQ_CAP];
             _Atomic(guintptr) *sj = &pp->runq[(base + j) % RUNQ_CAP];
             guintptr gi = rq_plain_loadg(si, RQ_SITE_runqputbatch_slot);

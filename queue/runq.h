@@ -66,6 +66,9 @@ struct p {
     _Alignas(8) _Atomic uint32_t runqtail;
     _Atomic(guintptr) runq[RUNQ_CAP];
 
+    // fastrand state for randomizeScheduler (Go keeps it per M; see runq.c). Owner only.
+    uint64_t fastrand;
+
     // runnext, if non-nil, is a runnable G that was ready'd by the current G and should
     // be run next instead of what's in runq if there's time remaining in the running G's
     // time slice. Other Ps may atomically CAS it to zero; only the owner P can CAS it to a
@@ -135,9 +138,10 @@ void runq_p_init(p *pp, int32_t id, uint32_t start);
 void runq_sched_init(int32_t gomaxprocs);
 
 // randomizeScheduler: Go turns it on under the race detector to shuffle batches. Off by
-// default here; runq_set_randomize(true, seed) turns it on with a seeded PRNG (per thread).
+// default here; runq_set_randomize(true, seed) turns it on with a seeded PRNG whose state
+// is per P (Ps initialised afterwards get it).
 extern bool randomizeScheduler;
 void runq_set_randomize(bool on, uint64_t seed);
-uint32_t fastrandn(uint32_t n);
+uint32_t fastrandn(p *pp, uint32_t n);
 
 #endif
