@@ -2,8 +2,9 @@
 //
 // Token (one atomic word per G): state:2 | thread:8 | op:8 | pid:8 | seq:38. For a queued
 // or parked G the fields say who put it there, how, and its transfer number; for a G in a
-// hand, who took it and how. Every transfer exchanges the token (relaxed, see torture.h),
-// so two holders at once are seen by the second at the moment it takes the G.
+// hand, who took it and how. Every take exchanges the token (relaxed, see torture.h), so
+// two holders at once are seen by the second at the moment it takes the G; a release
+// checks the token is still its own hand.
 //
 // Payload (two plain words per G): written by the holder before it lets the G go, read and
 // checked by the next holder. They are deliberately not atomic: the only happens-before
@@ -51,7 +52,7 @@ static uint64_t payload_sum(uint32_t goid, uint64_t seq) {
     return z ^ (z >> 31);
 }
 
-void ledger_init(int gs) {
+void ledger_init(int gs, int state) {
     ngs = gs;
     meta = calloc((size_t)gs + 1, sizeof *meta);
     if (!meta) {
@@ -59,8 +60,10 @@ void ledger_init(int gs) {
         exit(1);
     }
     for (int i = 1; i <= gs; i++) {
-        // Every G starts on the global queue (world.c), put there by "thread 0" at set-up.
-        atomic_init(&meta[i].token, tok_pack(TOK_QUEUED, 0, OP_GLOBRUNQPUT, 0, 0));
+        // Every G starts on the global queue (TOK_QUEUED) or parked on a P (TOK_PARKED,
+        // --schedule), put there at set-up (world.c) by "thread 0".
+        atomic_init(&meta[i].token,
+                    tok_pack(state, 0, state == TOK_QUEUED ? OP_GLOBRUNQPUT : OP_PARK, 0, 0));
         meta[i].seq = 0;
         meta[i].sum = payload_sum((uint32_t)i, 0);
     }
@@ -111,6 +114,7 @@ bool ledger_take(struct mstate *m, uint32_t goid, int from, int op, int pid) {
     if (tok_state(old) != from) {
         char d[256];
         describe_token(old, d, sizeof d);
+        stress_note_other(tok_thread(old));
         stress_fail(m->id, "dup-g", "g%u: T%d got it with %s on P%d, but it was %s", goid, m->id,
                     op_name(op), pid, d);
         return false;
@@ -121,6 +125,7 @@ bool ledger_take(struct mstate *m, uint32_t goid, int from, int op, int pid) {
     if (sum != payload_sum(goid, seq) || seq != tok_seq(old)) {
         char d[256];
         describe_token(old, d, sizeof d);
+        stress_note_other(tok_thread(old));
         stress_fail(m->id, "payload-mismatch",
                     "g%u: T%d got it with %s on P%d and read payload seq=%llu sum=%s, but it "
                     "was %s",
@@ -135,11 +140,15 @@ bool ledger_release(struct mstate *m, uint32_t goid, int to, int op, int pid) {
     uint64_t seq = meta[goid].seq + 1;
     meta[goid].seq = seq;
     meta[goid].sum = payload_sum(goid, seq);
-    uint64_t old = atomic_exchange_explicit(&meta[goid].token, tok_pack(to, m->id, op, pid, seq),
-                                            memory_order_relaxed);
+    // A load and a store, not an exchange (a locked instruction, the harness's largest
+    // cost): a taker racing into the gap exchanges, so it sees HAND(m) and reports it.
+    uint64_t old = atomic_load_explicit(&meta[goid].token, memory_order_relaxed);
+    atomic_store_explicit(&meta[goid].token, tok_pack(to, m->id, op, pid, seq),
+                          memory_order_relaxed);
     if (tok_state(old) != TOK_HAND || tok_thread(old) != m->id) {
         char d[256];
         describe_token(old, d, sizeof d);
+        stress_note_other(tok_thread(old));
         stress_fail(m->id, "not-holder", "g%u: T%d was about to %s it on P%d, but it was %s", goid,
                     m->id, op_name(op), pid, d);
         return false;

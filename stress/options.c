@@ -52,7 +52,7 @@ static void set_defaults(struct params *pr) {
     pr->audit_interval = 1;
     pr->watchdog = 30;
     pr->capacity = 256;
-    pr->start = 4294967040u; // 256 below 2^32: every P's indices wrap in the first seconds
+    pr->start = 4294967168u; // 128 below 2^32: every P's indices wrap in the first second
 }
 
 void format_duration(double s, char *buf, size_t len) {
@@ -152,8 +152,12 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "                      sched.lock): procs+1 threads, op 'syscall' enabled (off)\n"
            "  --json FILE         write parameters, final statistics and verdict as JSON\n"
            "  --fail-file FILE    on failure, write the threads' recent operations here\n"
-           "                      (runq-torture-fail-<seed>.txt)\n"
-           "  --schedule FILE     not available yet (needs harness/schedule.h)\n"
+           "                      (runq-torture-fail-<seed>.txt), and beside it the same as\n"
+           "                      a schedule for runq-replay (<FILE>.schedule.txt)\n"
+           "  --schedule FILE     run the thread programs of a schedule (runq-schedule v1 or\n"
+           "                      fuzzer bytes) on real threads, round after round, with\n"
+           "                      random delays; its threads, capacity and start override\n"
+           "                      --procs, --capacity, --start; its decisions are ignored\n"
            "  --help              this text\n",
            d->batch_max, d->slice, wm, si, ai, wd, capl, d->capacity, d->start);
 }
@@ -391,11 +395,7 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
         } else if (strcmp(name, "--fail-file") == 0) {
             pr->fail_file = val;
         } else if (strcmp(name, "--schedule") == 0) {
-            fprintf(stderr,
-                    "%s: --schedule is not available in this build: it needs the schedule "
-                    "loader and op interpreter of harness/schedule.h\n",
-                    pr->prog);
-            return 2;
+            pr->schedule = val;
         } else {
             fprintf(stderr, "%s: unknown option '%s' (try --help)\n", pr->prog, name);
             return 2;

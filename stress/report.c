@@ -11,6 +11,12 @@ static _Atomic int failed;
 static _Atomic uint64_t nerrors;
 static char first_invariant[32];
 static char first_message[512];
+static int first_thread = -1, first_other = -1;
+static _Thread_local int noted_other = -1;
+
+void stress_note_other(int thread) {
+    noted_other = thread;
+}
 
 #define MAX_PRINTED_FAILURES 50
 
@@ -44,6 +50,8 @@ void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
     if (!atomic_load(&failed)) {
         snprintf(first_invariant, sizeof first_invariant, "%s", invariant);
         snprintf(first_message, sizeof first_message, "%s", msg);
+        first_thread = thread;
+        first_other = noted_other;
         atomic_store(&failed, 1);
     }
     if (n < MAX_PRINTED_FAILURES) {
@@ -57,6 +65,7 @@ void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
     }
     fflush(stdout);
     pthread_mutex_unlock(&out_mu);
+    noted_other = -1;
     atomic_store(&stress_stop, 1);
 }
 
@@ -74,6 +83,20 @@ const char *stress_first_invariant(void) {
     pthread_mutex_lock(&out_mu);
     pthread_mutex_unlock(&out_mu);
     return first_invariant;
+}
+
+int stress_first_thread(void) {
+    pthread_mutex_lock(&out_mu);
+    int t = first_thread;
+    pthread_mutex_unlock(&out_mu);
+    return t;
+}
+
+int stress_first_other(void) {
+    pthread_mutex_lock(&out_mu);
+    int t = first_other;
+    pthread_mutex_unlock(&out_mu);
+    return t;
 }
 
 const char *stress_first_message(void) {

@@ -73,3 +73,42 @@ void stw_thread_exit(struct mstate *m) {
     pthread_cond_signal(&cv_arrived);
     pthread_mutex_unlock(&mu);
 }
+
+// ---- the round barrier of --schedule mode -------------------------------------------------
+// Every thread runs its program once per round; rounds are separated by barriers. The last
+// thread to arrive decides for everyone whether the run stops here, so all threads leave
+// at the same barrier. round_barrier_abort releases everyone (a thread failed).
+static pthread_mutex_t rb_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t rb_cv = PTHREAD_COND_INITIALIZER;
+static int rb_waiting;
+static uint64_t rb_gen;
+static bool rb_quit, rb_abort;
+
+bool round_barrier(struct mstate *m) {
+    uint64_t was = atomic_load_explicit(&m->doing, memory_order_relaxed);
+    set_doing(m, OP_STOPPED, atomic_load_explicit(&m->pid, memory_order_relaxed), 0, 0);
+    pthread_mutex_lock(&rb_mu);
+    if (!rb_abort) {
+        if (++rb_waiting == nthreads) {
+            rb_waiting = 0;
+            rb_quit = atomic_load(&stress_stop) != 0;
+            rb_gen++;
+            pthread_cond_broadcast(&rb_cv);
+        } else {
+            for (uint64_t g = rb_gen; g == rb_gen && !rb_abort;) {
+                pthread_cond_wait(&rb_cv, &rb_mu);
+            }
+        }
+    }
+    bool quit = rb_quit || rb_abort;
+    pthread_mutex_unlock(&rb_mu);
+    atomic_store_explicit(&m->doing, was, memory_order_relaxed);
+    return quit;
+}
+
+void round_barrier_abort(void) {
+    pthread_mutex_lock(&rb_mu);
+    rb_abort = true;
+    pthread_cond_broadcast(&rb_cv);
+    pthread_mutex_unlock(&rb_mu);
+}

@@ -105,19 +105,21 @@ const char *op_name(int op);
 // Relaxed: the watchdog reads logs of running threads; a torn entry is possible and
 // harmless, and relaxed atomics add no happens-before that could hide a race in the queue.
 struct oplog_entry {
-    _Atomic uint64_t w0; // op:8 | pid:8 | arg:8 | time_ms:40
+    _Atomic uint64_t w0; // op:8 | pid:8 | arg:8 | stamp:40 (see oplog.c)
     _Atomic uint64_t w1; // goid:32 | n:32
 };
-#define OPLOG_N 64 // a power of two
+#define OPLOG_N 256 // a power of two
 // A runqsteal entry keeps "runnext allowed" in the top bit of n.
 #define STEAL_NEXT_FLAG 0x80000000u
 
 struct oplog_view {
     uint64_t seq;
     int op, pid, arg;
-    uint64_t t_ms;
+    uint64_t stamp; // when the operation ended; oplog_stamp_us converts
     uint32_t goid, n;
 };
+void oplog_clock_init(void);
+double oplog_stamp_us(uint64_t stamp); // microseconds since the start
 
 // ---- counters --------------------------------------------------------------------------
 
@@ -145,7 +147,8 @@ struct oplog_view {
     X(WAKES_IDLE, "idle-wakes", "parked Gs woken by an idle P (timer-like)")                       \
     X(SYSCALLS, "syscalls", "syscall ops (releasep/acquirep)")                                     \
     X(HANDOFFS, "handoffs", "P acquired by a thread other than its last owner")                    \
-    X(IDLE, "idle", "find-work rounds that found nothing")
+    X(IDLE, "idle", "find-work rounds that found nothing")                                         \
+    X(ROUNDS, "rounds", "--schedule: rounds of the thread programs (per thread)")
 
 enum stress_ctr {
 #define X(e, name, help) CTR_##e,
@@ -179,9 +182,12 @@ extern _Thread_local struct mstate *self_m; // the calling worker, NULL elsewher
 extern struct params P;                     // the run's parameters (read-only once threads start)
 extern struct mstate *M;                    // nthreads of them
 extern int nthreads;
-extern _Atomic int stress_stop;  // set when the run ends or fails
-extern _Atomic int stress_phase; // PHASE_CROWD or PHASE_SPARSE, set by the monitor
-extern uint64_t stress_t0_ns;    // CLOCK_MONOTONIC at start
+extern _Atomic int stress_stop;        // set when the run ends or fails
+extern _Atomic int stress_phase;       // PHASE_CROWD or PHASE_SPARSE, set by the monitor
+extern uint64_t stress_t0_ns;          // CLOCK_MONOTONIC at start
+extern _Atomic uint64_t stress_audits; // audits passed
+struct schedule;
+extern const struct schedule *stress_schedule; // --schedule FILE, loaded; NULL otherwise
 
 uint64_t now_ns(void);
 uint64_t now_coarse_ms(void); // ms since stress_t0_ns, cheap, coarse
@@ -230,12 +236,12 @@ void write_thread_ops(FILE *f);
 // ---- the G ledger ----------------------------------------------------------------------
 
 // Every G has a holder token: where it is (in a queue, parked, or in one thread's hand),
-// who moved it there, how, and its transfer number. Tokens are swapped with relaxed
+// who moved it there, how, and its transfer number. Takes swap tokens with relaxed
 // atomic exchanges: atomicity finds two holders at once; relaxed order keeps the ledger
 // from adding happens-before that would hide a missing release/acquire in the queue.
 enum { TOK_QUEUED = 0, TOK_PARKED = 1, TOK_HAND = 2 };
 
-void ledger_init(int gs);
+void ledger_init(int gs, int state); // every G starts in state (TOK_QUEUED/PARKED)
 void ledger_free(void);
 // ledger_take: thread m just got G goid from a queue (from = TOK_QUEUED) or the parked set
 // (TOK_PARKED) with operation op. Checks the token and the payload; false after reporting a
@@ -258,6 +264,10 @@ void stress_fail(int thread, const char *invariant, const char *fmt, ...)
 void stress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void stress_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool stress_failed(void);
+// The other thread a failure involves (the previous holder), noted before stress_fail.
+void stress_note_other(int thread);
+int stress_first_thread(void); // -1: the monitor (audits, watchdog)
+int stress_first_other(void);  // -1: none
 const char *stress_first_invariant(void);
 const char *stress_first_message(void);
 uint64_t stress_error_count(void);
@@ -279,6 +289,9 @@ void stw_init(void);
 bool stw_stop(double timeout);
 void stw_start(void);
 void stw_thread_exit(struct mstate *m);
+// --schedule mode: barrier between rounds. True: stop now (the run ended or failed).
+bool round_barrier(struct mstate *m);
+void round_barrier_abort(void);
 
 // ---- statistics (stats.c) ----------------------------------------------------------------
 
@@ -307,10 +320,11 @@ struct stress_stats_extra {
 
 struct stress_engine {
     int capacity;
-    int (*setup)(void);            // after P, M and the ledger are set
-    void *(*worker)(void *mstate); // thread body
-    bool (*audit)(void);           // world stopped; false after reporting failures
-    void (*dump_queues)(FILE *f);  // racy snapshot, any time
+    int (*setup)(void);                     // after P, M and the ledger are set
+    void *(*worker)(void *mstate);          // thread body
+    void *(*schedule_worker)(void *mstate); // thread body with --schedule (NULL: unsupported)
+    bool (*audit)(void);                    // world stopped; false after reporting failures
+    void (*dump_queues)(FILE *f);           // racy snapshot, any time
     void (*extra)(struct stress_stats_extra *x);
     void (*teardown)(void);
 };

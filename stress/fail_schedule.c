@@ -1,0 +1,220 @@
+// fail_schedule.c - on failure, the failing threads' recent queue operations as a schedule
+// ("runq-schedule v1", harness/schedule.h) for runq-replay and the fuzzer to search around.
+//
+// What carries over: up to 4 threads (the one that failed, the previous holder it named,
+// the owners of the Ps they stole from, then others), each with its last 16 queue
+// operations (consecutive equal ones merged: "put 3"), and as a comment the order the
+// operations ended in (the op logs' stamps). What does not:
+// which G (the engine makes fresh Gs), parking and waking, the rings' contents when the
+// window starts, and any interleaving inside an operation (where races live), so the
+// schedule is a starting point for the search, not a replay of the failure.
+#include "schedule.h"
+#include "torture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct item {
+    int k; // schedule thread
+    uint64_t stamp, seq;
+    sched_op op;
+};
+
+static int item_cmp(const void *a, const void *b) {
+    const struct item *x = a, *y = b;
+    if (x->stamp != y->stamp) {
+        return x->stamp < y->stamp ? -1 : 1;
+    }
+    if (x->k != y->k) {
+        return x->k - y->k;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+// to_sched_op: the schedule op a logged operation stands for; false if none.
+static bool to_sched_op(const struct oplog_view *v, const int *k_of_p, sched_op *op) {
+    memset(op, 0, sizeof *op);
+    op->n = 1;
+    switch (v->op) {
+    case OP_RUNQPUT:
+        op->kind = SOP_PUT;
+        return true;
+    case OP_RUNQPUT_NEXT:
+        op->kind = SOP_PUTNEXT;
+        return true;
+    case OP_RUNQGET:
+        op->kind = SOP_GET;
+        return v->goid != 0;
+    case OP_GLOBRUNQGET:
+        op->kind = SOP_GLOBGET;
+        op->n = (uint16_t)(v->arg + 1); // globget n means max = n-1
+        return v->goid != 0;
+    case OP_RUNQSTEAL:
+        op->kind = (v->n & STEAL_NEXT_FLAG) ? SOP_STEALNEXT : SOP_STEAL;
+        if (v->arg >= STRESS_MAX_PROCS || k_of_p[v->arg] < 0) {
+            return false;
+        }
+        op->target = (uint8_t)k_of_p[v->arg];
+        return true;
+    case OP_RUNQPUTBATCH:
+        op->kind = SOP_PUTBATCH;
+        op->n = (uint16_t)(v->n < 1 ? 1 : v->n > 256 ? 256 : v->n);
+        return true;
+    case OP_RUNQDRAIN:
+        op->kind = SOP_DRAIN;
+        return v->n > 0;
+    case OP_GLOBRUNQPUT:
+        op->kind = v->arg ? SOP_GLOBPUTHEAD : SOP_GLOBPUT;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool chosen(const int *list, int n, int t) {
+    for (int i = 0; i < n; i++) {
+        if (list[i] == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int write_fail_schedule(const char *path, char *err, size_t errlen) {
+    static struct oplog_view v[STRESS_MAX_THREADS][OPLOG_N];
+    int nv[STRESS_MAX_THREADS];
+    int p_owner[STRESS_MAX_PROCS]; // the thread that used P last
+    for (int i = 0; i < STRESS_MAX_PROCS; i++) {
+        p_owner[i] = -1;
+    }
+    for (int t = 0; t < nthreads; t++) {
+        nv[t] = oplog_read(&M[t], v[t], OPLOG_N);
+        int pid = atomic_load_explicit(&M[t].pid, memory_order_relaxed);
+        if (pid >= 0 && pid < STRESS_MAX_PROCS) {
+            p_owner[pid] = t;
+        }
+    }
+    // The threads: who failed, whom it named, whose Ps they stole from, then the rest.
+    int list[SCHED_MAX_THREADS], n = 0;
+    int first = stress_first_thread(), other = stress_first_other();
+    if (first >= 0 && first < nthreads) {
+        list[n++] = first;
+    }
+    if (other >= 0 && other < nthreads && !chosen(list, n, other)) {
+        list[n++] = other;
+    }
+    for (int i = 0; i < n && n < SCHED_MAX_THREADS; i++) {
+        for (int e = nv[list[i]] - 1; e >= 0 && n < SCHED_MAX_THREADS; e--) {
+            const struct oplog_view *x = &v[list[i]][e];
+            if (x->op == OP_RUNQSTEAL && x->arg < STRESS_MAX_PROCS) {
+                int owner = p_owner[x->arg] >= 0 ? p_owner[x->arg] : x->arg;
+                if (owner < nthreads && !chosen(list, n, owner)) {
+                    list[n++] = owner;
+                }
+            }
+        }
+    }
+    for (int t = 0; t < nthreads && n < SCHED_MAX_THREADS; t++) {
+        if (!chosen(list, n, t)) {
+            list[n++] = t;
+        }
+    }
+    int k_of_p[STRESS_MAX_PROCS];
+    for (int i = 0; i < STRESS_MAX_PROCS; i++) {
+        int owner = p_owner[i] >= 0 ? p_owner[i] : i;
+        k_of_p[i] = -1;
+        for (int k = 0; k < n; k++) {
+            if (list[k] == owner) {
+                k_of_p[i] = k;
+            }
+        }
+    }
+
+    schedule *s = calloc(1, sizeof *s);
+    struct item *items = calloc((size_t)n * SCHED_MAX_OPS, sizeof *items);
+    if (!s || !items) {
+        snprintf(err, errlen, "out of memory");
+        free(s);
+        free(items);
+        return -1;
+    }
+    s->nthreads = (uint8_t)n;
+    s->cap = (uint16_t)P.capacity;
+    // The byte form reaches only starts below 128 or from 2^32-128 on: take the nearest.
+    s->start = P.start < 0x80000000u ? (P.start < 128 ? P.start : 127)
+                                     : (P.start >= 4294967168u ? P.start : 4294967168u);
+    s->pct_depth = 1;
+    s->seed = (uint16_t)(P.seed & 0xffff);
+    int nitems = 0;
+    for (int k = 0; k < n; k++) {
+        // Map, merge runs of one kind, keep the newest SCHED_MAX_OPS.
+        struct item mine[OPLOG_N];
+        int m = 0;
+        for (int e = 0; e < nv[list[k]]; e++) {
+            sched_op op;
+            if (!to_sched_op(&v[list[k]][e], k_of_p, &op)) {
+                continue;
+            }
+            if ((op.kind == SOP_STEAL || op.kind == SOP_STEALNEXT) && op.target == k) {
+                continue; // stole from a P this thread also used (hand-off): no schedule form
+            }
+            if (m > 0 && mine[m - 1].op.kind == op.kind && mine[m - 1].op.target == op.target &&
+                (op.kind == SOP_PUT || op.kind == SOP_PUTNEXT || op.kind == SOP_GET ||
+                 op.kind == SOP_GLOBPUT) &&
+                mine[m - 1].op.n < 256) {
+                mine[m - 1].op.n++;
+                continue;
+            }
+            mine[m].k = k;
+            mine[m].stamp = v[list[k]][e].stamp;
+            mine[m].seq = v[list[k]][e].seq;
+            mine[m].op = op;
+            m++;
+        }
+        int from = m > SCHED_MAX_OPS ? m - SCHED_MAX_OPS : 0;
+        s->nops[k] = (uint8_t)(m - from);
+        for (int i = from; i < m; i++) {
+            s->ops[k][i - from] = mine[i].op;
+            items[nitems++] = mine[i];
+        }
+    }
+    // No decisions: one per operation would make every operation atomic, and races live
+    // inside operations. Without decisions the engine interleaves step by step from the
+    // seed; the order seen on the hardware is kept as a comment.
+    qsort(items, (size_t)nitems, sizeof *items, item_cmp);
+
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s", path);
+        free(s);
+        return -1;
+    }
+    fprintf(f, "# written by %s on failure: invariant=%s, seed %llu\n", P.prog,
+            stress_first_invariant(), (unsigned long long)P.seed);
+    fprintf(f, "# threads here -> threads of the run:");
+    for (int k = 0; k < n; k++) {
+        fprintf(f, " %s=T%d", sched_thread_name(k), list[k]);
+    }
+    fprintf(f, "\n# Each thread's last queue operations; G identities, parking and waking are not\n"
+               "# carried over. No decisions: the engine interleaves step by step from the seed\n"
+               "# (try other seeds, or give it to the fuzzer). Order the operations ended in:\n#");
+    for (int i = 0; i < nitems; i++) {
+        fprintf(f, "%s %s", i && i % 12 == 0 ? "\n#" : "", sched_thread_name(items[i].k));
+    }
+    fprintf(f, "\n");
+    schedule_print_text(s, f);
+    int rc = fclose(f);
+    free(s);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
+    // It must load back (the format's own parser is the judge).
+    schedule *back = calloc(1, sizeof *back);
+    if (back && schedule_load_file(path, back, err, errlen) != 0) {
+        free(back);
+        return -1;
+    }
+    free(back);
+    return 0;
+}
