@@ -243,11 +243,14 @@ static void watch_reset(struct watch *w, double now) {
 
 static bool audit_now(void) {
     if (!stw_stop(P.watchdog / 2)) {
-        char who[256] = "";
+        char who[1024] = "";
         size_t off = 0;
         for (int i = 0; i < nthreads && off < sizeof who; i++) {
             if (!atomic_load(&M[i].at_barrier) && !atomic_load(&M[i].exited)) {
-                off += (size_t)snprintf(who + off, sizeof who - off, " T%d", i);
+                char doing[128];
+                describe_doing(atomic_load_explicit(&M[i].doing, memory_order_relaxed), doing,
+                               sizeof doing);
+                off += (size_t)snprintf(who + off, sizeof who - off, " T%d (doing: %s)", i, doing);
             }
         }
         stress_warn("stop-the-world: threads%s not at the barrier after %gs", who, P.watchdog / 2);

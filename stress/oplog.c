@@ -153,6 +153,9 @@ void describe_doing(uint64_t d, char *buf, size_t len) {
     case OP_STOPPED:
         snprintf(buf, len, "stopped at the barrier");
         break;
+    case OP_STALL:
+        snprintf(buf, len, "stalled on purpose (--stall) on P%d", pid);
+        break;
     default:
         snprintf(buf, len, "%s on P%d%s%s", op_name(op), pid, goid ? " with " : "", goid ? gn : "");
         break;
@@ -164,12 +167,16 @@ void dump_threads(FILE *f, int last) {
     char line[160], doing[128];
     for (int i = 0; i < nthreads; i++) {
         struct mstate *m = &M[i];
-        describe_doing(atomic_load_explicit(&m->doing, memory_order_relaxed), doing, sizeof doing);
-        fprintf(f, "T%d: P%d rounds=%llu runs=%llu%s doing: %s\n", i,
+        bool failed = stress_failed();
+        describe_doing(failed ? stress_doing_at_failure[i]
+                              : atomic_load_explicit(&m->doing, memory_order_relaxed),
+                       doing, sizeof doing);
+        fprintf(f, "T%d: P%d rounds=%llu runs=%llu%s %s: %s\n", i,
                 atomic_load_explicit(&m->pid, memory_order_relaxed),
                 (unsigned long long)atomic_load_explicit(&m->iter, memory_order_relaxed),
                 (unsigned long long)atomic_load_explicit(&m->ctr[CTR_RUNS], memory_order_relaxed),
-                atomic_load_explicit(&m->exited, memory_order_relaxed) ? " exited" : "", doing);
+                atomic_load_explicit(&m->exited, memory_order_relaxed) ? " exited" : "",
+                failed ? "doing at the failure" : "doing", doing);
         int n = oplog_read(m, v, last);
         for (int k = 0; k < n; k++) {
             oplog_format(&v[k], line, sizeof line);
@@ -202,9 +209,8 @@ void write_thread_ops(FILE *f) {
     int ntl = 0;
     for (int i = 0; i < nthreads; i++) {
         char doing[128];
-        describe_doing(atomic_load_explicit(&M[i].doing, memory_order_relaxed), doing,
-                       sizeof doing);
-        fprintf(f, "\n[thread T%d]\n# holds P%d; doing: %s\n", i,
+        describe_doing(stress_doing_at_failure[i], doing, sizeof doing);
+        fprintf(f, "\n[thread T%d]\n# holds P%d; doing at the failure: %s\n", i,
                 atomic_load_explicit(&M[i].pid, memory_order_relaxed), doing);
         int n = oplog_read(&M[i], v, OPLOG_N);
         for (int k = 0; k < n; k++) {

@@ -88,14 +88,17 @@ void format_params(const struct params *pr, char *buf, size_t len) {
     format_duration(pr->phase, ph, sizeof ph);
     format_mix(pr->mix[PHASE_CROWD], mix, sizeof mix);
     format_mix(pr->mix[PHASE_SPARSE], smix, sizeof smix);
+    char stall[32];
+    format_duration(pr->stall, stall, sizeof stall);
     snprintf(buf, len,
              "--procs %d --gs %d --duration %s --seed %" PRIu64 " --mix %s --sparse-mix %s "
              "--phase %s --batch-max %d "
              "--slice %d --work-max %s --stat-interval %s --audit-interval %s --watchdog %s "
              "--capacity %d "
-             "--start %" PRIu32 "%s%s%s",
+             "--start %" PRIu32 "%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
              wd, pr->capacity, pr->start, pr->handoff ? " --handoff" : "",
+             pr->stall > 0 ? " --stall " : "", pr->stall > 0 ? stall : "",
              pr->schedule ? " --schedule " : "", pr->schedule ? pr->schedule : "");
 }
 
@@ -158,6 +161,7 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "                      fuzzer bytes) on real threads, round after round, with\n"
            "                      random delays; its threads, capacity and start override\n"
            "                      --procs, --capacity, --start; its decisions are ignored\n"
+           "  --stall D           test the watchdog: at 0.5s thread T0 stalls for D (off)\n"
            "  --help              this text\n",
            d->batch_max, d->slice, wm, si, ai, wd, capl, d->capacity, d->start);
 }
@@ -394,6 +398,10 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             pr->json = val;
         } else if (strcmp(name, "--fail-file") == 0) {
             pr->fail_file = val;
+        } else if (strcmp(name, "--stall") == 0) {
+            if (!parse_duration(val, &pr->stall)) {
+                return usage_error(pr, name, "a duration", val);
+            }
         } else if (strcmp(name, "--schedule") == 0) {
             pr->schedule = val;
         } else {

@@ -12,6 +12,9 @@ static _Atomic uint64_t nerrors;
 static char first_invariant[32];
 static char first_message[512];
 static int first_thread = -1, first_other = -1;
+// What every thread was doing when the first failure was reported (the dump comes later,
+// after the threads have stopped).
+uint64_t stress_doing_at_failure[STRESS_MAX_THREADS];
 static _Thread_local int noted_other = -1;
 
 void stress_note_other(int thread) {
@@ -52,6 +55,9 @@ void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
         snprintf(first_message, sizeof first_message, "%s", msg);
         first_thread = thread;
         first_other = noted_other;
+        for (int i = 0; i < nthreads; i++) {
+            stress_doing_at_failure[i] = atomic_load_explicit(&M[i].doing, memory_order_relaxed);
+        }
         atomic_store(&failed, 1);
     }
     if (n < MAX_PRINTED_FAILURES) {

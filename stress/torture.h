@@ -62,6 +62,7 @@ struct params {
     const char *json;
     const char *fail_file;
     const char *schedule;
+    double stall; // --stall: T0 stops making progress for this long, from t=0.5s (tests)
 };
 
 // parse_params fills *pr from argv. Returns 0 to run, 1 after --help (exit 0), or 2 after
@@ -91,7 +92,8 @@ void format_duration(double s, char *buf, size_t len);
     X(RUN, "run")                                                                                  \
     X(RELEASEP, "releasep")                                                                        \
     X(ACQUIREP, "acquirep")                                                                        \
-    X(STOPPED, "stopped")
+    X(STOPPED, "stopped")                                                                          \
+    X(STALL, "stall")
 
 enum stress_op {
 #define X(e, name) OP_##e,
@@ -266,8 +268,9 @@ void stress_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool stress_failed(void);
 // The other thread a failure involves (the previous holder), noted before stress_fail.
 void stress_note_other(int thread);
-int stress_first_thread(void); // -1: the monitor (audits, watchdog)
-int stress_first_other(void);  // -1: none
+int stress_first_thread(void);                               // -1: the monitor (audits, watchdog)
+extern uint64_t stress_doing_at_failure[STRESS_MAX_THREADS]; // doing words, first failure
+int stress_first_other(void);                                // -1: none
 const char *stress_first_invariant(void);
 const char *stress_first_message(void);
 uint64_t stress_error_count(void);

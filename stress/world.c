@@ -487,6 +487,21 @@ static uint32_t find_runnable(struct mstate *m, int pid) {
     return 0;
 }
 
+// inject_stall (--stall D, to test the watchdog): T0 spins holding its P, once, for D.
+static void inject_stall(struct mstate *m, int pid) {
+    static bool done; // T0's own
+    if (done) {
+        return;
+    }
+    done = true;
+    set_doing(m, OP_STALL, pid, 0, 0);
+    oplog_add(m, OP_STALL, pid, 0, 0, 0);
+    uint64_t end = now_ns() + (uint64_t)(P.stall * 1e9);
+    while (now_ns() < end && !atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+        sched_yield();
+    }
+}
+
 static void *worker(void *arg) {
     struct mstate *m = arg;
     int pid = -1;
@@ -508,6 +523,9 @@ static void *worker(void *arg) {
                 continue;
             }
         }
+        if (P.stall > 0 && m->id == 0 && m->now_ms >= 500) {
+            inject_stall(m, pid);
+        }
         uint32_t goid = find_runnable(m, pid);
         if (stress_failed()) {
             break;
@@ -524,7 +542,7 @@ static void *worker(void *arg) {
         idle_logged = false;
         pid = run(m, pid, goid);
     }
-    set_doing(m, OP_NONE, pid, 0, 0);
+    // doing is left as it was: the dump after a failure shows where each thread was.
     stw_thread_exit(m);
     return NULL;
 }
@@ -786,7 +804,6 @@ static void *schedule_worker(void *arg) {
         tick(m);
     }
     round_barrier_abort(); // a failed thread must not leave the others waiting
-    set_doing(m, OP_NONE, t, 0, 0);
     stw_thread_exit(m);
     return NULL;
 }
