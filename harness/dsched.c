@@ -40,6 +40,7 @@ static struct {
     const schedule *s;
     const struct dsched_world *w;
     FILE *trace;
+    const dsched_options *opt;
     sthread th[SCHED_MAX_THREADS];
     int n;
     int cur; // running thread, -1 = main
@@ -189,6 +190,16 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     if (th->remaining != UNLIMITED) {
         th->remaining--;
     }
+    if (E.opt && E.opt->record_thread && E.step < E.opt->record_cap) {
+        unsigned mask = 0;
+        for (int i = 0; i < E.n; i++) {
+            const sthread *u = &E.th[i];
+            mask |= (unsigned)(!u->done && (u->blocked_on == NULL || u->blocked_on->holder == 0))
+                    << i;
+        }
+        E.opt->record_thread[E.step] = (uint8_t)t;
+        E.opt->record_runnable[E.step] = (uint8_t)mask;
+    }
     E.step++;
     th->my_steps++;
     E.site_counts[s]++;
@@ -246,12 +257,16 @@ void rq_dsched_gwrite(const void *gp) {
 
 void rq_dsched_backoff(enum runq_site s) {
     // Go sleeps 3us to let a running victim schedule its runnext. Here: a scheduling
-    // point, then end the decision so that the schedule says who runs next.
+    // point, and unless the decision counts steps (then the count says when to switch, so
+    // step-by-step schedules replay exactly), the decision ends so the schedule says who
+    // runs next.
     rq_dsched_point(s, NULL);
     if (E.trace) {
         trace_row(E.cur, "runqgrab.backoff (usleep 3)");
     }
-    yield_now();
+    if (E.th[E.cur].mode != SMODE_STEPS) {
+        yield_now();
+    }
 }
 
 void __tsan_acquire(void *addr) __attribute__((weak));
@@ -388,6 +403,14 @@ static int pick(int *dec_index) {
     }
     if (*dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
+    } else if (E.opt && E.opt->nonpreemptive_fallback) {
+        t = E.last_stepper >= 0 && runnable(E.last_stepper) ? E.last_stepper : runnable_from(0);
+        if (t < 0) {
+            return -1;
+        }
+        E.th[t].mode = SMODE_STEPS;
+        E.th[t].remaining = UNLIMITED;
+        return t;
     } else {
         // Decisions ran out: a seeded PRNG keeps going, so every schedule completes.
         d.thread = (uint8_t)(rnd() % (uint64_t)E.n);
@@ -438,6 +461,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.w = w;
     E.r = r;
     E.trace = o ? o->trace : NULL;
+    E.opt = o;
     E.n = s->nthreads;
     E.cur = -1;
     E.last_stepper = -1;
@@ -508,6 +532,10 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     }
     r->steps = E.step;
     r->switches = E.switches;
+    if (o && o->record_len) {
+        *o->record_len = (uint32_t)(E.step < o->record_cap ? E.step : o->record_cap);
+    }
     E.r = NULL;
+    E.opt = NULL;
     return !r->failed;
 }

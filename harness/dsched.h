@@ -55,6 +55,16 @@ typedef struct dsched_result {
 
 typedef struct dsched_options {
     FILE *trace; // swimlane trace (NULL: none)
+    // Once the decisions run out: false = the seeded PRNG (fuzzing, replay); true = no
+    // preemption (the thread that ran last goes on; when it stops, the lowest-numbered
+    // runnable one), which systematic exploration builds on.
+    bool nonpreemptive_fallback;
+    // If set, step k's thread and the mask of threads runnable at it are recorded here
+    // (k < record_cap); record_len gets the number of steps.
+    uint8_t *record_thread;
+    uint8_t *record_runnable;
+    uint32_t record_cap;
+    uint32_t *record_len;
 } dsched_options;
 
 // Run one execution. Returns true if it passed.

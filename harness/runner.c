@@ -6,6 +6,12 @@
 #include <string.h>
 
 bool runner_run(const schedule *s, FILE *trace, dsched_result *r) {
+    dsched_options o = {0};
+    o.trace = trace;
+    return runner_run_opts(s, &o, r);
+}
+
+bool runner_run_opts(const schedule *s, const dsched_options *o, dsched_result *r) {
     const struct dsched_world *w = world_for_cap(s->cap);
     if (w == NULL) {
         memset(r, 0, sizeof *r);
@@ -14,8 +20,7 @@ bool runner_run(const schedule *s, FILE *trace, dsched_result *r) {
         snprintf(r->message, sizeof r->message, "no world for capacity %d", s->cap);
         return false;
     }
-    dsched_options o = {trace};
-    return dsched_run(s, w, &o, r);
+    return dsched_run(s, w, o, r);
 }
 
 void runner_report(FILE *out, const dsched_result *r, const char *repro) {

@@ -13,6 +13,8 @@
 
 // Runs s (picking the world of its capacity). trace may be NULL.
 bool runner_run(const schedule *s, FILE *trace, dsched_result *r);
+// The same with every engine option.
+bool runner_run_opts(const schedule *s, const dsched_options *o, dsched_result *r);
 // Prints the failure lines for r; repro is the command that reproduces it.
 void runner_report(FILE *out, const dsched_result *r, const char *repro);
 // Makes every op run alone (one whole op per decision, in an order the decisions choose):

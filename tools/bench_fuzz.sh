@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# tools/bench_fuzz.sh - how fast the deterministic fuzzing is, on this machine.
+#
+#   tools/bench_fuzz.sh [--seconds N] [--runs N] [--corpus-root DIR] [--plain-build DIR]
+#                       [--no-build]
+#
+#   --seconds N        length of each timed fuzzing run (default 10)
+#   --runs N           fixed execution count of the -runs measurement (default 20000)
+#   --corpus-root DIR  corpora to start from (default corpus/); text schedules are used in
+#                      their byte form
+#   --plain-build DIR  where the plain (no sanitizer) libFuzzer build goes (default
+#                      ${TMPDIR:-/tmp}/runqtorture-bench/plain: a scratch build, not a preset)
+#   --no-build         use the builds as they are
+#
+# For each fuzz target and each build - plain libFuzzer (clang -O2), ASan+UBSan (preset
+# fuzz), TSan (preset fuzz-tsan) - prints exec/s of
+#   * `-runs=N -seed=1` from the target's corpus (a fixed count: the corpus, then mutations),
+#   * a timed fuzzing run of --seconds, one process (libFuzzer's average_exec_per_sec),
+# then the average steps and fiber switches per execution (runq-replay's "(N steps, M
+# switches)" over the corpus and over the corpus the timed plain run grew), and the cost of
+# one fiber switch (tools/bench_switch.c, plain/ASan/TSan). Figures are printed, never
+# asserted; the machine they came from is printed first.
+set -uo pipefail
+. "$(dirname "$0")/../ci/lib.sh"
+cd "$RUNQ_ROOT"
+
+seconds=10 runs=20000 corpus_root=corpus build=1
+plain=${TMPDIR:-/tmp}/runqtorture-bench/plain
+usage_err() { echo "bench_fuzz.sh: $1 (try --help)" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds|--runs|--corpus-root|--plain-build)
+      [ $# -ge 2 ] || usage_err "$1 needs a value"
+      case $1 in
+        --seconds) seconds=$2 ;; --runs) runs=$2 ;; --corpus-root) corpus_root=$2 ;; --plain-build) plain=$2 ;;
+      esac
+      shift 2 ;;
+    --seconds=*) seconds=${1#*=}; shift ;;
+    --runs=*) runs=${1#*=}; shift ;;
+    --corpus-root=*) corpus_root=${1#*=}; shift ;;
+    --plain-build=*) plain=${1#*=}; shift ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) usage_err "unknown option '$1'" ;;
+  esac
+done
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || usage_err "--seconds: '$seconds' is not a positive number of seconds"
+[[ $runs =~ ^[1-9][0-9]*$ ]] || usage_err "--runs: '$runs' is not a positive count"
+[ -d "$corpus_root" ] || usage_err "--corpus-root: '$corpus_root' is not a directory"
+
+need_tools
+work=$(mktemp -d "${TMPDIR:-/tmp}/runqtorture-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+TSAN_OPTS=halt_on_error=1:atexit_sleep_ms=0:report_signal_unsafe=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+targets="fuzz_runq_sched fuzz_runq_model"
+
+echo "# runqtorture fuzzing benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); $(uname -sr)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)   (other jobs on the machine skew every figure)"
+echo "compiler: $(clang --version | head -n 1); commit $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes')"
+echo
+
+# ---- builds -------------------------------------------------------------------------------
+if [ $build = 1 ]; then
+  echo "== building: plain libFuzzer ($plain), fuzz, fuzz-tsan"
+  fuzz_targets=(fuzz_runq_sched fuzz_runq_model runq-replay)
+  if [ ! -f "$plain/CMakeCache.txt" ]; then
+    cmake -S "$RUNQ_ROOT" -B "$plain" -G Ninja -DCMAKE_C_COMPILER=clang \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -DRUNQ_FUZZ=ON \
+      -DRUNQ_SKIP_SUBDIRS=stress >"$work/plain-configure.log" 2>&1 ||
+      { tail -n 20 "$work/plain-configure.log"; echo "!!! configure of the plain build failed" >&2; exit 1; }
+  fi
+  # Only the libFuzzer programs: with RUNQ_FUZZ and no sanitizer, runq-replay and the
+  # standalones do not link (the sancov hooks come from no runtime); steps are counted with
+  # the ASan build's runq-replay instead (an execution is the same in every build).
+  cmake --build "$plain" --target fuzz_runq_sched fuzz_runq_model >"$work/plain-build.log" 2>&1 ||
+    { tail -n 20 "$work/plain-build.log"; echo "!!! plain build failed" >&2; exit 1; }
+  build_targets fuzz -DRUNQ_SKIP_SUBDIRS=stress -- "${fuzz_targets[@]}" >"$work/fuzz-build.log" 2>&1 ||
+    { tail -n 20 "$work/fuzz-build.log"; echo "!!! build of preset fuzz failed" >&2; exit 1; }
+  build_targets fuzz-tsan -DRUNQ_SKIP_SUBDIRS=stress -- fuzz_runq_sched fuzz_runq_model >"$work/tsan-build.log" 2>&1 ||
+    echo "!!! build of preset fuzz-tsan failed: no TSan figures (log kept: $work/tsan-build.log)"
+  # bench_switch, three ways (the engine is uninstrumented under TSan, as in harness/).
+  sw="tools/bench_switch.c harness/fiber.c harness/fiber_switch_x86_64.S"
+  clang -O2 -Iharness $sw -o "$work/bench_switch-plain" || echo "!!! could not build bench_switch"
+  clang -O1 -fsanitize=address,undefined -Iharness $sw -o "$work/bench_switch-asan" ||
+    echo "!!! could not build bench_switch under ASan"
+  (cd "$work" && for f in tools/bench_switch.c harness/fiber.c harness/fiber_switch_x86_64.S; do
+     clang -O1 -DRUNQ_TSAN_RUNTIME -I"$RUNQ_ROOT/harness" -c "$RUNQ_ROOT/$f" -o "$(basename "$f").o" || exit 1
+   done && clang -fsanitize=thread bench_switch.c.o fiber.c.o fiber_switch_x86_64.S.o -o bench_switch-tsan) ||
+    echo "!!! could not build bench_switch under TSan"
+fi
+declare -A bindir=([plain]=$plain/bin [asan]=build/fuzz/bin [tsan]=build/fuzz-tsan/bin)
+
+# ---- corpora as the fuzzer sees them --------------------------------------------------------
+replay=build/fuzz/bin/runq-replay
+[ -x "$replay" ] || { echo "!!! $replay is not built (run without --no-build)" >&2; exit 1; }
+for t in $targets; do
+  python3 ci/corpus_tool.py byteview --src "$corpus_root/$t" --dst "$work/view/$t" --replay "$replay" >/dev/null
+done
+
+# ---- exec/s -----------------------------------------------------------------------------------
+now() { date +%s.%N; }
+printf '%-16s %-6s %12s %14s %16s\n' target build "corpus files" "-runs=$runs" "timed ${seconds}s"
+printf '%-16s %-6s %12s %14s %16s\n' "" "" "" "exec/s" "exec/s (execs)"
+for t in $targets; do
+  for b in plain asan tsan; do
+    bin=${bindir[$b]}/$t
+    if [ ! -x "$bin" ]; then
+      printf '%-16s %-6s %12s %14s %16s\n' "$t" "$b" "-" "not built" "-"
+      continue
+    fi
+    envs=()
+    [ $b = tsan ] && envs=("TSAN_OPTIONS=$TSAN_OPTS")
+    n_corpus=$(find "$work/view/$t" -type f | wc -l)
+    # 1. a fixed count from the corpus (scratch first dir: nothing is written back)
+    rm -rf "$work/scratch" && mkdir -p "$work/scratch"
+    t0=$(now)
+    env "${envs[@]}" timeout -s KILL 600 "$bin" -runs="$runs" -seed=1 -max_len=2200 \
+      "$work/scratch" "$work/view/$t" >"$work/runs-$t-$b.log" 2>&1
+    rc=$?
+    t1=$(now)
+    if [ $rc = 0 ]; then
+      fixed=$(awk -v n="$runs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+    else
+      fixed="failed($rc)"
+    fi
+    # 2. a timed run, one process
+    rm -rf "$work/grown-$t-$b" && mkdir -p "$work/grown-$t-$b"
+    env "${envs[@]}" timeout -s KILL $((seconds + 60)) "$bin" -max_total_time="$seconds" -seed=1 \
+      -max_len=2200 -print_final_stats=1 "$work/grown-$t-$b" "$work/view/$t" >"$work/timed-$t-$b.log" 2>&1
+    rc=$?
+    eps=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$work/timed-$t-$b.log" | tail -n 1)
+    execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$work/timed-$t-$b.log" | tail -n 1)
+    [ $rc = 0 ] || eps="failed($rc${eps:+, $eps})"
+    printf '%-16s %-6s %12s %14s %16s\n' "$t" "$b" "$n_corpus" "$fixed" "${eps:--} (${execs:--})"
+  done
+done
+echo "(-runs=N: N executions from the corpus with -seed=1, wall time; timed: libFuzzer's"
+echo " stat::average_exec_per_sec; both one process on one core. A failed run is a crash.)"
+echo
+
+# ---- steps per execution ----------------------------------------------------------------------
+steps() { # steps LABEL REPLAY-ARGS... : average steps and switches per file
+  local label=$1
+  shift
+  "$replay" "$@" 2>/dev/null | sed -n 's/.*: ok (\([0-9]*\) steps, \([0-9]*\) switches.*/\1 \2/p' |
+    awk -v l="$label" '{ n++; s += $1; w += $2 }
+    END { if (n) printf "%-44s %6d files  %9.1f steps  %8.1f switches per execution\n", l, n, s / n, w / n;
+          else printf "%-44s (no file replayed)\n", l }'
+}
+for t in $targets; do
+  seq=()
+  [ $t = fuzz_runq_model ] && seq=(--sequential)
+  files=("$work/view/$t"/*)
+  [ -e "${files[0]}" ] && steps "$t: committed corpus" "${seq[@]}" "${files[@]}"
+  grown=("$work/grown-$t-plain"/*)
+  [ -e "${grown[0]}" ] && steps "$t: corpus grown by the timed plain run" "${seq[@]}" "${grown[@]}"
+done
+echo
+
+# ---- fiber switch -----------------------------------------------------------------------------
+for b in plain asan tsan; do
+  exe=$work/bench_switch-$b
+  if [ -x "$exe" ]; then
+    n=20000000
+    [ $b != plain ] && n=4000000
+    printf '%-6s ' "$b"
+    env TSAN_OPTIONS=$TSAN_OPTS "$exe" "$n"
+  else
+    echo "$b    fiber switch: not built"
+  fi
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
