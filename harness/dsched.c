@@ -212,8 +212,9 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
         th->alone = 0;
     }
     if (th->in_op && ++th->alone > LIVELOCK_STEPS) {
-        dsched_fail("livelock", "%s made %u scheduling points in one op with no other thread "
-                                "stepping (now at %s)",
+        dsched_fail("livelock",
+                    "%s made %u scheduling points in one op with no other thread "
+                    "stepping (now at %s)",
                     sched_thread_name(t), LIVELOCK_STEPS, runq_site_name(s));
     }
     if (E.step > MAX_STEPS) {
@@ -233,8 +234,7 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
                      uintptr_t w) {
     int t = E.cur;
     if (k == RQ_ACC_CAS_FAIL || k == RQ_ACC_CAS_OK) {
-        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 +
-             (k == RQ_ACC_CAS_OK));
+        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {

@@ -36,8 +36,7 @@ struct dsched_world {
     // One-line queue state for trace rows.
     void (*describe)(char *buf, size_t n);
     // A value read or written at a site, for the trace ("G7", "h=3").
-    void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf,
-                           size_t n);
+    void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf, size_t n);
 };
 
 #define DSCHED_INVARIANT_MAX 40
@@ -73,8 +72,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
 
 // Called by the world (from a fiber or the main context): report a broken invariant. The
 // first report wins; from a fiber this never returns (the execution stops there).
-void dsched_fail(const char *invariant, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void dsched_fail(const char *invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool dsched_failed(void);
 
 // The running simulated thread (-1 in the main context) and the current step.
@@ -93,14 +91,14 @@ enum dsched_event {
     DEV_CAS_FAIL_NEXT, // a CAS on runnext lost
     DEV_INCONSISTENT,  // a runqgrab/runqdrain "inconsistent h and t" retry
     DEV_RUNNEXT_STOLEN,
-    DEV_OVERFLOW,      // runqputslow committed
-    DEV_SPILL,         // runqputbatch spilled to the global queue
-    DEV_DRAIN,         // runqdrain took Gs
-    DEV_STEAL,         // runqgrab took Gs from a ring
-    DEV_GLOBGET,       // globrunqget returned Gs
-    DEV_EMPTY_TRUE,    // runqempty said true
-    DEV_LOCK_WAIT,     // a thread waited for sched.lock
-    DEV_WRAP,          // a ring index crossed 2^32
+    DEV_OVERFLOW,   // runqputslow committed
+    DEV_SPILL,      // runqputbatch spilled to the global queue
+    DEV_DRAIN,      // runqdrain took Gs
+    DEV_STEAL,      // runqgrab took Gs from a ring
+    DEV_GLOBGET,    // globrunqget returned Gs
+    DEV_EMPTY_TRUE, // runqempty said true
+    DEV_LOCK_WAIT,  // a thread waited for sched.lock
+    DEV_WRAP,       // a ring index crossed 2^32
     DEV_COUNT
 };
 void dsched_event(enum dsched_event e);

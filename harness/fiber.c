@@ -120,8 +120,8 @@ static void prepare_stack(fiber *f) {
 #if defined(__x86_64__)
     uintptr_t top = ((uintptr_t)(f->stack + f->stack_size)) & ~(uintptr_t)15;
     uint64_t *sp = (uint64_t *)(top - 64);
-    uint32_t mx = 0x1F80;   // default MXCSR
-    uint16_t fcw = 0x037F;  // default x87 control word
+    uint32_t mx = 0x1F80;  // default MXCSR
+    uint16_t fcw = 0x037F; // default x87 control word
     memset(sp, 0, 64);
     memcpy(&sp[0], &mx, 4);
     memcpy((char *)&sp[0] + 4, &fcw, 2);

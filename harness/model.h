@@ -23,7 +23,7 @@ typedef struct model_p {
 
 typedef struct model {
     uint32_t cap;
-    int32_t nprocs;     // gomaxprocs, for globrunqget's fair share
+    int32_t nprocs; // gomaxprocs, for globrunqget's fair share
     model_p p[MODEL_MAX_P];
     int32_t glob[MODEL_MAX_G]; // global queue: glob[(ghead + i) % MODEL_MAX_G], i < glen
     uint32_t ghead, glen;

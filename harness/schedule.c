@@ -327,7 +327,9 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             } else if (strcmp(tok[0], "capacity") == 0) {
                 if (parse_uint(&p, tok[1], 4, 256, &v, "a capacity") ||
                     (v != 4 && v != 8 && v != 256)) {
-                    return tok[1] && *p.err == 0 ? perr(&p, "expected capacity 4, 8 or 256, found '%s'", tok[1]) : -1;
+                    return tok[1] && *p.err == 0
+                               ? perr(&p, "expected capacity 4, 8 or 256, found '%s'", tok[1])
+                               : -1;
                 }
                 s->cap = (uint16_t)v;
             } else if (strcmp(tok[0], "start") == 0) {
@@ -335,8 +337,10 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     return -1;
                 }
                 if (v >= 128 && v < 0xffffffffull - 127) {
-                    return perr(&p, "start index must be < 128 or >= 4294967168 (the byte form "
-                                    "encodes those), found %llu", v);
+                    return perr(&p,
+                                "start index must be < 128 or >= 4294967168 (the byte form "
+                                "encodes those), found %llu",
+                                v);
                 }
                 s->start = (uint32_t)v;
             } else if (strcmp(tok[0], "seed") == 0) {
@@ -364,8 +368,9 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     return perr(&p, "expected 'strategy decisions' or 'strategy pct D'");
                 }
             } else {
-                return perr(&p, "expected a header item (threads, capacity, start, seed, "
-                                "prefill, randomize, strategy) or 'thread NAME', found '%s'",
+                return perr(&p,
+                            "expected a header item (threads, capacity, start, seed, "
+                            "prefill, randomize, strategy) or 'thread NAME', found '%s'",
                             tok[0]);
             }
         } else if (section == PROGRAM) {
@@ -376,9 +381,11 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 }
             }
             if (kind < 0) {
-                return perr(&p, "expected an operation (put, putnext, get, yield, putbatch, "
-                                "drain, globput, globputhead, globget, steal, stealnext, empty, "
-                                "idle, running), found '%s'", tok[0]);
+                return perr(&p,
+                            "expected an operation (put, putnext, get, yield, putbatch, "
+                            "drain, globput, globputhead, globget, steal, stealnext, empty, "
+                            "idle, running), found '%s'",
+                            tok[0]);
             }
             if (s->nops[cur] == SCHED_MAX_OPS) {
                 return perr(&p, "more than %d operations for thread %s", SCHED_MAX_OPS,
@@ -393,8 +400,8 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             } else if (op_args[kind] == 2) {
                 int t = thread_index(tok[1]);
                 if (t < 0 || t >= s->nthreads || t == cur) {
-                    return perr(&p, "expected another thread's name after '%s', found '%s'",
-                                tok[0], tok[1] ? tok[1] : "");
+                    return perr(&p, "expected another thread's name after '%s', found '%s'", tok[0],
+                                tok[1] ? tok[1] : "");
                 }
                 op.target = (uint8_t)t;
             }
@@ -436,8 +443,10 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 d.mode = SMODE_OPS;
                 d.arg = (uint16_t)v;
             } else {
-                return perr(&p, "expected 'steps N', 'until SITE', 'op' or 'ops N' after "
-                                "'run %s', found '%s'", tok[1], tok[2] ? tok[2] : "");
+                return perr(&p,
+                            "expected 'steps N', 'until SITE', 'op' or 'ops N' after "
+                            "'run %s', found '%s'",
+                            tok[1], tok[2] ? tok[2] : "");
             }
             s->dec[s->ndecisions++] = d;
         }
@@ -457,8 +466,8 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
 int schedule_is_text(const uint8_t *data, size_t size) {
     size_t i = 0;
     while (i < size) { // skip blank and comment lines
-        while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
-                            data[i] == '\n')) {
+        while (i < size &&
+               (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
             i++;
         }
         if (i < size && data[i] == '#') {

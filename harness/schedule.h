@@ -30,22 +30,22 @@
 #define SCHED_MAX_BYTES (SCHED_FIXED_BYTES + 2 * SCHED_MAX_DECISIONS)
 
 // Operations of a simulated thread on its own P (and, for steal/empty, another P).
-#define SCHED_OP_LIST(X)                                                                   \
-    X(NOP, "nop", 0)                /* does nothing (lets byte programs be short) */       \
-    X(PUT, "put", 1)                /* runqput(next=false) of n fresh Gs */                \
-    X(PUTNEXT, "putnext", 1)        /* runqput(next=true) of n fresh Gs */                 \
-    X(GET, "get", 1)                /* up to n times: runqget, run the G */                \
-    X(YIELD, "yield", 1)            /* up to n times: runqget, runqput(next=false) it */   \
-    X(PUTBATCH, "putbatch", 1)      /* runqputbatch of n fresh Gs */                       \
-    X(DRAIN, "drain", 0)            /* runqdrain + globrunqputbatch (the GC worker) */     \
-    X(GLOBPUT, "globput", 1)        /* globrunqput of n fresh Gs */                        \
-    X(GLOBPUTHEAD, "globputhead", 0) /* globrunqputhead of one fresh G */                  \
-    X(GLOBGET, "globget", 1)        /* globrunqget(max=n-1), run the G (ring <= cap/2) */  \
-    X(STEAL, "steal", 2)            /* if own queue empty: runqsteal(victim), run the G */ \
-    X(STEALNEXT, "stealnext", 2)    /* same with stealRunNextG */                          \
-    X(EMPTY, "empty", 2)            /* runqempty(victim): must not lie */                  \
-    X(IDLE, "idle", 0)              /* own P status = _Pidle (no runnext back-off) */      \
-    X(RUNNING, "running", 0)        /* own P status = _Prunning */
+#define SCHED_OP_LIST(X)                                                                           \
+    X(NOP, "nop", 0)                 /* does nothing (lets byte programs be short) */              \
+    X(PUT, "put", 1)                 /* runqput(next=false) of n fresh Gs */                       \
+    X(PUTNEXT, "putnext", 1)         /* runqput(next=true) of n fresh Gs */                        \
+    X(GET, "get", 1)                 /* up to n times: runqget, run the G */                       \
+    X(YIELD, "yield", 1)             /* up to n times: runqget, runqput(next=false) it */          \
+    X(PUTBATCH, "putbatch", 1)       /* runqputbatch of n fresh Gs */                              \
+    X(DRAIN, "drain", 0)             /* runqdrain + globrunqputbatch (the GC worker) */            \
+    X(GLOBPUT, "globput", 1)         /* globrunqput of n fresh Gs */                               \
+    X(GLOBPUTHEAD, "globputhead", 0) /* globrunqputhead of one fresh G */                          \
+    X(GLOBGET, "globget", 1)         /* globrunqget(max=n-1), run the G (ring <= cap/2) */         \
+    X(STEAL, "steal", 2)             /* if own queue empty: runqsteal(victim), run the G */        \
+    X(STEALNEXT, "stealnext", 2)     /* same with stealRunNextG */                                 \
+    X(EMPTY, "empty", 2)             /* runqempty(victim): must not lie */                         \
+    X(IDLE, "idle", 0)               /* own P status = _Pidle (no runnext back-off) */             \
+    X(RUNNING, "running", 0)         /* own P status = _Prunning */
 
 enum sched_op_kind {
 #define SCHED_OP_ENUM(id, name, args) SOP_##id,
@@ -80,13 +80,13 @@ enum {
 };
 
 typedef struct schedule {
-    uint8_t nthreads;   // 1..4
-    uint16_t cap;       // 4, 8 or 256
-    uint32_t start;     // initial runqhead = runqtail of every P
-    uint8_t flags;      // SFLAG_*
-    uint8_t pct_depth;  // PCT: d (d-1 priority change points), 1..8
-    uint16_t seed;      // PRNG once decisions run out; PCT's randomness
-    uint16_t prefill;   // Gs the owner puts, alone, before anything runs
+    uint8_t nthreads;  // 1..4
+    uint16_t cap;      // 4, 8 or 256
+    uint32_t start;    // initial runqhead = runqtail of every P
+    uint8_t flags;     // SFLAG_*
+    uint8_t pct_depth; // PCT: d (d-1 priority change points), 1..8
+    uint16_t seed;     // PRNG once decisions run out; PCT's randomness
+    uint16_t prefill;  // Gs the owner puts, alone, before anything runs
     uint8_t nops[SCHED_MAX_THREADS];
     sched_op ops[SCHED_MAX_THREADS][SCHED_MAX_OPS];
     uint16_t ndecisions;

@@ -27,8 +27,8 @@
 #define MAXG 18000
 
 enum where { W_FREE, W_HAND, W_RING, W_NEXT, W_GLOBAL, W_DONE };
-static const char *const where_names[] = {"free", "in hand", "in ring", "in runnext",
-                                          "in the global queue", "done"};
+static const char *const where_names[] = {
+    "free", "in hand", "in ring", "in runnext", "in the global queue", "done"};
 
 static p ps[NP];
 static g gs[MAXG];
@@ -38,8 +38,8 @@ static struct {
 } gw[MAXG];
 
 static const schedule *S;
-static int ng;            // Gs created so far
-static int ndone;         // Gs run to completion
+static int ng;    // Gs created so far
+static int ndone; // Gs run to completion
 static int hand_count[NP];
 static int lock_holder = -1; // thread holding sched.lock
 
@@ -115,9 +115,8 @@ static bool must_hold(int t, int i, const char *what) {
         to_hand(i, t);
         return true;
     }
-    const char *inv = gw[i].where == W_DONE || gw[i].where == W_RING ||
-                              gw[i].where == W_NEXT || gw[i].where == W_GLOBAL ||
-                              gw[i].where == W_HAND
+    const char *inv = gw[i].where == W_DONE || gw[i].where == W_RING || gw[i].where == W_NEXT ||
+                              gw[i].where == W_GLOBAL || gw[i].where == W_HAND
                           ? "dup-g"
                           : "not-holder";
     dsched_fail(inv, "%s: %s places %s, which it does not hold", what, tn(t),
@@ -141,8 +140,9 @@ static void consume(int t, g *gp, const char *what) {
     int i = gidx(gp);
     char b[96];
     if (i < 0 || gw[i].where != W_HAND || gw[i].who != t) {
-        dsched_fail(i < 0 ? "bad-g" : gw[i].where == W_DONE || gw[i].where == W_HAND ? "dup-g"
-                                                                                    : "not-holder",
+        dsched_fail(i < 0                                            ? "bad-g"
+                    : gw[i].where == W_DONE || gw[i].where == W_HAND ? "dup-g"
+                                                                     : "not-holder",
                     "%s returned %s to %s, which does not hold it", what, gdesc(i, b, sizeof b),
                     tn(t));
     }
@@ -196,14 +196,16 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
                     tn(t), pi, old, sh_head[pi], runq_site_name(site));
     }
     if (n > len) {
-        dsched_fail("head-past-tail", "%s advanced P%d's runqhead by %u with only %u Gs queued (at %s)",
-                    tn(t), pi, n, len, runq_site_name(site));
+        dsched_fail("head-past-tail",
+                    "%s advanced P%d's runqhead by %u with only %u Gs queued (at %s)", tn(t), pi, n,
+                    len, runq_site_name(site));
     }
     if (site == RQ_SITE_runqgrab_headcas) {
         if (n == 0 || n > len - len / 2) {
             dsched_fail("wrong-steal-count",
                         "%s stole %u of P%d's %u queued Gs; a steal takes half, rounded up "
-                        "(at most %u now)", tn(t), n, pi, len, len - len / 2);
+                        "(at most %u now)",
+                        tn(t), n, pi, len, len - len / 2);
         }
         dsched_event(DEV_STEAL);
     } else if (site == RQ_SITE_runqputslow_headcas) {
@@ -230,8 +232,9 @@ static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
     }
     uint32_t old = sh_tail[pi];
     if (nw - sh_head[pi] > RUNQ_CAP || nw - old > RUNQ_CAP) {
-        dsched_fail("ring-overflow", "%s published runqtail %u on P%d: %u Gs in a ring of %d (at %s)",
-                    tn(t), nw, pi, nw - sh_head[pi], RUNQ_CAP, runq_site_name(site));
+        dsched_fail("ring-overflow",
+                    "%s published runqtail %u on P%d: %u Gs in a ring of %d (at %s)", tn(t), nw, pi,
+                    nw - sh_head[pi], RUNQ_CAP, runq_site_name(site));
     }
     for (uint32_t k = old; k != nw; k++) {
         int i = gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
@@ -253,13 +256,16 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     char b[96];
     int oi = gidx((void *)oldv), ni = gidx((void *)newv);
     if (oi != sh_next[pi]) {
-        dsched_fail("state-mismatch", "%s replaced P%d's runnext %s, but the ledger had G%d (at %s)",
-                    tn(t), pi, gdesc(oi, b, sizeof b), sh_next[pi] + 1, runq_site_name(site));
+        dsched_fail("state-mismatch",
+                    "%s replaced P%d's runnext %s, but the ledger had G%d (at %s)", tn(t), pi,
+                    gdesc(oi, b, sizeof b), sh_next[pi] + 1, runq_site_name(site));
     }
     if (ni != -1) {
         if (t != pi) {
-            dsched_fail("not-owner", "%s set P%d's runnext to G%d: only the owner may make it non-nil "
-                                     "(at %s)", tn(t), pi, ni + 1, runq_site_name(site));
+            dsched_fail("not-owner",
+                        "%s set P%d's runnext to G%d: only the owner may make it non-nil "
+                        "(at %s)",
+                        tn(t), pi, ni + 1, runq_site_name(site));
         }
         if (!must_hold(t, ni, runq_site_name(site))) {
             return;
@@ -297,8 +303,9 @@ static void global_full_check(int t) {
     for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
         int i = gidx(gp);
         if (i < 0 || n >= sh_glen || glob_stamp[i] == stamp || glob_at(n) != i) {
-            dsched_fail("global-corrupt", "the global queue's entry %d is %s; the ledger expects "
-                                          "G%d of %d (%s releases sched.lock)",
+            dsched_fail("global-corrupt",
+                        "the global queue's entry %d is %s; the ledger expects "
+                        "G%d of %d (%s releases sched.lock)",
                         n, gdesc(i, b, sizeof b), n < sh_glen ? glob_at(n) + 1 : 0, sh_glen, tn(t));
             return;
         }
@@ -307,8 +314,9 @@ static void global_full_check(int t) {
         last = gp;
     }
     if (n != sh_glen || guintptr_ptr(sched.runq.tail) != last) {
-        dsched_fail("global-corrupt", "the global queue has %d Gs (tail %s), the ledger %d (%s "
-                                      "releases sched.lock)",
+        dsched_fail("global-corrupt",
+                    "the global queue has %d Gs (tail %s), the ledger %d (%s "
+                    "releases sched.lock)",
                     n, guintptr_ptr(sched.runq.tail) == last ? "ok" : "wrong", sh_glen, tn(t));
     }
 }
@@ -349,8 +357,9 @@ static void reconcile_global(int t) {
         }
     }
     if (x != NULL && sh_glen == 0) {
-        dsched_fail("global-corrupt", "G%d is marked as queued globally but is not where the "
-                                      "ledger's global queue has it (%s releases sched.lock)",
+        dsched_fail("global-corrupt",
+                    "G%d is marked as queued globally but is not where the "
+                    "ledger's global queue has it (%s releases sched.lock)",
                     xi + 1, tn(t));
         return;
     }
@@ -372,8 +381,10 @@ static void reconcile_global(int t) {
         for (g *gp = guintptr_ptr(tailg->schedlink); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
             int i = gidx(gp);
             if (i < 0 || ++guard > MAXG) {
-                dsched_fail("global-corrupt", "the global queue's appended part holds %s (%s "
-                                              "releases sched.lock)", gdesc(i, b, sizeof b), tn(t));
+                dsched_fail("global-corrupt",
+                            "the global queue's appended part holds %s (%s "
+                            "releases sched.lock)",
+                            gdesc(i, b, sizeof b), tn(t));
                 return;
             }
             if (!must_hold(t, i, "global queue")) {
@@ -387,13 +398,16 @@ static void reconcile_global(int t) {
     }
     g *want_tail = sh_glen ? &gs[glob_at(sh_glen - 1)] : NULL;
     if (guintptr_ptr(sched.runq.tail) != want_tail) {
-        dsched_fail("global-corrupt", "sched.runq.tail is not the last G of the list (%s releases "
-                                      "sched.lock)", tn(t));
+        dsched_fail("global-corrupt",
+                    "sched.runq.tail is not the last G of the list (%s releases "
+                    "sched.lock)",
+                    tn(t));
         return;
     }
     if (sched.runqsize != sh_glen) {
-        dsched_fail("runqsize-mismatch", "sched.runqsize is %d but the global queue holds %d Gs "
-                                         "(%s releases sched.lock)",
+        dsched_fail("runqsize-mismatch",
+                    "sched.runqsize is %d but the global queue holds %d Gs "
+                    "(%s releases sched.lock)",
                     sched.runqsize, sh_glen, tn(t));
         return;
     }
@@ -432,7 +446,8 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         tail_moved(t, pi, (uint32_t)v, site);
         break;
     case 2:
-        next_moved(t, pi, k == DACC_CAS_OK ? v : (uintptr_t)(sh_next[pi] < 0 ? NULL : &gs[sh_next[pi]]),
+        next_moved(t, pi,
+                   k == DACC_CAS_OK ? v : (uintptr_t)(sh_next[pi] < 0 ? NULL : &gs[sh_next[pi]]),
                    k == DACC_CAS_OK ? w : v, site);
         break;
     case 3: {
@@ -443,8 +458,10 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if ((slot - sh_head[pi]) % RUNQ_CAP < len) {
             int i = sh_ring[pi][slot];
-            dsched_fail("slot-clobber", "%s overwrote slot %u of P%d's ring, which holds queued "
-                                        "G%d (at %s)", tn(t), slot, pi, i + 1, runq_site_name(site));
+            dsched_fail("slot-clobber",
+                        "%s overwrote slot %u of P%d's ring, which holds queued "
+                        "G%d (at %s)",
+                        tn(t), slot, pi, i + 1, runq_site_name(site));
         }
         break;
     }
@@ -467,7 +484,8 @@ static void w_gwrite(int t, const void *gp) {
     if (i < 0) {
         dsched_fail("bad-g", "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
     }
-    if ((gw[i].where == W_HAND && gw[i].who == t) || (gw[i].where == W_GLOBAL && lock_holder == t)) {
+    if ((gw[i].where == W_HAND && gw[i].who == t) ||
+        (gw[i].where == W_GLOBAL && lock_holder == t)) {
         return;
     }
     dsched_fail("not-holder", "%s writes the fields (schedlink) of %s, which it does not hold",
@@ -514,26 +532,33 @@ static void compare_with_model(int t, const char *what) {
         const model_p *mp = &mm->p[pi];
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if (len != mp->len) {
-            dsched_fail("model-mismatch", "after %s's %s (alone): P%d holds %u Gs in its ring, "
-                                          "the model %u", tn(t), what, pi, len, mp->len);
+            dsched_fail("model-mismatch",
+                        "after %s's %s (alone): P%d holds %u Gs in its ring, "
+                        "the model %u",
+                        tn(t), what, pi, len, mp->len);
         }
         for (uint32_t k = 0; k < len; k++) {
             int got = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
             int want = mp->ring[(mp->head + k) % mm->cap];
             if (got != want) {
-                dsched_fail("model-mismatch", "after %s's %s (alone): P%d ring[%u] is G%d, the "
-                                              "model G%d", tn(t), what, pi, k, got, want);
+                dsched_fail("model-mismatch",
+                            "after %s's %s (alone): P%d ring[%u] is G%d, the "
+                            "model G%d",
+                            tn(t), what, pi, k, got, want);
             }
         }
         if (sh_next[pi] + 1 != mp->runnext) {
-            dsched_fail("model-mismatch", "after %s's %s (alone): P%d runnext is G%d, the model "
-                                          "G%d (0 = nil)", tn(t), what, pi, sh_next[pi] + 1,
-                        mp->runnext);
+            dsched_fail("model-mismatch",
+                        "after %s's %s (alone): P%d runnext is G%d, the model "
+                        "G%d (0 = nil)",
+                        tn(t), what, pi, sh_next[pi] + 1, mp->runnext);
         }
     }
     if ((uint32_t)sh_glen != mm->glen) {
-        dsched_fail("model-mismatch", "after %s's %s (alone): the global queue holds %d Gs, the "
-                                      "model %u", tn(t), what, sh_glen, mm->glen);
+        dsched_fail("model-mismatch",
+                    "after %s's %s (alone): the global queue holds %d Gs, the "
+                    "model %u",
+                    tn(t), what, sh_glen, mm->glen);
     }
     for (int k = 0; k < sh_glen; k++) {
         int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
@@ -557,8 +582,10 @@ static void hand_must_be_empty(int t, const char *what) {
     }
     for (int i = 0; i < ng; i++) {
         if (gw[i].where == W_HAND && gw[i].who == t) {
-            dsched_fail("lost-g", "G%d was taken by %s during its %s and is nowhere now: not "
-                                  "queued, not run", i + 1, tn(t), what);
+            dsched_fail("lost-g",
+                        "G%d was taken by %s during its %s and is nowhere now: not "
+                        "queued, not run",
+                        i + 1, tn(t), what);
         }
     }
 }
@@ -614,8 +641,9 @@ static void run_op(int t, const sched_op *op) {
                 int32_t want = model_runqget(M, t, &minh);
                 if (want != (gp ? gidx(gp) + 1 : 0) || (gp && inh != minh)) {
                     char b[96];
-                    dsched_fail("model-mismatch", "%s's runqget returned %s (inheritTime %d); "
-                                                  "alone, the model returns G%d (%d)",
+                    dsched_fail("model-mismatch",
+                                "%s's runqget returned %s (inheritTime %d); "
+                                "alone, the model returns G%d (%d)",
                                 tn(t), gdesc(gidx(gp), b, sizeof b), inh, want, minh);
                 }
             }
@@ -733,8 +761,9 @@ static void run_op(int t, const sched_op *op) {
             uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
             uint32_t got_n = gp ? 1 + ring_len_real(t) - before : 0;
             if (got_n != want_n) {
-                dsched_fail("wrong-steal-count", "%s stole %u Gs from P%d running alone; the model "
-                                                 "steals %u (half, rounded up)",
+                dsched_fail("wrong-steal-count",
+                            "%s stole %u Gs from P%d running alone; the model "
+                            "steals %u (half, rounded up)",
                             tn(t), got_n, op->target, want_n);
             }
             model_ret = model_runqsteal(M, t, op->target, op->kind == SOP_STEALNEXT);
@@ -754,15 +783,19 @@ static void run_op(int t, const sched_op *op) {
         if (got_bool) {
             dsched_event(DEV_EMPTY_TRUE);
             if (!empty_seen[t]) {
-                dsched_fail("empty-lied", "runqempty(P%d) by %s returned true, but P%d was never "
-                                          "empty during the call", v, tn(t), v);
+                dsched_fail("empty-lied",
+                            "runqempty(P%d) by %s returned true, but P%d was never "
+                            "empty during the call",
+                            v, tn(t), v);
             }
         }
         if (solo_check && dsched_others_steps(t) == others) {
             model_bool = model_runqempty(M, v);
             if (got_bool != model_bool) {
-                dsched_fail("model-mismatch", "runqempty(P%d) by %s, alone, returned %d; the "
-                                              "model says %d", v, tn(t), got_bool, model_bool);
+                dsched_fail("model-mismatch",
+                            "runqempty(P%d) by %s, alone, returned %d; the "
+                            "model says %d",
+                            v, tn(t), got_bool, model_bool);
             }
         }
         snprintf(result, sizeof result, "%s", got_bool ? "true" : "false");
@@ -835,15 +868,18 @@ static void w_finish(void) {
         uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
         uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
         if (rh != sh_head[pi] || rt != sh_tail[pi]) {
-            dsched_fail("state-mismatch", "at the end P%d's [head,tail) is [%u,%u), the ledger "
-                                          "says [%u,%u)", pi, rh, rt, sh_head[pi], sh_tail[pi]);
+            dsched_fail("state-mismatch",
+                        "at the end P%d's [head,tail) is [%u,%u), the ledger "
+                        "says [%u,%u)",
+                        pi, rh, rt, sh_head[pi], sh_tail[pi]);
             return;
         }
         for (uint32_t k = rh; k != rt; k++) {
-            int i = gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
+            int i =
+                gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
             if (i != sh_ring[pi][k % RUNQ_CAP]) {
-                dsched_fail("state-mismatch", "at the end P%d slot %u holds G%d, the ledger G%d", pi,
-                            k % RUNQ_CAP, i + 1, sh_ring[pi][k % RUNQ_CAP] + 1);
+                dsched_fail("state-mismatch", "at the end P%d slot %u holds G%d, the ledger G%d",
+                            pi, k % RUNQ_CAP, i + 1, sh_ring[pi][k % RUNQ_CAP] + 1);
                 return;
             }
         }
@@ -861,8 +897,10 @@ static void w_finish(void) {
         counted += (int)(sh_tail[pi] - sh_head[pi]) + (sh_next[pi] >= 0);
     }
     if (counted != queued || ndone + queued != ng) {
-        dsched_fail("lost-g", "at the end %d Gs were created, %d ran, %d are queued, but the "
-                              "queues hold %d", ng, ndone, queued, counted);
+        dsched_fail("lost-g",
+                    "at the end %d Gs were created, %d ran, %d are queued, but the "
+                    "queues hold %d",
+                    ng, ndone, queued, counted);
     }
 }
 

@@ -23,15 +23,14 @@ static p ps[4];
 static uint32_t start_index;
 static int failures_in_test;
 
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            check_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);                          \
-        }                                                                                  \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            check_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);                                  \
+        }                                                                                          \
     } while (0)
 
-static void check_failed(const char *file, int line, const char *cond, const char *fmt,
-                         ...) {
+static void check_failed(const char *file, int line, const char *cond, const char *fmt, ...) {
     if (failures_in_test++ < 5) {
         fprintf(stderr, "!!! %s:%d: check failed: %s: ", file, line, cond);
         va_list ap;
@@ -335,8 +334,8 @@ static void test_steal_half(void) {
         CHECK(ringlen(&ps[0]) == (uint32_t)len - want, "len %d: victim keeps %u", len,
               ringlen(&ps[0]));
         if (want > 0) {
-            CHECK(id(gp) == (int)want, "len %d: returned %d, want the last taken %u", len,
-                  id(gp), want);
+            CHECK(id(gp) == (int)want, "len %d: returned %d, want the last taken %u", len, id(gp),
+                  want);
             for (uint32_t i = 1; i < want; i++) {
                 g *x = runqget(&ps[1], NULL);
                 CHECK(id(x) == (int)i, "len %d: thief ring[%u] = %d", len, i, id(x));
@@ -371,8 +370,8 @@ static void test_globrunqget_sizing(void) {
     // n = min(size/gomaxprocs + 1, size, max if > 0, cap/2); one returned, n-1 to the ring.
     static const struct {
         int nprocs, size, max;
-    } cases[] = {{1, 0, 0},  {1, 1, 0},   {1, 5, 0},  {4, 5, 0},  {4, 5, 1},  {2, 9, 3},
-                 {1, 600, 0}, {3, 600, 0}, {8, 7, 0},  {2, 600, 2}, {1, 3, 10}, {5, 100, 0}};
+    } cases[] = {{1, 0, 0},   {1, 1, 0},   {1, 5, 0}, {4, 5, 0},   {4, 5, 1},  {2, 9, 3},
+                 {1, 600, 0}, {3, 600, 0}, {8, 7, 0}, {2, 600, 2}, {1, 3, 10}, {5, 100, 0}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         reset_world(cases[c].nprocs);
         for (int i = 1; i <= cases[c].size; i++) {
@@ -393,8 +392,8 @@ static void test_globrunqget_sizing(void) {
         CHECK(id(gp) == (n ? 1 : 0), "case %zu: got %d", c, id(gp));
         CHECK(ringlen(&ps[0]) == (uint32_t)(n ? n - 1 : 0), "case %zu: ring got %u, want %d", c,
               ringlen(&ps[0]), n ? n - 1 : 0);
-        CHECK(sched.runqsize == size - n, "case %zu: global keeps %d, want %d", c,
-              sched.runqsize, size - n);
+        CHECK(sched.runqsize == size - n, "case %zu: global keeps %d, want %d", c, sched.runqsize,
+              size - n);
         for (int i = 2; i <= n; i++) {
             CHECK(id(runqget(&ps[0], NULL)) == i, "case %zu: ring order", c);
         }
@@ -524,8 +523,8 @@ static void test_against_model(void) {
                 bool inh1, inh2;
                 int got = id(runqget(pp, &inh1));
                 int want = model_runqget(&m, pid, &inh2);
-                CHECK(got == want && inh1 == inh2, "step %d: runqget %d/%d, model %d/%d", step,
-                      got, inh1, want, inh2);
+                CHECK(got == want && inh1 == inh2, "step %d: runqget %d/%d, model %d/%d", step, got,
+                      inh1, want, inh2);
             } else if (op < 65) { // runqsteal into an empty thief
                 int victim = (pid + 1 + (int)rnd(np - 1)) % np;
                 if (!runqempty(pp)) {

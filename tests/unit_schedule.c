@@ -11,16 +11,16 @@
 
 static int failed, passed;
 
-#define EXPECT(cond, ...)                                                                  \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "!!! invariant=schedule-format %s:%d: ", __FILE__, __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-        }                                                                                  \
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            fprintf(stderr, "!!! invariant=schedule-format %s:%d: ", __FILE__, __LINE__);          \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
 static char *print_to_string(const schedule *s) {
@@ -76,10 +76,10 @@ static void random_bytes(void) {
         for (int t = 0; t < a.nthreads; t++) {
             for (int k = 0; k < a.nops[t]; k++) {
                 const sched_op *op = &a.ops[t][k];
-                bool victim = op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT ||
-                              op->kind == SOP_EMPTY;
-                bad += op->n < 1 || op->n > 256 || (victim && (op->target == t ||
-                                                               op->target >= a.nthreads));
+                bool victim =
+                    op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY;
+                bad += op->n < 1 || op->n > 256 ||
+                       (victim && (op->target == t || op->target >= a.nthreads));
             }
         }
         size_t m = schedule_encode(&a, out, sizeof out);
@@ -136,8 +136,8 @@ static void parse_errors(void) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static schedule s;
         char err[512] = "";
-        int rc = schedule_parse_text(cases[i].text, strlen(cases[i].text), "x", &s, err,
-                                     sizeof err);
+        int rc =
+            schedule_parse_text(cases[i].text, strlen(cases[i].text), "x", &s, err, sizeof err);
         EXPECT(rc == -1 && strncmp(err, cases[i].want, strlen(cases[i].want)) == 0,
                "case %zu: got rc %d, '%s'; want '%s...'", i, rc, err, cases[i].want);
     }

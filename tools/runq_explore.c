@@ -44,7 +44,6 @@ static uint8_t *rec_runnable_for(int depth) {
     return bufs_r[depth];
 }
 
-
 // Run: decisions = run-length encoding of prefix[0..plen), then `first` for one step (if
 // >= 0), then no preemption. Records the executed steps.
 static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, uint8_t *rt, uint8_t *rr,
@@ -118,8 +117,9 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     if (f == NULL) {
         fprintf(stderr, "runq-explore: cannot create %s: %s\n", out_path, strerror(errno));
     } else {
-        fprintf(f, "# found by runq-explore with at most %d preemptions (this one uses %d),\n"
-                   "# run %llu: invariant=%s\n# %s\n",
+        fprintf(f,
+                "# found by runq-explore with at most %d preemptions (this one uses %d),\n"
+                "# run %llu: invariant=%s\n# %s\n",
                 bound, preemptions, runs, r->invariant, r->message);
         schedule_print_text(&out, f);
         fclose(f);

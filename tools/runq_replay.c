@@ -138,8 +138,9 @@ int main(int argc, char **argv) {
                 }
             } else if (h != first_hash || r.failed != first_r.failed || r.steps != first_r.steps ||
                        strcmp(r.invariant, first_r.invariant) != 0) {
-                fprintf(stderr, "!!! invariant=nondeterminism: %s: run %ld differs from run 1 "
-                                "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
+                fprintf(stderr,
+                        "!!! invariant=nondeterminism: %s: run %ld differs from run 1 "
+                        "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
                         file, k + 1, r.failed ? r.invariant : "ok",
                         first_r.failed ? first_r.invariant : "ok", (unsigned long long)r.steps,
                         (unsigned long long)first_r.steps, (unsigned long long)h,
