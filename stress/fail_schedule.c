@@ -187,6 +187,7 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
     if (!f) {
         snprintf(err, errlen, "cannot write %s", path);
         free(s);
+        free(items);
         return -1;
     }
     fprintf(f, "# written by %s on failure: invariant=%s, seed %llu\n", P.prog,
@@ -202,6 +203,7 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
         fprintf(f, "%s %s", i && i % 12 == 0 ? "\n#" : "", sched_thread_name(items[i].k));
     }
     fprintf(f, "\n");
+    free(items);
     schedule_print_text(s, f);
     int rc = fclose(f);
     free(s);
