@@ -89,3 +89,78 @@ summary_table() {
   fi
   return $failed
 }
+
+# ---- helpers of ci/nightly.sh, ci/coverage.sh and tools/bench_fuzz.sh (appended) -------
+
+# parse_duration STR: prints STR in seconds; accepts 90, 90s, 10m, 2h, 1h30m. Returns 1
+# (printing nothing) if STR is not a duration.
+parse_duration() {
+  local s=$1 total=0 n u
+  [[ $s =~ ^[0-9]+$ ]] && { echo "$s"; return 0; }
+  [[ $s =~ ^([0-9]+[hms])+$ ]] || return 1
+  while [[ $s =~ ^([0-9]+)([hms])(.*)$ ]]; do
+    n=$((10#${BASH_REMATCH[1]})) u=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+    case $u in h) total=$((total + n * 3600)) ;; m) total=$((total + n * 60)) ;; s) total=$((total + n)) ;; esac
+  done
+  echo "$total"
+}
+
+# build_targets PRESET [CMAKE_ARG...] -- TARGET...: configure PRESET into build/PRESET
+# (once; the CMAKE_ARGs apply to that first configure only) and build only the TARGETs.
+build_targets() {
+  local preset=$1 defs=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do defs+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift
+  (cd "$RUNQ_ROOT" &&
+    { [ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" "${defs[@]}"; } &&
+    cmake --build --preset "$preset" --target "$@")
+}
+
+# fuzz_option_args TARGET: the [libfuzzer] section of fuzz/TARGET.options as libFuzzer
+# flags, one per line (key = value -> -key=value); dict is resolved beside the .options
+# file and left out, with a note on stderr, when that file does not exist.
+fuzz_option_args() {
+  local f=$RUNQ_ROOT/fuzz/$1.options k v
+  [ -f "$f" ] || return 0
+  awk '/^[ \t]*\[/ { sec = $0; gsub(/[ \t]/, "", sec); next }
+       sec == "[libfuzzer]" && index($0, "=") > 0 {
+         k = substr($0, 1, index($0, "=") - 1); v = substr($0, index($0, "=") + 1)
+         gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t\r]+$/, "", v); print k "=" v }' "$f" |
+    while IFS='=' read -r k v; do
+      if [ "$k" = dict ]; then
+        if [ -f "$RUNQ_ROOT/fuzz/$v" ]; then
+          echo "-dict=$RUNQ_ROOT/fuzz/$v"
+        else
+          echo "note: fuzz/$1.options names dict fuzz/$v, which does not exist; running without it" >&2
+        fi
+      else
+        echo "-$k=$v"
+      fi
+    done
+}
+
+# progress_run LABEL LOG REGEX CMD...: runs CMD with stdout and stderr to LOG and, every
+# ${PROGRESS_EVERY:-20} s while it runs, prints "   [elapsed] LABEL: <last LOG line
+# matching REGEX>" (or "running"). Returns CMD's exit status; PROGRESS_PID is CMD's pid
+# while it runs (a trap may kill it).
+progress_run() {
+  local label=$1 log=$2 re=$3 pid t0=$SECONDS next last
+  shift 3
+  "$@" >"$log" 2>&1 &
+  pid=$!
+  PROGRESS_PID=$pid # for the caller's signal trap
+  next=$((SECONDS + ${PROGRESS_EVERY:-20}))
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if [ "$SECONDS" -ge "$next" ]; then
+      last=$(grep -aE -- "$re" "$log" 2>/dev/null | tail -n 1 | tr -d '\r' | cut -c1-140)
+      printf '   [%4ds] %s: %s\n' $((SECONDS - t0)) "$label" "${last:-running}"
+      next=$((SECONDS + ${PROGRESS_EVERY:-20}))
+    fi
+  done
+  wait "$pid"
+  local rc=$?
+  PROGRESS_PID=
+  return $rc
+}

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""nightly_summary.py OUTDIR - writes OUTDIR/summary.md and OUTDIR/summary.json from what
+ci/nightly.sh left in OUTDIR (state/*.tsv, state/merge-*.json, crashes.json,
+coverage/coverage.json, the fuzz and stress logs), prints summary.md, and exits 0 if
+nothing failed, 1 if something did (a crash, a failing corpus file, a stress failure, or
+no fuzzing at all because the fuzz build failed).
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+
+def read_tsv(path, fields):
+    rows = []
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8", errors="replace"):
+            parts = line.rstrip("\n").split("\t")
+            parts += [""] * (len(fields) - len(parts))
+            rows.append(dict(zip(fields, parts)))
+    return rows
+
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def num(s, default=0):
+    try:
+        return int(s)
+    except (TypeError, ValueError):
+        return default
+
+
+STAT_RE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d+) "
+                     r"oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s job: (\d+)")
+
+
+def parse_fuzz_log(path):
+    r = {"execs": None, "cov": None, "ft": None, "corp": None, "time": None, "jobs_run": None,
+         "oom": 0, "timeouts": 0, "crashes": 0, "seed_inputs": None, "first_cov": None}
+    if not os.path.exists(path):
+        return r
+    for line in open(path, encoding="utf-8", errors="replace"):
+        m = STAT_RE.match(line)
+        if m:
+            g = [int(x) for x in m.groups()]
+            if r["first_cov"] is None:
+                r["first_cov"], r["first_ft"] = g[1], g[2]
+            r.update(execs=g[0], cov=g[1], ft=g[2], corp=g[3], oom=g[5], timeouts=g[6],
+                     crashes=g[7], time=g[8], jobs_run=g[9])
+            continue
+        m = re.match(r"INFO: -fork=\d+: (\d+) seed inputs", line)
+        if m:
+            r["seed_inputs"] = int(m.group(1))
+    return r
+
+
+def fmt(v, suffix=""):
+    return "-" if v is None or v == "" else f"{v}{suffix}"
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    out = sys.argv[1]
+    st = os.path.join(out, "state")
+    meta = {r["key"]: r["value"] for r in read_tsv(os.path.join(st, "meta.tsv"), ["key", "value"])}
+    phases = read_tsv(os.path.join(st, "phases.tsv"), ["phase", "result", "seconds", "note"])
+    builds = read_tsv(os.path.join(st, "builds.tsv"), ["preset", "targets", "result", "seconds", "log"])
+    fuzz = read_tsv(os.path.join(st, "fuzz.tsv"), ["name", "target", "build", "planned", "actual", "rc",
+                                                   "log", "scratch", "artifacts", "status", "note"])
+    stress = read_tsv(os.path.join(st, "stress.tsv"), ["preset", "planned", "actual", "seed", "rc",
+                                                       "verdict", "log", "json", "status", "note"])
+    notes = [r["key"] for r in read_tsv(os.path.join(st, "notes.tsv"), ["key"])]
+    merges = {}
+    for p in sorted(glob.glob(os.path.join(st, "merge-*.json"))):
+        d = load_json(p)
+        if d:
+            merges[d.get("target", os.path.basename(p)[6:-5])] = d
+    crashes = load_json(os.path.join(out, "crashes.json")) or {"found": 0, "invariants": []}
+    cov = load_json(os.path.join(out, "coverage", "coverage.json"))
+
+    for f in fuzz:
+        f.update(parse_fuzz_log(f["log"]))
+        f["new_inputs"] = len(os.listdir(f["scratch"])) if os.path.isdir(f["scratch"]) else 0
+        t = f["time"] or num(f["actual"])
+        f["exec_per_s"] = round(f["execs"] / t) if f["execs"] and t else None
+
+    for s in stress:
+        j = load_json(s["json"]) if s["json"] else None
+        if j is None and s["json"] and not os.path.isabs(s["json"]):
+            j = load_json(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", s["json"]))
+        s["ops_per_s"] = (j or {}).get("stats", {}).get("ops_per_s")
+        s["stress_verdict"] = (j or {}).get("verdict")
+
+    failures = []
+    inv = crashes.get("invariants", [])
+    if inv:
+        failures.append(f"{len(inv)} crash invariant(s): " + ", ".join(sorted({c['invariant'] for c in inv})))
+    bad_stress = [s for s in stress if s["status"] == "fail"]
+    if bad_stress:
+        failures.append("stress failed: " + ", ".join(s["preset"] for s in bad_stress))
+    corpus_fail = 0
+    if cov and "replay" in cov:
+        corpus_fail = sum(v["failed"] for v in cov["replay"].values())
+        if corpus_fail:
+            failures.append(f"{corpus_fail} corpus file(s) fail to replay (see coverage/replay.log)")
+    ran = [f for f in fuzz if f["status"] == "ran"]
+    if not ran:
+        failures.append("no fuzz run happened (see Builds)")
+    warnings = [b for b in builds if b["result"] != "ok"]
+    verdict = "FAIL" if failures else "PASS"
+    if meta.get("interrupted"):
+        failures.append(f"interrupted during '{meta['interrupted']}': the run is incomplete")
+        verdict = "INTERRUPTED"
+
+    L = []
+    L.append(f"# runqtorture nightly {meta.get('started', '')}")
+    L.append("")
+    L.append(f"**{verdict}**" + (": " + "; ".join(failures) if failures else ": no crash, no stress failure"))
+    L.append("")
+    L.append(f"- budget {meta.get('budget', '?')} ({meta.get('budget_seconds', '?')} s), "
+             f"took {meta.get('total_seconds', '?')} s; fork jobs {meta.get('jobs', '?')}")
+    L.append(f"- commit {meta.get('commit', '?')}; host {meta.get('host', '?')}")
+    L.append(f"- out dir `{meta.get('out', out)}`; crash store `{meta.get('crash_store', '?')}`")
+    for b in warnings:
+        L.append(f"- **build of preset {b['preset']} failed** ({b['targets']}): its part was skipped; log `{b['log']}`")
+    for n in notes:
+        L.append(f"- {n}")
+    L.append("")
+
+    L.append("## Fuzzing")
+    L.append("")
+    L.append("| run | build | seconds | execs | exec/s | cov | ft | new inputs | oom/timeout/crash | status |")
+    L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    for f in fuzz:
+        L.append(f"| {f['name']} | {f['build']} | {fmt(f['time'] or f['actual'])} | {fmt(f['execs'])} | "
+                 f"{fmt(f['exec_per_s'])} | {fmt(f['cov'])} | {fmt(f['ft'])} | {f['new_inputs']} | "
+                 f"{f['oom']}/{f['timeouts']}/{f['crashes']} | {f['status']}{(': ' + f['note']) if f['note'] else ''} |")
+    L.append("")
+    L.append("cov/ft: libFuzzer's final stats line of the run (fork mode, whole corpus).")
+    L.append("")
+
+    L.append("## Corpus (merge into a new directory, then swap)")
+    L.append("")
+    L.append("| target | files before | after | seeds added | seeds dropped | new inputs offered | "
+             "dropped (unreadable/failing) | cov before -> after | ft before -> after | swapped |")
+    L.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |")
+    for t, m in merges.items():
+        fb, fa = m.get("features_before") or {}, m.get("features_after") or {}
+        L.append(f"| {t} | {m.get('before', {}).get('files', '-')} | {m.get('after', {}).get('files', '-')} | "
+                 f"{fmt(m.get('seeds_added'))} | {fmt(m.get('seeds_dropped'))} | {fmt(m.get('new_inputs'))} | "
+                 f"{fmt(m.get('dropped_unreadable'))}/{fmt(m.get('dropped_failing'))} | "
+                 f"{fmt(fb.get('cov'))} -> {fmt(fa.get('cov'))} | {fmt(fb.get('ft'))} -> {fmt(fa.get('ft'))} | "
+                 f"{'yes' if m.get('swapped') else 'NO: ' + m.get('error', '?')} |")
+    if not merges:
+        L.append("| (no merge ran) | | | | | | | | | |")
+    L.append("")
+    L.append("cov/ft before/after: libFuzzer's INITED line over the committed corpus and the merged one "
+             "(text schedules counted in their byte form). regress-*, crash-*, text and hand-named "
+             "files are kept as they are; new seeds are named seed-<sha1>.")
+    L.append("")
+
+    L.append("## Crashes (deduplicated by invariant)")
+    L.append("")
+    if not inv:
+        L.append(f"None ({crashes.get('found', 0)} crash files).")
+    else:
+        L.append("| invariant | target | files | kept bytes | minimised | in store | reproduce (from the repo root) |")
+        L.append("| --- | --- | ---: | --- | --- | --- | --- |")
+        for c in inv:
+            L.append(f"| {c['invariant']} | {c['target']} | {c['files']} | {c['original_bytes']} -> {c['bytes']} | "
+                     f"{'yes' if c['minimised'] else 'no' + (' (' + c['minimise_note'] + ')' if c.get('minimise_note') else '')} | "
+                     f"{c['stored']} | `{c['repro']}` |")
+        L.append("")
+        for c in inv:
+            L.append(f"- **{c['invariant']}** `{c['path']}`: {c['message']}")
+            for v in c.get("variants", [])[1:]:
+                L.append(f"  - also: {v}")
+    L.append("")
+
+    L.append("## Stress (runq-torture)")
+    L.append("")
+    if not stress:
+        L.append("Not run.")
+    else:
+        L.append("| preset | seconds | seed | result | ops/s | verdict |")
+        L.append("| --- | ---: | ---: | --- | ---: | --- |")
+        for s in stress:
+            L.append(f"| {s['preset']} | {fmt(s['actual'] or s['planned'])} | {fmt(s['seed'])} | {s['status']}"
+                     f"{(': ' + s['note']) if s['note'] else ''} | {fmt(s.get('ops_per_s'))} | {s['verdict']} |")
+        L.append("")
+        L.append("Reproduce a run: `build/<preset>/bin/runq-torture --duration <seconds>s --seed <seed>`; "
+                 "logs and --json output in `stress/`.")
+    L.append("")
+
+    L.append("## Coverage of queue/ (corpus replay, llvm-cov)")
+    L.append("")
+    if cov:
+        L.append(cov["line"])
+        L.append("")
+        if cov.get("uncovered"):
+            L.append("Retry paths not covered:")
+            for p in cov["uncovered"]:
+                L.append(f"- queue/runq.c:{p['line']} `{p['function']}`: {p['kind']}: {p['what']} (count {p['count'] or 0})")
+        else:
+            L.append("Every retry path found in queue/runq.c is covered.")
+        L.append("Throws (must stay 0): " + ", ".join(
+            f"runq.c:{p['line']} {p['function']} = {p['count'] or 0}" for p in cov.get("throws", [])))
+        if "replay" in cov:
+            L.append("")
+            L.append("Corpus replay: " + "; ".join(f"{k} {v['ok']} ok, {v['failed']} failed" for k, v in cov["replay"].items()))
+        L.append("")
+        L.append("HTML: `coverage/html/index.html`")
+    else:
+        L.append("No coverage report (see the coverage phase).")
+    L.append("")
+
+    L.append("## Phases")
+    L.append("")
+    L.append("| phase | result | seconds | note |")
+    L.append("| --- | --- | ---: | --- |")
+    for p in phases:
+        L.append(f"| {p['phase']} | {p['result']} | {p['seconds']} | {p['note']} |")
+    L.append("")
+    L.append("| build | targets | result | seconds |")
+    L.append("| --- | --- | --- | ---: |")
+    for b in builds:
+        L.append(f"| {b['preset']} | {b['targets']} | {b['result']} | {b['seconds']} |")
+    L.append("")
+    L.append(f"Total: {meta.get('total_seconds', '?')} s.")
+    md = "\n".join(L) + "\n"
+
+    summary = {"verdict": verdict, "failures": failures, "meta": meta, "builds": builds,
+               "fuzz": [{k: v for k, v in f.items()} for f in fuzz], "corpus": merges,
+               "crashes": inv, "crash_files": crashes.get("found", 0), "stress": stress,
+               "coverage": {k: cov[k] for k in ("line", "summary", "uncovered", "throws", "replay") if cov and k in cov},
+               "phases": phases, "notes": notes,
+               "total_seconds": num(meta.get("total_seconds"), None)}
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    sys.stdout.write(md)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
