@@ -64,13 +64,15 @@ static void banner(const char *what) {
     format_duration(P.audit_interval, ai, sizeof ai);
     format_duration(P.watchdog, wd, sizeof wd);
     format_mix(P.mix[PHASE_CROWD], mix, sizeof mix);
+    char stall[32];
+    format_duration(P.stall, stall, sizeof stall);
     stress_out("--- %s: %s procs: %d gs: %d duration: %s seed: %llu mix: %s sparse-mix: %s "
                "phase: %s batch-max: %d slice: %d work-max: %s stat-interval: %s "
                "audit-interval: %s watchdog: %s capacity: %d start: %u handoff: %d threads: %d "
-               "json: %s fail-file: %s schedule: %s build: %s\n",
+               "stall: %s json: %s fail-file: %s schedule: %s build: %s\n",
                what, P.prog, P.procs, P.gs, dur, (unsigned long long)P.seed, mix, smix, ph,
                P.batch_max, P.slice, wm, si, ai, wd, P.capacity, (unsigned)P.start, P.handoff,
-               nthreads, P.json ? P.json : "-", P.fail_file, P.schedule ? P.schedule : "-",
+               nthreads, stall, P.json ? P.json : "-", P.fail_file, P.schedule ? P.schedule : "-",
                STRESS_PRESET);
 }
 
