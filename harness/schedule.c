@@ -481,6 +481,17 @@ int schedule_is_text(const uint8_t *data, size_t size) {
     return size - i >= 13 && memcmp(data + i, "runq-schedule", 13) == 0;
 }
 
+int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err,
+                        size_t errlen) {
+    if (schedule_is_text(data, size)) {
+        char dummy[8];
+        return schedule_parse_text((const char *)data, size, "input", s, err ? err : dummy,
+                                   err ? errlen : sizeof dummy);
+    }
+    schedule_decode(data, size, s);
+    return 0;
+}
+
 int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {

@@ -153,27 +153,24 @@ static void consume(int t, g *gp, const char *what) {
 }
 
 static int which_p(const void *addr, int *field, uint32_t *slot) {
-    for (int i = 0; i < S->nthreads; i++) {
-        const char *base = (const char *)&ps[i];
-        const char *a = addr;
-        if (a < base || a >= base + sizeof(p)) {
-            continue;
-        }
-        if (a == (const char *)&ps[i].runqhead) {
-            *field = 0;
-        } else if (a == (const char *)&ps[i].runqtail) {
-            *field = 1;
-        } else if (a == (const char *)&ps[i].runnext) {
-            *field = 2;
-        } else if (a >= (const char *)&ps[i].runq[0] && a < (const char *)&ps[i].runq[RUNQ_CAP]) {
-            *field = 3;
-            *slot = (uint32_t)(((const _Atomic(guintptr) *)a) - ps[i].runq);
-        } else {
-            *field = 4; // status
-        }
-        return i;
+    const char *a = addr, *base = (const char *)ps;
+    if (a < base || a >= base + sizeof ps) {
+        return -1;
     }
-    return -1;
+    int i = (int)((size_t)(a - base) / sizeof(p));
+    if (a == (const char *)&ps[i].runqhead) {
+        *field = 0;
+    } else if (a == (const char *)&ps[i].runqtail) {
+        *field = 1;
+    } else if (a == (const char *)&ps[i].runnext) {
+        *field = 2;
+    } else if (a >= (const char *)&ps[i].runq[0] && a < (const char *)&ps[i].runq[RUNQ_CAP]) {
+        *field = 3;
+        *slot = (uint32_t)(((const _Atomic(guintptr) *)a) - ps[i].runq);
+    } else {
+        *field = 4; // status
+    }
+    return i;
 }
 
 static bool shadow_empty(int pi) {
