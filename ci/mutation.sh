@@ -1,0 +1,662 @@
+#!/usr/bin/env bash
+# ci/mutation.sh - the mutation check: the suite's detectors must kill every known-bad
+# variant of the port (ci/mutants/*.patch), and must stay silent on the port itself.
+#
+#   ci/mutation.sh [--quick] [--only NAME] [--list] [--no-mutants] [--no-baseline]
+#
+#   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
+#   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
+#   --list         list the mutants with what each should be killed by, and exit
+#   --no-mutants   only the false-alarm check: every detector on the unmodified port
+#   --no-baseline  skip the false-alarm check (for iterating on one mutant; not in the gate)
+#
+# How: copies the tree (git ls-files: tracked plus untracked non-ignored files) into a
+# scratch dir ($RUNQ_MUTATION_SCRATCH, default /tmp/runq-mutation.<uid>; kept between runs
+# so rebuilds are incremental), builds there the presets the detectors need (asan: unit,
+# corpus, stress; tsan: corpus and stress under TSan; fuzz: libFuzzer), runs every detector
+# on the unmodified port (any failure there is a false alarm), then for each mutant:
+# apply (patch -p1), rebuild incrementally, run the detectors cheapest first until one
+# kills it, revert (the touched files are restored byte for byte, also on interrupt).
+# Detectors whose program or ctest label is absent are skipped with a note.
+#
+# Detectors, cheapest first (measured: replaying the corpus takes about a second, the
+# unit tests a minute under ASan; MUT_DETECTORS="..." picks others or another order):
+#                       corpus       ctest -L corpus     (asan build: runq-replay of corpus/)
+#                       corpus-tsan  ctest -L corpus     (tsan build: memory orders)
+#                       unit         ctest -L unit       (asan build)
+#                       fuzz         bin/fuzz_runq_sched, bin/fuzz_runq_model (fuzz build),
+#                                    bounded, fresh scratch corpus + corpus/<target> as seeds
+#                       stress       bin/runq-torture --duration 10s --seed 1 (asan build)
+#                       stress-tsan  the same in the tsan build
+# A failure's invariant: for unit, unit.<test> from "FAIL <test>"; else the first
+# "invariant=<id>"; else tsan-race / asan-error / ubsan / lsan-leak from a sanitizer report;
+# else throw ("runq: ..."), timeout, or unknown.
+#
+# Output: a Markdown table (mutant | result | detector | invariant | seconds to kill |
+# build s), also in out/mutation/table.md, and out/mutation/result.json; one log per
+# detector run in out/mutation/logs/. ($RUNQ_MUTATION_OUT overrides out/mutation.)
+# A surviving mutant fails the check unless ci/mutants/EQUIVALENT lists it ("name:
+# argument", one per line); listed mutants are not run unless named with --only.
+#
+# Limits (env): MUT_FUZZ_SECONDS (20; quick 5) per fuzz target, MUT_FUZZ_RUNS (10000000),
+# MUT_STRESS_DURATION (10s; quick 3s), MUT_UNIT_TIMEOUT (300 s), MUT_CORPUS_TIMEOUT (300 s),
+# MUT_JOBS (2), MUT_FUZZ_ASAN_OPTIONS (abort_on_error=1:detect_leaks=1).
+#
+# Exit: 0 every mutant killed (or argued equivalent) and no false alarm; 1 a survivor, a
+# false alarm, or an EQUIVALENT mutant that was killed; 2 usage or setup error (no build,
+# a mutant that no longer applies).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { sed -n '2,12p' "$0"; }
+quick=0 only="" list=0 no_mutants=0 no_baseline=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --only) [ $# -ge 2 ] || { echo "mutation.sh: --only needs a NAME" >&2; exit 2; }
+            only=$2; shift ;;
+    --only=*) only=${1#--only=} ;;
+    --list) list=1 ;;
+    --no-mutants) no_mutants=1 ;;
+    --no-baseline) no_baseline=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "mutation.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+MUTANTS_DIR=$RUNQ_ROOT/ci/mutants
+EQUIV_FILE=$MUTANTS_DIR/EQUIVALENT
+
+# ---- the mutants and the EQUIVALENT list ---------------------------------------------------
+mutant_names() {
+  local f
+  for f in "$MUTANTS_DIR"/*.patch; do
+    [ -f "$f" ] && basename "$f" .patch
+  done
+}
+# equivalent_argument NAME: prints the argument if NAME is listed, else fails.
+equivalent_argument() {
+  [ -f "$EQUIV_FILE" ] || return 1
+  local line
+  line=$(grep -E "^$1:" "$EQUIV_FILE" | head -n 1) || return 1
+  [ -n "$line" ] || return 1
+  printf '%s\n' "${line#*:}" | sed 's/^ *//'
+}
+# header_field NAME FIELD: "FIELD: ..." in the mutant's header, continuation lines joined.
+header_field() {
+  awk -v f="$2" '/^--- /{exit}
+    on && /^  / {sub(/^ +/, ""); v = v " " $0; next}
+    {on = 0}
+    !done && index($0, f ": ") == 1 {v = substr($0, length(f) + 3); on = 1; done = 1}
+    END {print v}' "$MUTANTS_DIR/$1.patch"
+}
+
+# expect_of NAME: what the header says should kill the mutant.
+expect_of() {
+  local e
+  e=$(header_field "$1" 'Expected killer')
+  [ -n "$e" ] || e=$(header_field "$1" 'Expected catch')
+  printf '%s\n' "${e:-(not stated)}"
+}
+
+if [ $list = 1 ]; then
+  for m in $(mutant_names); do
+    eq=""
+    equivalent_argument "$m" >/dev/null && eq="  [EQUIVALENT]"
+    kind=$(header_field "$m" Kind)
+    [ -n "$kind" ] || kind=$(sed -n '1s/^[^:]*: *//p' "$MUTANTS_DIR/$m.patch")
+    printf '%s  -  %s%s\n' "$m" "$kind" "$eq"
+    expect_of "$m" | fold -s -w 86 | sed 's/^/    expect: /; 2,$s/^    expect:/           /'
+  done
+  exit 0
+fi
+
+if [ -n "$only" ] && [ ! -f "$MUTANTS_DIR/$only.patch" ]; then
+  echo "mutation.sh: no mutant '$only' (ci/mutants/$only.patch); try --list" >&2
+  exit 2
+fi
+
+need_tools
+command -v patch >/dev/null || { echo "!!! missing: patch. Run as root: apt-get install -y patch" >&2; exit 2; }
+command -v git >/dev/null || { echo "!!! missing: git" >&2; exit 2; }
+
+if [ $quick = 1 ]; then
+  FUZZ_SECONDS=${MUT_FUZZ_SECONDS:-5}
+  STRESS_DURATION=${MUT_STRESS_DURATION:-3s}
+else
+  FUZZ_SECONDS=${MUT_FUZZ_SECONDS:-20}
+  STRESS_DURATION=${MUT_STRESS_DURATION:-10s}
+fi
+FUZZ_RUNS=${MUT_FUZZ_RUNS:-10000000}
+UNIT_TIMEOUT=${MUT_UNIT_TIMEOUT:-300}
+CORPUS_TIMEOUT=${MUT_CORPUS_TIMEOUT:-300}
+JOBS=${MUT_JOBS:-2}
+FUZZ_TARGETS="fuzz_runq_sched fuzz_runq_model"
+
+SCRATCH=${RUNQ_MUTATION_SCRATCH:-/tmp/runq-mutation.$(id -u)}
+OUT=${RUNQ_MUTATION_OUT:-$RUNQ_ROOT/out/mutation}
+LOGS=$OUT/logs
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_stack_use_after_return=1:abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# The fuzz preset's own ASan options (CMakePresets.json): detect_stack_use_after_return=1
+# makes the fiber-switching fuzz targets grow ~1 MB per input until libFuzzer's rss limit.
+FUZZ_ASAN_OPTIONS=${MUT_FUZZ_ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:atexit_sleep_ms=0:report_signal_unsafe=0}
+
+now_ms() { date +%s%3N; }
+secs() { # secs MS -> "12.3"
+  local ms=$1
+  printf '%d.%d' $((ms / 1000)) $(((ms % 1000) / 100))
+}
+note() { printf '   %s\n' "$*"; }
+
+# ---- scratch copy (one per scratch dir at a time) ------------------------------------------
+mkdir -p "$SCRATCH" "$LOGS" || { echo "!!! cannot create $SCRATCH or $LOGS" >&2; exit 2; }
+exec 9>"$SCRATCH/.lock"
+flock -n 9 || { echo "!!! another mutation.sh is using $SCRATCH (set RUNQ_MUTATION_SCRATCH)" >&2; exit 2; }
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+t_total=$(now_ms)
+echo "== mutation check: tree $RUNQ_ROOT -> scratch $SCRATCH"
+echo "   limits: fuzz ${FUZZ_SECONDS}s/target, stress $STRESS_DURATION, unit ${UNIT_TIMEOUT}s, corpus ${CORPUS_TIMEOUT}s, jobs $JOBS"
+
+# sync_tree: make SCRATCH hold exactly the tree's files. Files whose content is unchanged
+# keep their time stamps, so the builds in SCRATCH/build stay incremental; every changed
+# file is rewritten (newer than any object built from an older version).
+sync_tree() {
+  local list=$SCRATCH/.mutation-files new=$SCRATCH/.mutation-files.new f n=0
+  (cd "$RUNQ_ROOT" && git ls-files -co --exclude-standard) | sort -u >"$new" || return 1
+  while IFS= read -r f; do
+    [ -f "$RUNQ_ROOT/$f" ] || continue
+    if ! cmp -s "$RUNQ_ROOT/$f" "$SCRATCH/$f"; then
+      mkdir -p "$SCRATCH/$(dirname "$f")" && cp "$RUNQ_ROOT/$f" "$SCRATCH/$f" || return 1
+      n=$((n + 1))
+    fi
+  done <"$new"
+  if [ -f "$list" ]; then # files gone from the tree since the last run
+    comm -23 "$list" "$new" | while IFS= read -r f; do rm -f "$SCRATCH/$f"; done
+  fi
+  mv "$new" "$list"
+  echo "   scratch: $n file(s) updated"
+}
+t0=$(now_ms)
+sync_tree || { echo "!!! could not copy the tree into $SCRATCH" >&2; exit 2; }
+rm -rf "$SCRATCH/.mutation-pristine" "$SCRATCH/.mutation-fuzz"
+
+# ---- applying and reverting a mutant -------------------------------------------------------
+APPLIED=""           # name of the mutant currently applied in SCRATCH
+APPLIED_FILES=()     # the files it touches (paths relative to SCRATCH)
+patch_files() { sed -n 's/^+++ b\/\([^[:space:]]*\).*/\1/p' "$1" | sort -u; }
+
+restore_pristine() {
+  local f
+  for f in "${APPLIED_FILES[@]}"; do
+    if [ -f "$SCRATCH/.mutation-pristine/$f" ]; then
+      cmp -s "$SCRATCH/.mutation-pristine/$f" "$SCRATCH/$f" ||
+        cp "$SCRATCH/.mutation-pristine/$f" "$SCRATCH/$f"
+    fi
+  done
+}
+apply_mutant() {
+  local m=$1 pf=$MUTANTS_DIR/$1.patch f
+  mapfile -t APPLIED_FILES < <(patch_files "$pf")
+  [ ${#APPLIED_FILES[@]} -gt 0 ] || return 1
+  rm -rf "$SCRATCH/.mutation-pristine"
+  for f in "${APPLIED_FILES[@]}"; do
+    mkdir -p "$SCRATCH/.mutation-pristine/$(dirname "$f")"
+    cp -p "$SCRATCH/$f" "$SCRATCH/.mutation-pristine/$f" || return 1
+  done
+  patch -d "$SCRATCH" -p1 --dry-run -s -f <"$pf" >/dev/null 2>&1 || return 1
+  APPLIED=$m
+  patch -d "$SCRATCH" -p1 -s -f --no-backup-if-mismatch -r - <"$pf" >/dev/null 2>&1 || return 1
+}
+revert_mutant() {
+  [ -n "$APPLIED" ] || return 0
+  patch -d "$SCRATCH" -p1 -R -s -f --no-backup-if-mismatch -r - \
+    <"$MUTANTS_DIR/$APPLIED.patch" >/dev/null 2>&1
+  restore_pristine # whatever patch -R did, the files are now byte-identical to the tree's
+  APPLIED=""
+}
+on_signal() {
+  echo
+  echo "!!! interrupted: restoring the scratch tree"
+  if [ -n "${RUN_PID:-}" ]; then
+    kill -TERM "$RUN_PID" 2>/dev/null
+    wait "$RUN_PID" 2>/dev/null
+  fi
+  revert_mutant
+  exit 130
+}
+trap on_signal INT TERM HUP
+trap revert_mutant EXIT
+
+# ---- builds --------------------------------------------------------------------------------
+declare -A PRESET_OK=()     # preset -> 1 configured and built once, 0 failed
+PRESET_REPORT=()            # "preset|result|seconds" for result.json
+BUILD_MS=0                  # build time spent for the current mutant
+
+# configure_preset NAME: configure + full build of NAME in SCRATCH (once per run).
+configure_preset() {
+  local p=$1 log=$LOGS/build-$1.log t=$(now_ms) rc=0
+  printf '== build %-22s ' "$p"
+  {
+    (cd "$SCRATCH" && cmake --preset "$p") &&
+      cmake --build "$SCRATCH/build/$p" -j "$JOBS"
+  } >"$log" 2>&1 || rc=$?
+  local ms=$(($(now_ms) - t))
+  if [ $rc = 0 ]; then
+    PRESET_OK[$p]=1
+    printf 'ok    %6ss\n' "$(secs $ms)"
+    PRESET_REPORT+=("$p|ok|$(secs $ms)")
+  else
+    PRESET_OK[$p]=0
+    printf 'FAIL  %6ss   (log: %s) - detectors of this preset are skipped\n' "$(secs $ms)" "$log"
+    tail -n 15 "$log" | sed 's/^/    | /'
+    PRESET_REPORT+=("$p|failed|$(secs $ms)")
+  fi
+}
+# ensure_built PRESET [PROGRAM...]: bring the programs a detector runs (paths relative to
+# build/PRESET, e.g. bin/runq-replay) up to date with the current source state; ninja
+# rebuilds only what changed. Only those programs: other targets may patch queue/runq.c
+# themselves (the "teeth" builds apply ci/mutants/*.patch) and cannot build on a mutant.
+ensure_built() {
+  local p=$1
+  shift
+  [ "${PRESET_OK[$p]:-0}" = 1 ] || return 1
+  local t=$(now_ms) log=$LOGS/${APPLIED:-baseline}/build-$p.log targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  mkdir -p "$(dirname "$log")"
+  if ! cmake --build "$SCRATCH/build/$p" -j "$JOBS" "${targets[@]}" >>"$log" 2>&1; then
+    BUILD_MS=$((BUILD_MS + $(now_ms) - t))
+    echo "   !!! rebuild of $p failed with ${APPLIED:-the unmodified port} (log: $log)"
+    grep -E 'error|FAILED' "$log" | head -n 8 | sed 's/^/    | /'
+    return 2
+  fi
+  BUILD_MS=$((BUILD_MS + $(now_ms) - t))
+}
+
+# ---- detectors -----------------------------------------------------------------------------
+# Each detector: det_<name> LOG -> 0 passed, 1 found a failure, 3 not applicable (skipped),
+# 2 the detector itself failed (usage/setup). DET_NOTE explains a skip or an error.
+ALL_DETECTORS="corpus corpus-tsan unit fuzz stress stress-tsan"
+DETECTORS=${MUT_DETECTORS:-$ALL_DETECTORS}
+for d in $DETECTORS; do
+  case " $ALL_DETECTORS " in *" $d "*) ;; *) echo "mutation.sh: MUT_DETECTORS: unknown detector '$d'" >&2; exit 2 ;; esac
+done
+DET_NOTE=""
+ctest_count() { # ctest_count BUILDDIR LABEL -> number of tests with that label
+  ctest --test-dir "$1" -N -L "$2" 2>/dev/null | sed -n 's/^Total Tests: *//p'
+}
+# run_limited SECONDS CMD...: a hard wall-clock limit. timeout(1) puts CMD in its own
+# process group and signals the whole group; it runs in the background so that an
+# interrupt of this script is handled at once (on_signal stops it by its pid).
+RUN_PID=""
+# ctest_programs BUILDDIR LABEL: the programs under BUILDDIR that the label's tests run
+# (from ctest's JSON test list), relative to BUILDDIR, one per line.
+ctest_programs() {
+  ctest --test-dir "$1" -L "$2" --show-only=json-v1 2>/dev/null | python3 -c '
+import json, os, sys
+b = os.path.realpath(sys.argv[1])
+out = set()
+for t in json.load(sys.stdin).get("tests", []):
+    for arg in t.get("command") or []:
+        for w in arg.split():
+            w = w.strip("\"\x27;")
+            if os.path.isabs(w):
+                p = os.path.realpath(w)
+                if p.startswith(b + os.sep) and os.path.isfile(p):
+                    out.add(os.path.relpath(p, b))
+print("\n".join(sorted(out)))' "$1"
+}
+run_limited() {
+  local lim=$1 rc=0
+  shift
+  timeout -k 10 "$lim" "$@" &
+  RUN_PID=$!
+  wait "$RUN_PID" || rc=$?
+  RUN_PID=""
+  return $rc
+}
+det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
+  local p=$1 label=$2 lim=$3 log=$4 b=$SCRATCH/build/$1
+  [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
+  local n
+  n=$(ctest_count "$b" "$label")
+  [ "${n:-0}" -gt 0 ] || { DET_NOTE="no ctest label '$label' in build/$p"; return 3; }
+  local progs=()
+  mapfile -t progs < <(ctest_programs "$b" "$label")
+  ensure_built "$p" "${progs[@]}" || { DET_NOTE="build failed"; return 2; }
+  local rc=0
+  # No cost data: ctest then runs the tests in the order they are declared (small
+  # capacities first) instead of the slowest first, so a mutant dies sooner.
+  rm -f "$b/Testing/Temporary/CTestCostData.txt"
+  run_limited "$((lim + 30))" ctest --test-dir "$b" -L "$label" -j "$JOBS" --output-on-failure \
+    --stop-on-failure --timeout "$lim" >"$log" 2>&1 || rc=$?
+  case $rc in
+    0) return 0 ;;
+    124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$log"; return 1 ;;
+    *) grep -qE 'tests failed out of|\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Subprocess aborted' "$log" &&
+         return 1
+       DET_NOTE="ctest exited $rc without a failing test"
+       return 2 ;;
+  esac
+}
+det_unit() { det_ctest asan unit "$UNIT_TIMEOUT" "$1"; }
+det_corpus() { det_ctest asan corpus "$CORPUS_TIMEOUT" "$1"; }
+det_corpus_tsan() { det_ctest tsan corpus "$CORPUS_TIMEOUT" "$1"; }
+
+# libfuzzer_flags TARGET: -key=value flags from fuzz/TARGET.options ([libfuzzer] section)
+# and -dict=, minus the ones this script sets itself.
+libfuzzer_flags() {
+  local t=$1 opts=$SCRATCH/fuzz/$1.options
+  [ -f "$SCRATCH/fuzz/$t.dict" ] && printf '%s\n' "-dict=$SCRATCH/fuzz/$t.dict"
+  [ -f "$opts" ] || return 0
+  sed -n '/^\[libfuzzer\]/,/^\[/p' "$opts" |
+    sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1 \2/p' |
+    while read -r k v; do
+      case $k in runs|max_total_time|seed|artifact_prefix|dict|jobs|workers|fork) ;;
+        *) printf '%s\n' "-$k=$v" ;;
+      esac
+    done
+}
+det_fuzz() {
+  local log=$1 b=$SCRATCH/build/fuzz t any=0
+  [ "${PRESET_OK[fuzz]:-0}" = 1 ] || { DET_NOTE="preset fuzz not built"; return 3; }
+  for t in $FUZZ_TARGETS; do [ -x "$b/bin/$t" ] && any=1; done
+  [ $any = 1 ] || { DET_NOTE="no fuzz target in build/fuzz/bin"; return 3; }
+  local progs=()
+  for t in $FUZZ_TARGETS; do [ -x "$b/bin/$t" ] && progs+=("bin/$t"); done
+  ensure_built fuzz "${progs[@]}" || { DET_NOTE="build failed"; return 2; }
+  : >"$log"
+  for t in $FUZZ_TARGETS; do
+    [ -x "$b/bin/$t" ] || continue
+    local w=$SCRATCH/.mutation-fuzz/${APPLIED:-baseline}/$t
+    rm -rf "$w"
+    mkdir -p "$w/corpus" "$w/artifacts"
+    local seeds=()
+    [ -d "$SCRATCH/corpus/$t" ] && seeds=("$SCRATCH/corpus/$t")
+    local flags=()
+    mapfile -t flags < <(libfuzzer_flags "$t")
+    echo "=== $t" >>"$log"
+    local rc=0
+    ASAN_OPTIONS=$FUZZ_ASAN_OPTIONS \
+      run_limited "$((FUZZ_SECONDS + 60))" "$b/bin/$t" "$w/corpus" "${seeds[@]}" \
+      -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_SECONDS" -seed=1 \
+      -artifact_prefix="$w/artifacts/" -print_final_stats=1 "${flags[@]}" >>"$log" 2>&1 || rc=$?
+    if [ $rc != 0 ]; then
+      case $rc in 124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$log" ;; esac
+      echo "fuzz target: $t" >>"$log"
+      ls "$w/artifacts" 2>/dev/null | sed "s|^|artifact: $w/artifacts/|" >>"$log"
+      return 1
+    fi
+  done
+  return 0
+}
+det_stress_in() { # det_stress_in PRESET LOG
+  local p=$1 log=$2 b=$SCRATCH/build/$1
+  [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
+  [ -x "$b/bin/runq-torture" ] || { DET_NOTE="no bin/runq-torture in build/$p"; return 3; }
+  ensure_built "$p" bin/runq-torture || { DET_NOTE="build failed"; return 2; }
+  local d=${STRESS_DURATION%s} rc=0
+  case $d in *[!0-9]*) d=60 ;; esac # 10m etc.: the binary enforces it; this is only a backstop
+  run_limited "$((d + 60))" "$b/bin/runq-torture" --duration "$STRESS_DURATION" --seed 1 \
+    >"$log" 2>&1 || rc=$?
+  case $rc in
+    0) return 0 ;;
+    1) return 1 ;;
+    124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$log"; return 1 ;;
+    2) DET_NOTE="runq-torture exit 2 (usage)"; return 2 ;;
+    *) return 1 ;; # killed by a signal (abort, sanitizer): a failure
+  esac
+}
+det_stress() { det_stress_in asan "$1"; }
+det_stress_tsan() { det_stress_in tsan "$1"; }
+
+# invariant_of DETECTOR LOG: the stable id of the failure recorded in LOG.
+invariant_of() {
+  local d=$1 log=$2 v
+  if [ "$d" = unit ]; then
+    v=$(sed -n 's/^FAIL \([^[:space:]]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$v" ] && { echo "unit.$v"; return; }
+  fi
+  v=$(grep -o 'invariant=[^[:space:]]*' "$log" | head -n 1)
+  [ -n "$v" ] && { echo "${v#invariant=}"; return; }
+  if grep -q 'WARNING: ThreadSanitizer' "$log"; then echo tsan-race
+  elif grep -q 'ERROR: LeakSanitizer' "$log"; then echo lsan-leak
+  elif grep -q 'ERROR: AddressSanitizer' "$log"; then echo asan-error
+  elif grep -q 'runtime error:' "$log"; then echo ubsan
+  elif grep -q '^runq: ' "$log"; then echo throw
+  elif grep -qE 'detector wall-clock limit hit|\*\*\*Timeout|ERROR: libFuzzer: timeout' "$log"; then echo timeout
+  elif grep -q 'ERROR: libFuzzer: out-of-memory' "$log"; then echo oom
+  elif grep -q 'ERROR: libFuzzer: deadly signal' "$log"; then echo deadly-signal
+  else echo unknown
+  fi
+}
+reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
+
+# ---- baseline: the unmodified port must pass every detector ---------------------------------
+t0=$(now_ms)
+configure_preset asan
+if [ "${PRESET_OK[asan]}" != 1 ]; then
+  echo "!!! the asan preset does not build: nothing to check with (setup error)"
+  exit 2
+fi
+need_tsan=0
+[ "$(ctest_count "$SCRATCH/build/asan" corpus)" -gt 0 ] 2>/dev/null && need_tsan=1
+[ -x "$SCRATCH/build/asan/bin/runq-torture" ] && need_tsan=1
+if [ $need_tsan = 1 ]; then configure_preset tsan; else
+  note "tsan: not built (no corpus tests and no runq-torture yet)"; fi
+if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz; else
+  note "fuzz: not built (no fuzz/CMakeLists.txt yet)"; fi
+
+declare -A DET_BROKEN=()  # detector -> 1 if it raised a false alarm (not used on mutants)
+BASE_REPORT=()            # "detector|status|seconds|invariant"
+false_alarm=0
+if [ $no_baseline = 0 ]; then
+  echo "== false-alarm check: every detector on the unmodified port"
+  for d in $DETECTORS; do
+    log=$LOGS/baseline/$d.log
+    mkdir -p "$(dirname "$log")"
+    DET_NOTE=""
+    BUILD_MS=0
+    t=$(now_ms)
+    rc=0
+    "det_${d//-/_}" "$log" || rc=$?
+    ms=$(($(now_ms) - t - BUILD_MS))
+    case $rc in
+      0) printf '   %-12s pass     %6ss\n' "$d" "$(secs $ms)"; BASE_REPORT+=("$d|pass|$(secs $ms)|") ;;
+      3) printf '   %-12s skipped  (%s)\n' "$d" "$DET_NOTE"; BASE_REPORT+=("$d|skipped|0|") ;;
+      2) printf '   %-12s ERROR    (%s; log: %s)\n' "$d" "$DET_NOTE" "$log"
+         BASE_REPORT+=("$d|error|$(secs $ms)|"); DET_BROKEN[$d]=1; false_alarm=1 ;;
+      *) inv=$(invariant_of "$d" "$log")
+         printf '   %-12s FALSE ALARM invariant=%s  %6ss  (log: %s)\n' "$d" "$inv" "$(secs $ms)" "$log"
+         grep -m 8 -E '^!!!|^FAIL |^reproduce: |WARNING: ThreadSanitizer|ERROR: [A-Za-z]+Sanitizer' "$log" | sed 's/^/    | /'
+         BASE_REPORT+=("$d|false-alarm|$(secs $ms)|$inv"); DET_BROKEN[$d]=1; false_alarm=1 ;;
+    esac
+  done
+  [ $false_alarm = 0 ] || echo "!!! the unmodified port fails a detector: false alarm (that detector is not used on mutants)"
+fi
+
+# ---- the mutants ---------------------------------------------------------------------------
+ROWS=()   # "name|result|detector|invariant|seconds|build_s|reproduce|note"
+n_killed=0 n_survived=0 n_equiv=0 n_stale=0 n_contradict=0
+if [ $no_mutants = 0 ]; then
+  names=$(mutant_names)
+  [ -n "$only" ] && names=$only
+  total=$(echo "$names" | wc -w)
+  i=0
+  for m in $names; do
+    i=$((i + 1))
+    eqarg=$(equivalent_argument "$m") && is_eq=1 || is_eq=0
+    eqarg=${eqarg//|//}
+    if [ $is_eq = 1 ] && [ -z "$only" ]; then
+      printf '== [%d/%d] %-34s equivalent (not run): %s\n' "$i" "$total" "$m" "$eqarg"
+      ROWS+=("$m|equivalent|-|-|-|-||$eqarg")
+      n_equiv=$((n_equiv + 1))
+      continue
+    fi
+    printf '== [%d/%d] %-34s\n' "$i" "$total" "$m"
+    if ! apply_mutant "$m"; then
+      revert_mutant
+      echo "   !!! does not apply to the current tree: refresh ci/mutants/$m.patch"
+      ROWS+=("$m|stale|-|-|-|-||does not apply")
+      n_stale=$((n_stale + 1))
+      continue
+    fi
+    BUILD_MS=0
+    det_ms=0
+    result=survived killer="-" inv="-" repro="" why=""
+    for d in $DETECTORS; do
+      [ "${DET_BROKEN[$d]:-0}" = 1 ] && continue
+      log=$LOGS/$m/$d.log
+      mkdir -p "$(dirname "$log")"
+      DET_NOTE=""
+      b0=$BUILD_MS
+      t=$(now_ms)
+      rc=0
+      "det_${d//-/_}" "$log" || rc=$?
+      ms=$(($(now_ms) - t - (BUILD_MS - b0)))
+      case $rc in
+        0) det_ms=$((det_ms + ms)); printf '   %-12s survived %6ss\n' "$d" "$(secs $ms)" ;;
+        3) : ;; # not applicable: noted in the baseline
+        2) printf '   %-12s ERROR    (%s)\n' "$d" "$DET_NOTE"
+           if [ "$DET_NOTE" = "build failed" ]; then result=error why="does not build"; break; fi ;;
+        *) det_ms=$((det_ms + ms))
+           inv=$(invariant_of "$d" "$log")
+           repro=$(reproduce_of "$log")
+           [ -n "$repro" ] || repro="ci/mutation.sh --no-baseline --only $m"
+           printf '   %-12s KILLED   %6ss  invariant=%s\n' "$d" "$(secs $ms)" "$inv"
+           result=killed killer=$d
+           break ;;
+      esac
+    done
+    revert_mutant
+    build_s=$(secs $BUILD_MS)
+    printf '   -> %s (detectors %ss, builds %ss)\n' "$result" "$(secs $det_ms)" "$build_s"
+    case $result in
+      killed)
+        if [ $is_eq = 1 ]; then
+          echo "   !!! listed in ci/mutants/EQUIVALENT but killed: the argument or the detector is wrong"
+          n_contradict=$((n_contradict + 1))
+          why="listed EQUIVALENT but killed"
+        fi
+        n_killed=$((n_killed + 1))
+        ROWS+=("$m|killed|$killer|$inv|$(secs $det_ms)|$build_s|$repro|$why") ;;
+      survived)
+        if [ $is_eq = 1 ]; then
+          n_equiv=$((n_equiv + 1))
+          ROWS+=("$m|equivalent|-|-|-|$build_s||$eqarg")
+        else
+          n_survived=$((n_survived + 1))
+          ROWS+=("$m|SURVIVED|-|-|$(secs $det_ms)|$build_s||")
+        fi ;;
+      error)
+        n_stale=$((n_stale + 1))
+        ROWS+=("$m|error|-|-|-|$build_s||$why") ;;
+    esac
+  done
+fi
+trap - EXIT
+
+# ---- report --------------------------------------------------------------------------------
+total_s=$(secs $(($(now_ms) - t_total)))
+rc=0
+[ $n_stale -gt 0 ] && rc=2
+[ $n_survived -gt 0 ] || [ $false_alarm = 1 ] || [ $n_contradict -gt 0 ] && rc=1
+
+table() {
+  echo "| mutant | result | detector | invariant | seconds to kill | build s |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  local r
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r name res det inv s bs _repro why <<<"$r"
+    [ "$res" = equivalent ] && inv="(EQUIVALENT)"
+    [ -n "$why" ] && [ "$res" != equivalent ] && res="$res ($why)"
+    echo "| $name | $res | $det | $inv | $s | $bs |"
+  done
+}
+json_str() { # a JSON string literal
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\t'/ }
+  s=${s//$'\n'/ }
+  printf '"%s"' "$s"
+}
+{
+  echo
+  echo "## Mutation check"
+  echo
+  if [ $no_baseline = 1 ]; then
+    echo "False-alarm check: skipped (--no-baseline)."
+  elif [ $false_alarm = 1 ]; then
+    echo "False-alarm check: **FAILED** (a detector fails on the unmodified port)."
+  else
+    echo "False-alarm check: no detector fails on the unmodified port."
+  fi
+  echo
+  [ $no_mutants = 0 ] && table
+  echo
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r name res _ _ _ _ _ why <<<"$r"
+    [ "$res" = equivalent ] && echo "- $name is argued equivalent: $why"
+  done
+  echo "killed $n_killed, survived $n_survived, equivalent $n_equiv, stale/error $n_stale; total ${total_s}s"
+} | tee "$OUT/table.md"
+
+{
+  echo "{"
+  echo "  \"version\": 1,"
+  echo "  \"port_sha1\": $(json_str "$(sha1sum "$RUNQ_ROOT/queue/runq.c" | cut -d' ' -f1)"),"
+  echo "  \"quick\": $([ $quick = 1 ] && echo true || echo false),"
+  echo "  \"limits\": {\"fuzz_seconds\": $FUZZ_SECONDS, \"fuzz_runs\": $FUZZ_RUNS, \"stress_duration\": $(json_str "$STRESS_DURATION"), \"unit_timeout\": $UNIT_TIMEOUT, \"corpus_timeout\": $CORPUS_TIMEOUT},"
+  echo "  \"builds\": ["
+  sep=""
+  for r in "${PRESET_REPORT[@]}"; do
+    IFS='|' read -r p res s <<<"$r"
+    printf '%s    {"preset": %s, "result": %s, "seconds": %s}' "$sep" "$(json_str "$p")" "$(json_str "$res")" "$s"
+    sep=$',\n'
+  done
+  echo
+  echo "  ],"
+  echo "  \"baseline\": {\"run\": $([ $no_baseline = 1 ] && echo false || echo true), \"false_alarm\": $([ $false_alarm = 1 ] && echo true || echo false), \"detectors\": ["
+  sep=""
+  for r in "${BASE_REPORT[@]}"; do
+    IFS='|' read -r d st s inv <<<"$r"
+    printf '%s    {"detector": %s, "result": %s, "seconds": %s, "invariant": %s}' "$sep" \
+      "$(json_str "$d")" "$(json_str "$st")" "$s" "$(json_str "$inv")"
+    sep=$',\n'
+  done
+  echo
+  echo "  ]},"
+  echo "  \"mutants\": ["
+  sep=""
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r name res det inv s bs repro why <<<"$r"
+    [ "$s" = "-" ] && s=null
+    [ "$bs" = "-" ] && bs=null
+    printf '%s    {"name": %s, "result": %s, "detector": %s, "invariant": %s, "seconds_to_kill": %s, "build_seconds": %s, "reproduce": %s, "note": %s, "log_dir": %s}' \
+      "$sep" "$(json_str "$name")" "$(json_str "${res,,}")" "$(json_str "$det")" "$(json_str "$inv")" \
+      "$s" "$bs" "$(json_str "$repro")" "$(json_str "$why")" "$(json_str "$LOGS/$name")"
+    sep=$',\n'
+  done
+  echo
+  echo "  ],"
+  echo "  \"summary\": {\"killed\": $n_killed, \"survived\": $n_survived, \"equivalent\": $n_equiv, \"stale_or_error\": $n_stale, \"equivalent_but_killed\": $n_contradict},"
+  echo "  \"total_seconds\": $total_s,"
+  echo "  \"exit\": $rc"
+  echo "}"
+} >"$OUT/result.json"
+
+if [ $n_survived -gt 0 ]; then
+  echo "!!! surviving mutants (not in ci/mutants/EQUIVALENT):"
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r name res _ <<<"$r"
+    [ "$res" = SURVIVED ] && echo "!!!   $name: expected killer: $(expect_of "$name")"
+  done
+fi
+echo "mutation: exit $rc (table: ${OUT#$RUNQ_ROOT/}/table.md, json: ${OUT#$RUNQ_ROOT/}/result.json, total ${total_s}s)"
+exit $rc
