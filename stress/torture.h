@@ -120,7 +120,9 @@ struct oplog_view {
     uint64_t stamp; // when the operation ended; oplog_stamp_us converts
     uint32_t goid, n;
 };
+struct mstate;
 void oplog_clock_init(void);
+void oplog_restamp(struct mstate *m);  // read the clock for the next entries
 double oplog_stamp_us(uint64_t stamp); // microseconds since the start
 
 // ---- counters --------------------------------------------------------------------------
@@ -169,7 +171,8 @@ struct mstate {
     pthread_t th;
     uint64_t rng;
     uint64_t opseq;  // owner-only copy of log.seq
-    uint64_t now_ms; // coarse clock, refreshed by the thread itself
+    uint64_t now_ms; // coarse clock (ms), refreshed by the thread itself
+    uint64_t stamp;  // log stamp of its entries, refreshed by oplog_restamp
     _Atomic uint64_t ctr[CTR_N];
     _Atomic uint64_t iter;  // scheduling rounds: liveness of this thread
     _Atomic uint64_t doing; // what the thread is doing now (see doing_pack)

@@ -92,6 +92,7 @@ static void unlock_sched(void) {
 static void tick(struct mstate *m) {
     uint64_t it = atomic_load_explicit(&m->iter, memory_order_relaxed) + 1;
     atomic_store_explicit(&m->iter, it, memory_order_relaxed);
+    oplog_restamp(m);
     if ((it & 63) == 0) {
         m->now_ms = now_coarse_ms();
     }
@@ -405,6 +406,9 @@ static uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG)
     g *gp = runqsteal(pp, p2, stealRunNextG);
     ctr_add(m, CTR_QOPS, 1);
     ctr_add(m, CTR_STEAL_TRIES, 1);
+    if (gp != NULL) {
+        oplog_restamp(m); // steals are what a timeline is read for
+    }
     if (gp == NULL) {
         return 0;
     }
