@@ -1,5 +1,5 @@
 // world.c - one ring capacity's world: the Ps and Gs, the scheduler loop every thread
-// runs, the stop-the-world audit and the queue dump.
+// runs, the stop-the-world audit and the queue dump (--schedule rounds: rounds.c).
 //
 // Compiled once per capacity against that copy of the port (its symbols carry the
 // RUNQ_NS prefix); STRESS_ENGINE names this copy's entry points, and everything else here
@@ -18,31 +18,17 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef STRESS_HAVE_SCHEDULE
-#include "schedule.h"
-#endif
-
-#include "runq.h" // last: its name prefix must not touch system headers
+#include "runq.h"  // after the system headers: its name prefix must not touch them
+#include "world.h" // after runq.h: shared with rounds.c under this copy's prefix
 
 #ifndef STRESS_ENGINE
 #error "compile with -DSTRESS_ENGINE=stress_engine_c<capacity>"
 #endif
 
-static p *allp;
-static g *allg;
+p *allp;
+g *allg;
 
-// What the harness keeps per P besides the port's struct p. Owned by the P's owner thread;
-// ownership moves through sched.lock (releasep/acquirep), as in Go.
-struct pextra {
-    _Alignas(64) g **parked;
-    int nparked;
-    _Atomic int nparked_hint; // relaxed copy of nparked, for statistics and dumps
-    uint32_t schedtick;
-    _Atomic int owner; // thread id, -1 while idle (dumps and audits)
-    int last_owner;
-    uint32_t *scratch; // goids of a batch being built
-};
-static struct pextra *px;
+struct pextra *px;
 
 // Idle Ps (with --handoff), under sched.lock like Go's sched.pidle.
 static int *pidle;
@@ -54,11 +40,9 @@ static unsigned mix_total[PHASE_N];
 static int coprimes[STRESS_MAX_PROCS];
 static int ncoprimes;
 
-static bool audit(void);
-
 // ---- small helpers ---------------------------------------------------------------------
 
-static uint32_t goid_of(g *gp) {
+uint32_t goid_of(g *gp) {
     uintptr_t a = (uintptr_t)gp, b = (uintptr_t)allg;
     if (a < b || a >= b + (uintptr_t)P.gs * sizeof(g) || (a - b) % sizeof(g) != 0) {
         return 0;
@@ -76,20 +60,20 @@ static uint32_t checked_goid(struct mstate *m, g *gp, int op, int pid) {
     return id;
 }
 
-static uint32_t ring_len(p *pp) {
+uint32_t ring_len(p *pp) {
     // relaxed: statistics only; must add no happens-before.
     return atomic_load_explicit(&pp->runqtail, memory_order_relaxed) -
            atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
 }
 
-static void lock_sched(void) {
+void lock_sched(void) {
     rq_lock(&sched.lock, RQ_SITE_caller_lock);
 }
-static void unlock_sched(void) {
+void unlock_sched(void) {
     rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
 }
 
-static void tick(struct mstate *m) {
+void tick(struct mstate *m) {
     uint64_t it = atomic_load_explicit(&m->iter, memory_order_relaxed) + 1;
     atomic_store_explicit(&m->iter, it, memory_order_relaxed);
     oplog_restamp(m);
@@ -116,7 +100,7 @@ static void releasep(struct mstate *m, int pid) {
     oplog_add(m, OP_RELEASEP, pid, 0, 0, 0);
 }
 
-static void own_p(struct mstate *m, int pid) {
+void own_p(struct mstate *m, int pid) {
     if (px[pid].last_owner != m->id) {
         ctr_add(m, CTR_HANDOFFS, 1);
     }
@@ -150,7 +134,7 @@ static int acquirep(struct mstate *m) {
 // ---- putting Gs ------------------------------------------------------------------------
 
 // put_g: the holder lets goid go to pp's local queue (runqput).
-static bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
+bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
     p *pp = &allp[pid];
     int op = next ? OP_RUNQPUT_NEXT : OP_RUNQPUT;
     // Will this put overflow? Peeked with relaxed loads, so a racing thief can make it an
@@ -171,7 +155,7 @@ static bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
     return true;
 }
 
-static uint32_t pop_parked(struct mstate *m, struct pextra *x) {
+uint32_t pop_parked(struct mstate *m, struct pextra *x) {
     int k = (int)rng_n(m, (uint32_t)x->nparked);
     g *gp = x->parked[k];
     x->parked[k] = x->parked[--x->nparked];
@@ -196,7 +180,7 @@ static bool op_ready(struct mstate *m, int pid) {
 
 // batch: wake up to --batch-max parked Gs as one gQueue and runqputbatch them (Go's
 // injectglist shape); what does not fit spills to the global queue.
-static bool op_batch(struct mstate *m, int pid, int k) {
+bool op_batch(struct mstate *m, int pid, int k) {
     struct pextra *x = &px[pid];
     p *pp = &allp[pid];
     if (k > x->nparked) {
@@ -234,7 +218,7 @@ static bool op_batch(struct mstate *m, int pid, int k) {
 
 // drain: the GC worker's move (mgc.go): runqdrain the P, then globrunqputbatch the lot
 // under sched.lock. Every drained G passes through this thread's hand.
-static bool op_drain(struct mstate *m, int pid) {
+bool op_drain(struct mstate *m, int pid) {
     p *pp = &allp[pid];
     uint32_t n = 0;
     set_doing(m, OP_RUNQDRAIN, pid, 0, 0);
@@ -371,7 +355,7 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
 
 // ---- finding work ----------------------------------------------------------------------
 
-static uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
+uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
     uint32_t goid = checked_goid(m, gp, op, pid);
     oplog_add(m, op, pid, arg, goid, n);
     if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, op, pid)) {
@@ -380,7 +364,7 @@ static uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t 
     return goid;
 }
 
-static uint32_t globget(struct mstate *m, int pid, int32_t max) {
+uint32_t globget(struct mstate *m, int pid, int32_t max) {
     set_doing(m, OP_GLOBRUNQGET, pid, max, 0);
     lock_sched();
     g *gp = globrunqget(&allp[pid], max);
@@ -394,7 +378,7 @@ static uint32_t globget(struct mstate *m, int pid, int32_t max) {
 }
 
 // steal_from: one runqsteal of pid from victim v, counted and checked. Returns the goid got.
-static uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
+uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
     p *pp = &allp[pid], *p2 = &allp[v];
     // To count runnext thefts: what the victim's runnext held just before.
     guintptr seen = stealRunNextG ? atomic_load_explicit(&p2->runnext, memory_order_relaxed) : 0;
@@ -551,269 +535,6 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-// ---- --schedule: a fuzz schedule's thread programs on real threads ----------------------
-//
-// Thread t owns P t and runs program t of the schedule once per round, with random delays
-// between ops (the timing perturbation); rounds are separated by barriers, so a race can
-// only be found within a round. The schedule's decisions are ignored: the hardware
-// interleaves. "Fresh" Gs come from the P's parked pool; a G that has "run" (get, steal,
-// globget) goes back to its thread's pool. After each round every P is emptied into its
-// pool, thread 0 empties the global queue, evens out the pools and, every
-// --audit-interval, audits the (quiet) world.
-
-#ifdef STRESS_HAVE_SCHEDULE
-
-static uint32_t fresh_g(struct mstate *m, int pid) {
-    struct pextra *x = &px[pid];
-    if (x->nparked == 0) {
-        return 0;
-    }
-    uint32_t goid = pop_parked(m, x);
-    if (!ledger_take(m, goid, TOK_PARKED, OP_WAKE, pid)) {
-        return 0;
-    }
-    oplog_add(m, OP_WAKE, pid, 1, goid, 0);
-    return goid;
-}
-
-// finish_g: goid has run to completion; back to pid's pool.
-static bool finish_g(struct mstate *m, int pid, uint32_t goid) {
-    struct pextra *x = &px[pid];
-    if (!ledger_release(m, goid, TOK_PARKED, OP_PARK, pid)) {
-        return false;
-    }
-    x->parked[x->nparked++] = &allg[goid - 1];
-    atomic_store_explicit(&x->nparked_hint, x->nparked, memory_order_relaxed);
-    oplog_add(m, OP_PARK, pid, 0, goid, 0);
-    return true;
-}
-
-static void perturb(struct mstate *m) {
-    uint32_t r = rng_n(m, 64);
-    if (r == 0) {
-        sched_yield();
-    } else if (r < 32) {
-        for (volatile uint32_t i = rng_n(m, 2048); i > 0; i--) {
-        }
-    }
-}
-
-static bool sched_exec(struct mstate *m, int t, const sched_op *op) {
-    p *pp = &allp[t];
-    struct pextra *x = &px[t];
-    switch (op->kind) {
-    case SOP_PUT:
-    case SOP_PUTNEXT:
-        for (int k = 0; k < op->n; k++) {
-            uint32_t goid = fresh_g(m, t);
-            if (goid == 0) {
-                return !stress_failed();
-            }
-            if (!put_g(m, t, goid, op->kind == SOP_PUTNEXT)) {
-                return false;
-            }
-        }
-        return true;
-    case SOP_GET:
-    case SOP_YIELD:
-        for (int k = 0; k < op->n; k++) {
-            bool inh = false;
-            set_doing(m, OP_RUNQGET, t, 0, 0);
-            g *gp = runqget(pp, &inh);
-            ctr_add(m, CTR_QOPS, 1);
-            if (gp == NULL) {
-                oplog_add(m, OP_RUNQGET, t, 0, 0, 0);
-                return true;
-            }
-            ctr_add(m, CTR_GETS, 1);
-            uint32_t goid = got(m, gp, OP_RUNQGET, t, inh, 0);
-            if (goid == 0) {
-                return false;
-            }
-            ctr_add(m, CTR_RUNS, 1);
-            if (!(op->kind == SOP_GET ? finish_g(m, t, goid) : put_g(m, t, goid, false))) {
-                return false;
-            }
-        }
-        return true;
-    case SOP_PUTBATCH:
-        return op_batch(m, t, op->n);
-    case SOP_DRAIN:
-        return op_drain(m, t);
-    case SOP_GLOBPUT:
-    case SOP_GLOBPUTHEAD: {
-        int n = op->kind == SOP_GLOBPUT ? op->n : 1, k = 0;
-        for (; k < n; k++) {
-            uint32_t goid = fresh_g(m, t);
-            if (goid == 0) {
-                break;
-            }
-            if (!ledger_release(m, goid, TOK_QUEUED, OP_GLOBRUNQPUT, t)) {
-                return false;
-            }
-            x->scratch[k] = goid;
-        }
-        set_doing(m, OP_GLOBRUNQPUT, t, 0, k ? x->scratch[0] : 0);
-        lock_sched();
-        for (int i = 0; i < k; i++) {
-            if (op->kind == SOP_GLOBPUT) {
-                globrunqput(&allg[x->scratch[i] - 1]);
-            } else {
-                globrunqputhead(&allg[x->scratch[i] - 1]);
-            }
-        }
-        unlock_sched();
-        ctr_add(m, CTR_QOPS, (uint64_t)k);
-        for (int i = 0; i < k; i++) {
-            oplog_add(m, OP_GLOBRUNQPUT, t, op->kind == SOP_GLOBPUTHEAD, x->scratch[i], 0);
-        }
-        return !stress_failed();
-    }
-    case SOP_GLOBGET: {
-        if (ring_len(pp) > (uint32_t)RUNQ_CAP / 2) {
-            return true; // precondition, as the deterministic engine: the puts must fit
-        }
-        uint32_t goid = globget(m, t, op->n - 1);
-        if (goid) {
-            ctr_add(m, CTR_RUNS, 1);
-            return finish_g(m, t, goid);
-        }
-        return !stress_failed();
-    }
-    case SOP_STEAL:
-    case SOP_STEALNEXT: {
-        if (ring_len(pp) != 0) {
-            return true; // steal only into an empty ring, as findrunnable does
-        }
-        uint32_t goid = steal_from(m, t, op->target, op->kind == SOP_STEALNEXT);
-        if (goid) {
-            ctr_add(m, CTR_RUNS, 1);
-            return finish_g(m, t, goid);
-        }
-        return !stress_failed();
-    }
-    case SOP_EMPTY:
-        set_doing(m, OP_NONE, t, op->target, 0);
-        (void)runqempty(&allp[op->target]); // on real threads nothing says what it should be
-        ctr_add(m, CTR_QOPS, 1);
-        return true;
-    case SOP_IDLE:
-    case SOP_RUNNING:
-        atomic_store_explicit(&pp->status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
-                              memory_order_relaxed);
-        return true;
-    default:
-        return true;
-    }
-}
-
-// empty_own_p: after a round, every G on pid's queues goes back to its pool.
-static bool empty_own_p(struct mstate *m, int pid) {
-    for (;;) {
-        set_doing(m, OP_RUNQGET, pid, 0, 0);
-        g *gp = runqget(&allp[pid], NULL);
-        ctr_add(m, CTR_QOPS, 1);
-        if (gp == NULL) {
-            return true;
-        }
-        uint32_t goid = got(m, gp, OP_RUNQGET, pid, 0, 0);
-        if (goid == 0 || !finish_g(m, pid, goid)) {
-            return false;
-        }
-    }
-}
-
-// tidy_world (thread 0, everyone else at the barrier): empty the global queue, even out
-// the pools.
-static bool tidy_world(struct mstate *m) {
-    for (;;) {
-        uint32_t goid = globget(m, 0, 0);
-        if (goid == 0) {
-            break;
-        }
-        if (!finish_g(m, 0, goid) || !empty_own_p(m, 0)) {
-            return false;
-        }
-    }
-    if (stress_failed()) {
-        return false;
-    }
-    int n = P.procs, total = 0;
-    for (int i = 0; i < n; i++) {
-        total += px[i].nparked;
-    }
-    // Moving a parked G between pools is not a transfer: no one holds it either way.
-    for (int i = 0, j = 0; i < n; i++) {
-        int want = total / n + (i < total % n);
-        while (px[i].nparked > want) {
-            while (px[j].nparked >= total / n + (j < total % n)) {
-                j++;
-            }
-            px[j].parked[px[j].nparked++] = px[i].parked[--px[i].nparked];
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        atomic_store_explicit(&px[i].nparked_hint, px[i].nparked, memory_order_relaxed);
-    }
-    return true;
-}
-
-static void *schedule_worker(void *arg) {
-    struct mstate *m = arg;
-    self_m = m;
-    const schedule *S = (const schedule *)stress_schedule;
-    int t = m->id;
-    own_p(m, t);
-    m->now_ms = now_coarse_ms();
-    uint64_t next_audit_ms = (uint64_t)(P.audit_interval * 1000);
-    bool ok = true;
-    while (ok) {
-        if (round_barrier(m)) { // A: start of a round
-            break;
-        }
-        if (t == 0) {
-            for (int k = 0; ok && k < S->prefill; k++) { // the owner, alone
-                uint32_t goid = fresh_g(m, 0);
-                ok = goid ? put_g(m, 0, goid, false) : !stress_failed();
-            }
-        }
-        if (!ok || round_barrier(m)) { // B: everyone starts together
-            break;
-        }
-        for (int i = 0; ok && i < S->nops[t]; i++) {
-            tick(m);
-            perturb(m);
-            ok = sched_exec(m, t, &S->ops[t][i]);
-        }
-        atomic_store_explicit(&allp[t].status, _Prunning, memory_order_relaxed);
-        if (!ok || round_barrier(m)) { // C: the round is over
-            break;
-        }
-        ok = empty_own_p(m, t);
-        if (!ok || round_barrier(m)) { // D: only the global queue holds Gs now
-            break;
-        }
-        if (t == 0) {
-            ok = tidy_world(m);
-            m->now_ms = now_coarse_ms();
-            if (ok && P.audit_interval > 0 && m->now_ms >= next_audit_ms) {
-                ok = audit();
-                if (ok) {
-                    atomic_fetch_add(&stress_audits, 1);
-                }
-                next_audit_ms = m->now_ms + (uint64_t)(P.audit_interval * 1000);
-            }
-        }
-        ctr_add(m, CTR_ROUNDS, 1);
-        tick(m);
-    }
-    round_barrier_abort(); // a failed thread must not leave the others waiting
-    stw_thread_exit(m);
-    return NULL;
-}
-
-#endif
-
 // ---- audit (world stopped) ---------------------------------------------------------------
 
 enum { LOC_NONE, LOC_RING, LOC_RUNNEXT, LOC_GLOBAL, LOC_PARKED };
@@ -873,7 +594,7 @@ static void mark(g *gp, int kind, int pid, uint32_t idx) {
     }
 }
 
-static bool audit(void) {
+bool world_audit(void) {
     audit_ok = true;
     memset(loc_count, 0, ((size_t)P.gs + 1) * sizeof *loc_count);
     for (int i = 0; i < P.procs; i++) {
@@ -1088,9 +809,9 @@ const struct stress_engine STRESS_ENGINE = {
     .setup = setup,
     .worker = worker,
 #ifdef STRESS_HAVE_SCHEDULE
-    .schedule_worker = schedule_worker,
+    .schedule_worker = rounds_worker,
 #endif
-    .audit = audit,
+    .audit = world_audit,
     .dump_queues = dump_queues,
     .extra = extra,
     .teardown = teardown,
