@@ -120,14 +120,14 @@ void globrunqputbatch(gQueue *batch, int32_t n);
 g *globrunqget(p *pp, int32_t max);
 
 // --- local run queue ---
-bool runqempty(p *pp);                        // any P
-void runqput(p *pp, g *gp, bool next);        // owner only
+bool runqempty(p *pp);                                  // any P
+void runqput(p *pp, g *gp, bool next);                  // owner only
 bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t); // owner only
-void runqputbatch(p *pp, gQueue *q, int qsize); // owner only
-g *runqget(p *pp, bool *inheritTime);         // owner only; inheritTime may be NULL
-gQueue runqdrain(p *pp, uint32_t *n);         // owner only
+void runqputbatch(p *pp, gQueue *q, int qsize);         // owner only
+g *runqget(p *pp, bool *inheritTime);                   // owner only; inheritTime may be NULL
+gQueue runqdrain(p *pp, uint32_t *n);                   // owner only
 uint32_t runqgrab(p *pp, _Atomic(guintptr) *batch, uint32_t batchHead,
-                  bool stealRunNextG);        // any P
+                  bool stealRunNextG);          // any P
 g *runqsteal(p *pp, p *p2, bool stealRunNextG); // owner of pp, any p2
 
 // --- set-up (not in Go: Go zeroes these with the P) ---

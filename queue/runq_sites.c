@@ -30,4 +30,3 @@ int runq_site_lookup(const char *name) {
     }
     return -1;
 }
-

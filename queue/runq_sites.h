@@ -8,53 +8,53 @@
 #define RUNQ_SITES_H
 
 // X(enum-suffix, "text name", what happens there)
-#define RUNQ_SITE_LIST(X)                                                                  \
-    X(runqempty_head, "runqempty.head", "atomic load of runqhead")                         \
-    X(runqempty_tail, "runqempty.tail", "atomic load of runqtail")                         \
-    X(runqempty_next, "runqempty.next", "atomic load of runnext")                          \
-    X(runqempty_tail2, "runqempty.tail2", "second atomic load of runqtail")                \
-    X(runqput_next, "runqput.next", "owner reads runnext")                                 \
-    X(runqput_nextcas, "runqput.nextcas", "owner CASes runnext to the new G")              \
-    X(runqput_head, "runqput.head", "load-acquire of runqhead")                            \
-    X(runqput_tail, "runqput.tail", "owner reads its own runqtail")                        \
-    X(runqput_slot, "runqput.slot", "owner writes the ring slot at tail")                  \
-    X(runqput_publish, "runqput.publish", "store-release of runqtail")                     \
-    X(runqputslow_slot, "runqputslow.slot", "owner copies a ring slot into its batch")     \
-    X(runqputslow_headcas, "runqputslow.headcas", "cas-release of runqhead")               \
-    X(runqputslow_lock, "runqputslow.lock", "takes sched.lock")                            \
-    X(runqputslow_unlock, "runqputslow.unlock", "releases sched.lock")                     \
-    X(runqputbatch_head, "runqputbatch.head", "load-acquire of runqhead")                  \
-    X(runqputbatch_tail, "runqputbatch.tail", "owner reads its own runqtail")              \
-    X(runqputbatch_slot, "runqputbatch.slot", "owner writes a ring slot past tail")        \
-    X(runqputbatch_publish, "runqputbatch.publish", "store-release of runqtail")           \
-    X(runqputbatch_lock, "runqputbatch.lock", "takes sched.lock")                          \
-    X(runqputbatch_unlock, "runqputbatch.unlock", "releases sched.lock")                   \
-    X(runqget_next, "runqget.next", "owner reads runnext")                                 \
-    X(runqget_nextcas, "runqget.nextcas", "owner CASes runnext to 0")                      \
-    X(runqget_head, "runqget.head", "load-acquire of runqhead")                            \
-    X(runqget_tail, "runqget.tail", "owner reads its own runqtail")                        \
-    X(runqget_slot, "runqget.slot", "owner reads the ring slot at head")                   \
-    X(runqget_headcas, "runqget.headcas", "cas-release of runqhead")                       \
-    X(runqdrain_next, "runqdrain.next", "owner reads runnext")                             \
-    X(runqdrain_nextcas, "runqdrain.nextcas", "owner CASes runnext to 0")                  \
-    X(runqdrain_head, "runqdrain.head", "load-acquire of runqhead")                        \
-    X(runqdrain_tail, "runqdrain.tail", "owner reads its own runqtail")                    \
-    X(runqdrain_headcas, "runqdrain.headcas", "cas-release of runqhead")                   \
-    X(runqdrain_slot, "runqdrain.slot", "owner reads a drained ring slot")                 \
-    X(runqgrab_head, "runqgrab.head", "load-acquire of the victim's runqhead")             \
-    X(runqgrab_tail, "runqgrab.tail", "load-acquire of the victim's runqtail")             \
-    X(runqgrab_next, "runqgrab.next", "thief reads the victim's runnext")                  \
-    X(runqgrab_status, "runqgrab.status", "thief reads the victim's status")               \
-    X(runqgrab_backoff, "runqgrab.backoff", "usleep(3) before stealing runnext")           \
-    X(runqgrab_nextcas, "runqgrab.nextcas", "thief CASes the victim's runnext to 0")       \
-    X(runqgrab_slot, "runqgrab.slot", "thief reads a victim ring slot")                    \
-    X(runqgrab_batch, "runqgrab.batch", "thief writes its own ring slot past its tail")    \
-    X(runqgrab_headcas, "runqgrab.headcas", "cas-release of the victim's runqhead")        \
-    X(runqsteal_tail, "runqsteal.tail", "thief reads its own runqtail")                    \
-    X(runqsteal_slot, "runqsteal.slot", "thief reads the G it will return")                \
-    X(runqsteal_head, "runqsteal.head", "load-acquire of its own runqhead")                \
-    X(runqsteal_publish, "runqsteal.publish", "store-release of its own runqtail")         \
-    X(caller_lock, "caller.lock", "a caller of globrunq* takes sched.lock")                \
+#define RUNQ_SITE_LIST(X)                                                                          \
+    X(runqempty_head, "runqempty.head", "atomic load of runqhead")                                 \
+    X(runqempty_tail, "runqempty.tail", "atomic load of runqtail")                                 \
+    X(runqempty_next, "runqempty.next", "atomic load of runnext")                                  \
+    X(runqempty_tail2, "runqempty.tail2", "second atomic load of runqtail")                        \
+    X(runqput_next, "runqput.next", "owner reads runnext")                                         \
+    X(runqput_nextcas, "runqput.nextcas", "owner CASes runnext to the new G")                      \
+    X(runqput_head, "runqput.head", "load-acquire of runqhead")                                    \
+    X(runqput_tail, "runqput.tail", "owner reads its own runqtail")                                \
+    X(runqput_slot, "runqput.slot", "owner writes the ring slot at tail")                          \
+    X(runqput_publish, "runqput.publish", "store-release of runqtail")                             \
+    X(runqputslow_slot, "runqputslow.slot", "owner copies a ring slot into its batch")             \
+    X(runqputslow_headcas, "runqputslow.headcas", "cas-release of runqhead")                       \
+    X(runqputslow_lock, "runqputslow.lock", "takes sched.lock")                                    \
+    X(runqputslow_unlock, "runqputslow.unlock", "releases sched.lock")                             \
+    X(runqputbatch_head, "runqputbatch.head", "load-acquire of runqhead")                          \
+    X(runqputbatch_tail, "runqputbatch.tail", "owner reads its own runqtail")                      \
+    X(runqputbatch_slot, "runqputbatch.slot", "owner writes a ring slot past tail")                \
+    X(runqputbatch_publish, "runqputbatch.publish", "store-release of runqtail")                   \
+    X(runqputbatch_lock, "runqputbatch.lock", "takes sched.lock")                                  \
+    X(runqputbatch_unlock, "runqputbatch.unlock", "releases sched.lock")                           \
+    X(runqget_next, "runqget.next", "owner reads runnext")                                         \
+    X(runqget_nextcas, "runqget.nextcas", "owner CASes runnext to 0")                              \
+    X(runqget_head, "runqget.head", "load-acquire of runqhead")                                    \
+    X(runqget_tail, "runqget.tail", "owner reads its own runqtail")                                \
+    X(runqget_slot, "runqget.slot", "owner reads the ring slot at head")                           \
+    X(runqget_headcas, "runqget.headcas", "cas-release of runqhead")                               \
+    X(runqdrain_next, "runqdrain.next", "owner reads runnext")                                     \
+    X(runqdrain_nextcas, "runqdrain.nextcas", "owner CASes runnext to 0")                          \
+    X(runqdrain_head, "runqdrain.head", "load-acquire of runqhead")                                \
+    X(runqdrain_tail, "runqdrain.tail", "owner reads its own runqtail")                            \
+    X(runqdrain_headcas, "runqdrain.headcas", "cas-release of runqhead")                           \
+    X(runqdrain_slot, "runqdrain.slot", "owner reads a drained ring slot")                         \
+    X(runqgrab_head, "runqgrab.head", "load-acquire of the victim's runqhead")                     \
+    X(runqgrab_tail, "runqgrab.tail", "load-acquire of the victim's runqtail")                     \
+    X(runqgrab_next, "runqgrab.next", "thief reads the victim's runnext")                          \
+    X(runqgrab_status, "runqgrab.status", "thief reads the victim's status")                       \
+    X(runqgrab_backoff, "runqgrab.backoff", "usleep(3) before stealing runnext")                   \
+    X(runqgrab_nextcas, "runqgrab.nextcas", "thief CASes the victim's runnext to 0")               \
+    X(runqgrab_slot, "runqgrab.slot", "thief reads a victim ring slot")                            \
+    X(runqgrab_batch, "runqgrab.batch", "thief writes its own ring slot past its tail")            \
+    X(runqgrab_headcas, "runqgrab.headcas", "cas-release of the victim's runqhead")                \
+    X(runqsteal_tail, "runqsteal.tail", "thief reads its own runqtail")                            \
+    X(runqsteal_slot, "runqsteal.slot", "thief reads the G it will return")                        \
+    X(runqsteal_head, "runqsteal.head", "load-acquire of its own runqhead")                        \
+    X(runqsteal_publish, "runqsteal.publish", "store-release of its own runqtail")                 \
+    X(caller_lock, "caller.lock", "a caller of globrunq* takes sched.lock")                        \
     X(caller_unlock, "caller.unlock", "a caller of globrunq* releases sched.lock")
 
 enum runq_site {

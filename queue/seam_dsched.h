@@ -76,8 +76,7 @@ static inline void rq_plain_store32(_Atomic uint32_t *a, uint32_t v, enum runq_s
     atomic_store_explicit(a, v, memory_order_relaxed);
     rq_dsched_after(s, a, RQ_ACC_STORE, v, 0);
 }
-static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_,
-                             enum runq_site s) {
+static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_, enum runq_site s) {
     rq_dsched_point(s, a);
     uint32_t expected = old;
     bool ok = atomic_compare_exchange_strong_explicit(a, &expected, new_, memory_order_release,
@@ -108,8 +107,7 @@ static inline void rq_plain_storeg(_Atomic(uintptr_t) *a, uintptr_t v, enum runq
     atomic_store_explicit(a, v, memory_order_relaxed);
     rq_dsched_after(s, a, RQ_ACC_STORE, v, 0);
 }
-static inline bool rq_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_,
-                           enum runq_site s) {
+static inline bool rq_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_, enum runq_site s) {
     rq_dsched_point(s, a);
     uintptr_t expected = old;
     bool ok = atomic_compare_exchange_strong_explicit(a, &expected, new_, memory_order_seq_cst,

@@ -26,8 +26,7 @@ static inline void rq_plain_store32(_Atomic uint32_t *a, uint32_t v, enum runq_s
     RQ_UNUSED_SITE(s);
     atomic_store_explicit(a, v, memory_order_relaxed);
 }
-static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_,
-                             enum runq_site s) {
+static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_, enum runq_site s) {
     RQ_UNUSED_SITE(s);
     return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_release,
                                                    memory_order_relaxed);
@@ -48,8 +47,7 @@ static inline void rq_plain_storeg(_Atomic(uintptr_t) *a, uintptr_t v, enum runq
     RQ_UNUSED_SITE(s);
     atomic_store_explicit(a, v, memory_order_relaxed);
 }
-static inline bool rq_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_,
-                           enum runq_site s) {
+static inline bool rq_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_, enum runq_site s) {
     RQ_UNUSED_SITE(s);
     return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_seq_cst,
                                                    memory_order_seq_cst);
@@ -92,8 +90,7 @@ static inline void rq_unlock(rq_mutex *l, enum runq_site s) {
 }
 static inline bool rq_lock_held(rq_mutex *l) {
     // relaxed: a thread reading its own earlier store.
-    return atomic_load_explicit(&l->holder, memory_order_relaxed) ==
-           (unsigned long)pthread_self();
+    return atomic_load_explicit(&l->holder, memory_order_relaxed) == (unsigned long)pthread_self();
 }
 
 #endif
