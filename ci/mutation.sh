@@ -220,9 +220,10 @@ revert_mutant() {
   restore_pristine # whatever patch -R did, the files are now byte-identical to the tree's
   APPLIED=""
 }
+exec 7>&1 # the script's own stdout: a trap runs inside whatever redirection was active
 on_signal() {
-  echo
-  echo "!!! interrupted: restoring the scratch tree"
+  echo >&7
+  echo "!!! interrupted: restoring the scratch tree ($SCRATCH)" >&7
   if [ -n "${RUN_PID:-}" ]; then
     kill -TERM "$RUN_PID" 2>/dev/null
     wait "$RUN_PID" 2>/dev/null
@@ -526,8 +527,7 @@ if [ $no_mutants = 0 ]; then
            if [ "$DET_NOTE" = "build failed" ]; then result=error why="does not build"; break; fi ;;
         *) det_ms=$((det_ms + ms))
            inv=$(invariant_of "$d" "$log")
-           repro=$(reproduce_of "$log")
-           [ -n "$repro" ] || repro="ci/mutation.sh --no-baseline --only $m"
+           repro=$(reproduce_of "$log") # valid in the scratch tree with the mutant applied
            printf '   %-12s KILLED   %6ss  invariant=%s\n' "$d" "$(secs $ms)" "$inv"
            result=killed killer=$d
            break ;;
@@ -638,9 +638,10 @@ json_str() { # a JSON string literal
     IFS='|' read -r name res det inv s bs repro why <<<"$r"
     [ "$s" = "-" ] && s=null
     [ "$bs" = "-" ] && bs=null
-    printf '%s    {"name": %s, "result": %s, "detector": %s, "invariant": %s, "seconds_to_kill": %s, "build_seconds": %s, "reproduce": %s, "note": %s, "log_dir": %s}' \
+    printf '%s    {"name": %s, "result": %s, "detector": %s, "invariant": %s, "seconds_to_kill": %s, "build_seconds": %s, "reproduce": %s, "detector_reproduce": %s, "note": %s, "log_dir": %s}' \
       "$sep" "$(json_str "$name")" "$(json_str "${res,,}")" "$(json_str "$det")" "$(json_str "$inv")" \
-      "$s" "$bs" "$(json_str "$repro")" "$(json_str "$why")" "$(json_str "$LOGS/$name")"
+      "$s" "$bs" "$(json_str "ci/mutation.sh --no-baseline --only $name")" "$(json_str "$repro")" \
+      "$(json_str "$why")" "$(json_str "$LOGS/$name")"
     sep=$',\n'
   done
   echo
