@@ -38,7 +38,10 @@ fuzz_smoke() {
   local target=$1 dir
   dir=$(mktemp -d)
   mkdir -p "$dir/new" "$dir/artifacts"
-  timeout -s KILL $((fuzz_seconds + 60)) "build/fuzz/bin/$target" \
+  # Fibers release their fake stacks on each final switch, so use-after-return detection
+  # stays on here too (it once leaked ~1 MB per input until libFuzzer hit its rss limit).
+  ASAN_OPTIONS=detect_stack_use_after_return=1:abort_on_error=1:detect_leaks=1 \
+    timeout -s KILL $((fuzz_seconds + 60)) "build/fuzz/bin/$target" \
     -max_total_time="$fuzz_seconds" -max_len=2200 -print_final_stats=1 \
     -artifact_prefix="$dir/artifacts/" "$dir/new" "corpus/$target"
   local rc=$?

@@ -363,7 +363,8 @@ static void fiber_body(void *arg) {
         E.w->thread_body(th->id);
         th->done = true;
         th->in_op = false;
-        switch_to_main();
+        E.switches++;
+        fiber_exit_to(fiber_main()); // resumes only after dsched_run resets the fiber
     }
 }
 

@@ -27,6 +27,9 @@ fiber *fiber_create(const char *name, fiber_fn fn, void *arg);
 void fiber_reset(fiber *f);
 // fiber_switch_to suspends the current fiber and resumes f.
 void fiber_switch_to(fiber *f);
+// fiber_exit_to leaves the current fiber for good (its next run starts fn afresh) and
+// resumes f. Lets the sanitizers release what the finished run held.
+void fiber_exit_to(fiber *f);
 // Main fiber, end of an execution: acquire what every fiber did up to its last switch
 // (TSan; no-op elsewhere), so resetting the world is not reported as a race.
 void fiber_collect_sync(void);

@@ -155,6 +155,7 @@ static void *empty_checker(void *argp) {
         }
         atomic_store(&a->go, 0);
         for (atomic_fetch_add(&a->ready, 1); atomic_load(&a->ready) != 2;) {
+            sched_yield();
         }
         if (runqempty(a->pp)) {
             atomic_fetch_add(&a->spurious, 1);
@@ -177,6 +178,7 @@ static void test_go_empty(void) {
         runqput(a.pp, &gs[0], next0);
         atomic_store(&a.go, 1);
         for (atomic_fetch_add(&a.ready, 1); atomic_load(&a.ready) != 2;) {
+            sched_yield();
         }
         runqput(a.pp, &gs[1], next1);
         runqget(a.pp, NULL);
