@@ -53,7 +53,14 @@ fuzz_smoke() {
   return $rc
 }
 
+# format_check: every C file of the tree as the one .clang-format says.
+format_check() {
+  command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format"; return 1; }
+  git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+}
+
 t_start=$SECONDS
+step "format (clang-format)" format_check
 if [ $quick = 1 ]; then
   presets="default asan"
 else

@@ -14,6 +14,9 @@ need_tools() {
   command -v gcc >/dev/null || missing+=(gcc)
   command -v llvm-cov >/dev/null || missing+=(llvm)
   command -v python3 >/dev/null || missing+=(python3)
+  command -v clang-format >/dev/null || missing+=(clang-format)
+  command -v patch >/dev/null || missing+=(patch)
+  command -v git >/dev/null || missing+=(git)
   # libFuzzer and the sanitizer runtimes ship in libclang-rt-<ver>-dev on Debian 12.
   if command -v clang >/dev/null; then
     local rt

@@ -230,7 +230,7 @@ static void switch_impl(fiber *f, bool final) {
         __sanitizer_start_switch_fiber(save, f->stack, f->stack_size);
     }
 #else
-    (void)final;
+    (void) final;
 #endif
 #if FIBER_TSAN
     if (prev != &main_fiber) {

@@ -481,8 +481,7 @@ int schedule_is_text(const uint8_t *data, size_t size) {
     return size - i >= 13 && memcmp(data + i, "runq-schedule", 13) == 0;
 }
 
-int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err,
-                        size_t errlen) {
+int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen) {
     if (schedule_is_text(data, size)) {
         char dummy[8];
         return schedule_parse_text((const char *)data, size, "input", s, err ? err : dummy,

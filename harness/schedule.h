@@ -107,8 +107,7 @@ void schedule_print_text(const schedule *s, FILE *out);
 // Reads a buffer in either form, as runq-replay and the fuzz targets both do: text if it
 // starts with "runq-schedule" (after blank and '#' lines), else bytes. Returns -1 only
 // for text that does not parse (err, if given, says where).
-int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err,
-                        size_t errlen);
+int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen);
 // Reads a file in either form (text if it starts with "runq-schedule" after comments).
 // Returns 0, or -1 with err set (unreadable file, parse error).
 int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen);

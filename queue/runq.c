@@ -33,11 +33,11 @@ uint32_t fastrandn(p *pp, uint32_t n) {
     return (uint32_t)(((z & 0xffffffffull) * (uint64_t)n) >> 32);
 }
 
-#define assertLockHeld(l)                                                                  \
-    do {                                                                                   \
-        if (!rq_lock_held(l)) {                                                            \
-            rq_throw("lock not held");                                                     \
-        }                                                                                  \
+#define assertLockHeld(l)                                                                          \
+    do {                                                                                           \
+        if (!rq_lock_held(l)) {                                                                    \
+            rq_throw("lock not held");                                                             \
+        }                                                                                          \
     } while (0)
 
 // ---------------------------------------------------------------------------------------
@@ -273,13 +273,15 @@ void runqput(p *pp, g *gp, bool next) {
     }
 
 retry:;
-    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqput_head); // load-acquire, synchronize with consumers
+    // load-acquire, synchronize with consumers
+    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqput_head);
     uint32_t t = rq_plain_load32(&pp->runqtail, RQ_SITE_runqput_tail); // relaxed: own field
     if (t - h < (uint32_t)RUNQ_CAP) {
         // relaxed: the slot is outside [head, tail), so no consumer uses it until the
         // store-release below; a thief holding a stale head may read it and will fail its CAS.
         rq_plain_storeg(&pp->runq[t % RUNQ_CAP], guintptr_of(gp), RQ_SITE_runqput_slot);
-        rq_StoreRel(&pp->runqtail, t + 1, RQ_SITE_runqput_publish); // store-release, makes the item available for consumption
+        // store-release, makes the item available for consumption
+        rq_StoreRel(&pp->runqtail, t + 1, RQ_SITE_runqput_publish);
         return;
     }
     if (runqputslow(pp, gp, h, t)) {
@@ -304,10 +306,11 @@ bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t) {
     for (uint32_t i = 0; i < n; i++) {
         // relaxed: these slots are in [h, t); until the CAS below commits, a thief may be
         // reading them too, and whichever CAS wins owns them.
-        batch[i] = guintptr_ptr(
-            rq_plain_loadg(&pp->runq[(h + i) % RUNQ_CAP], RQ_SITE_runqputslow_slot));
+        batch[i] =
+            guintptr_ptr(rq_plain_loadg(&pp->runq[(h + i) % RUNQ_CAP], RQ_SITE_runqputslow_slot));
     }
-    if (!rq_CasRel(&pp->runqhead, h, h + n, RQ_SITE_runqputslow_headcas)) { // cas-release, commits consume
+    // cas-release, commits consume
+    if (!rq_CasRel(&pp->runqhead, h, h + n, RQ_SITE_runqputslow_headcas)) {
         return false;
     }
     batch[n] = gp;
@@ -341,7 +344,8 @@ bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t) {
 // global queue (taking sched.lock for that). qsize is q's length. Executed only by the
 // owner P.
 void runqputbatch(p *pp, gQueue *q, int qsize) {
-    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqputbatch_head); // load-acquire, synchronize with consumers
+    // load-acquire, synchronize with consumers
+    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqputbatch_head);
     uint32_t t = rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail); // relaxed: own field
     uint32_t n = 0;
     while (!gQueue_empty(q) && t - h < (uint32_t)RUNQ_CAP) {
@@ -367,7 +371,8 @@ void runqputbatch(p *pp, gQueue *q, int qsize) {
         }
     }
 
-    rq_StoreRel(&pp->runqtail, t, RQ_SITE_runqputbatch_publish); // store-release, makes the items available for consumption
+    // store-release, makes the items available for consumption
+    rq_StoreRel(&pp->runqtail, t, RQ_SITE_runqputbatch_publish);
     if (!gQueue_empty(q)) {
         rq_lock(&sched.lock, RQ_SITE_runqputbatch_lock);
         globrunqputbatch(q, (int32_t)qsize);
@@ -393,7 +398,8 @@ g *runqget(p *pp, bool *inheritTime) {
     }
 
     for (;;) {
-        uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqget_head); // load-acquire, synchronize with other consumers
+        // load-acquire, synchronize with other consumers
+        uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqget_head);
         uint32_t t = rq_plain_load32(&pp->runqtail, RQ_SITE_runqget_tail); // relaxed: own field
         if (t == h) {
             *inheritTime = false;
@@ -402,7 +408,8 @@ g *runqget(p *pp, bool *inheritTime) {
         // relaxed: read before the CAS; if a thief commits first the CAS fails and the
         // value is dropped.
         g *gp = guintptr_ptr(rq_plain_loadg(&pp->runq[h % RUNQ_CAP], RQ_SITE_runqget_slot));
-        if (rq_CasRel(&pp->runqhead, h, h + 1, RQ_SITE_runqget_headcas)) { // cas-release, commits consume
+        // cas-release, commits consume
+        if (rq_CasRel(&pp->runqhead, h, h + 1, RQ_SITE_runqget_headcas)) {
             *inheritTime = false;
             return gp;
         }
@@ -416,14 +423,16 @@ gQueue runqdrain(p *pp, uint32_t *n) {
     gQueue drainQ = {0, 0};
     *n = 0;
 
-    guintptr oldNext = rq_plain_loadg(&pp->runnext, RQ_SITE_runqdrain_next); // plain in Go; see runqput
+    // plain in Go; see runqput
+    guintptr oldNext = rq_plain_loadg(&pp->runnext, RQ_SITE_runqdrain_next);
     if (oldNext != 0 && rq_casg(&pp->runnext, oldNext, 0, RQ_SITE_runqdrain_nextcas)) {
         gQueue_pushBack(&drainQ, guintptr_ptr(oldNext));
         (*n)++;
     }
 
 retry:;
-    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqdrain_head); // load-acquire, synchronize with other consumers
+    // load-acquire, synchronize with other consumers
+    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqdrain_head);
     uint32_t t = rq_plain_load32(&pp->runqtail, RQ_SITE_runqdrain_tail); // relaxed: own field
     uint32_t qn = t - h;
     if (qn == 0) {
@@ -433,7 +442,8 @@ retry:;
         goto retry;
     }
 
-    if (!rq_CasRel(&pp->runqhead, h, h + qn, RQ_SITE_runqdrain_headcas)) { // cas-release, commits consume
+    // cas-release, commits consume
+    if (!rq_CasRel(&pp->runqhead, h, h + qn, RQ_SITE_runqdrain_headcas)) {
         goto retry;
     }
 
@@ -456,14 +466,17 @@ retry:;
 // stealRunNextG is set it may take pp->runnext instead. Can be executed by any P.
 uint32_t runqgrab(p *pp, _Atomic(guintptr) *batch, uint32_t batchHead, bool stealRunNextG) {
     for (;;) {
-        uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqgrab_head); // load-acquire, synchronize with other consumers
-        uint32_t t = rq_LoadAcq(&pp->runqtail, RQ_SITE_runqgrab_tail); // load-acquire, synchronize with the producer
+        // load-acquire, synchronize with other consumers
+        uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqgrab_head);
+        // load-acquire, synchronize with the producer
+        uint32_t t = rq_LoadAcq(&pp->runqtail, RQ_SITE_runqgrab_tail);
         uint32_t n = t - h;
         n = n - n / 2;
         if (n == 0) {
             if (stealRunNextG) {
                 // Try to steal from pp->runnext.
-                guintptr next = rq_plain_loadg(&pp->runnext, RQ_SITE_runqgrab_next); // plain in Go; the CAS below decides
+                // plain in Go; the CAS below decides
+                guintptr next = rq_plain_loadg(&pp->runnext, RQ_SITE_runqgrab_next);
                 if (next != 0) {
                     // relaxed: a hint only (plain read in Go).
                     if (rq_plain_load32(&pp->status, RQ_SITE_runqgrab_status) == _Prunning) {
@@ -492,7 +505,8 @@ uint32_t runqgrab(p *pp, _Atomic(guintptr) *batch, uint32_t batchHead, bool stea
             guintptr gp = rq_plain_loadg(&pp->runq[(h + i) % RUNQ_CAP], RQ_SITE_runqgrab_slot);
             rq_plain_storeg(&batch[(batchHead + i) % RUNQ_CAP], gp, RQ_SITE_runqgrab_batch);
         }
-        if (rq_CasRel(&pp->runqhead, h, h + n, RQ_SITE_runqgrab_headcas)) { // cas-release, commits consume
+        // cas-release, commits consume
+        if (rq_CasRel(&pp->runqhead, h, h + n, RQ_SITE_runqgrab_headcas)) {
             return n;
         }
     }
@@ -513,10 +527,12 @@ g *runqsteal(p *pp, p *p2, bool stealRunNextG) {
     if (n == 0) {
         return gp;
     }
-    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqsteal_head); // load-acquire, synchronize with consumers
+    // load-acquire, synchronize with consumers
+    uint32_t h = rq_LoadAcq(&pp->runqhead, RQ_SITE_runqsteal_head);
     if (t - h + n >= (uint32_t)RUNQ_CAP) {
         rq_throw("runqsteal: runq overflow");
     }
-    rq_StoreRel(&pp->runqtail, t + n, RQ_SITE_runqsteal_publish); // store-release, makes the item available for consumption
+    // store-release, makes the item available for consumption
+    rq_StoreRel(&pp->runqtail, t + n, RQ_SITE_runqsteal_publish);
     return gp;
 }
