@@ -360,12 +360,13 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s: --schedule: %s\n", P.prog, err);
             return 2;
         }
-        if (P.handoff) {
+        if (P.handoff_given) {
             fprintf(stderr,
                     "%s: --handoff cannot be combined with --schedule (thread t owns P t)\n",
                     P.prog);
             return 2;
         }
+        P.handoff = false; // a schedule's thread t owns P t throughout
         // The schedule decides the world's shape.
         P.procs = S.nthreads;
         P.capacity = S.cap;

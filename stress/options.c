@@ -53,6 +53,7 @@ static void set_defaults(struct params *pr) {
     pr->watchdog = 30;
     pr->capacity = 256;
     pr->start = 4294967168u; // 128 below 2^32: every P's indices wrap in the first second
+    pr->handoff = true;      // every path by default, P hand-off included
 }
 
 void format_duration(double s, char *buf, size_t len) {
@@ -97,7 +98,7 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              "--capacity %d "
              "--start %" PRIu32 "%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
-             wd, pr->capacity, pr->start, pr->handoff ? " --handoff" : "",
+             wd, pr->capacity, pr->start, pr->handoff ? " --handoff" : " --no-handoff",
              pr->stall > 0 ? " --stall " : "", pr->stall > 0 ? stall : "",
              pr->schedule ? " --schedule " : "", pr->schedule ? pr->schedule : "");
 }
@@ -152,7 +153,8 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "  --start N           initial runqhead/runqtail of every P; near 2^32 reaches\n"
            "                      index wrap-around early (%" PRIu32 ")\n"
            "  --handoff           a P's owner thread changes (releasep/acquirep through\n"
-           "                      sched.lock): procs+1 threads, op 'syscall' enabled (off)\n"
+           "                      sched.lock): procs+1 threads, op 'syscall' enabled (on)\n"
+           "  --no-handoff        one thread per P for the whole run\n"
            "  --json FILE         write parameters, final statistics and verdict as JSON\n"
            "  --fail-file FILE    on failure, write the threads' recent operations here\n"
            "                      (runq-torture-fail-<seed>.txt), and beside it the same as\n"
@@ -301,7 +303,7 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             snprintf(name, sizeof name, "%s", a);
         }
         bool flag = strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-                    strcmp(name, "--handoff") == 0;
+                    strcmp(name, "--handoff") == 0 || strcmp(name, "--no-handoff") == 0;
         if (flag) {
             if (val) {
                 return usage_error(pr, name, "no value", val);
@@ -321,6 +323,9 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             return 1;
         } else if (strcmp(name, "--handoff") == 0) {
             pr->handoff = true;
+            pr->handoff_given = true;
+        } else if (strcmp(name, "--no-handoff") == 0) {
+            pr->handoff = false;
         } else if (strcmp(name, "--procs") == 0) {
             if (!parse_int(val, 1, STRESS_MAX_PROCS, &pr->procs)) {
                 return usage_error(pr, name, "an integer 1..64", val);

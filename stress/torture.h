@@ -58,6 +58,7 @@ struct params {
     double watchdog;
     int capacity;
     bool handoff;
+    bool handoff_given; // --handoff on the command line (the default does not count)
     uint32_t start; // initial runqhead/runqtail of every P
     const char *json;
     const char *fail_file;
