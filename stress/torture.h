@@ -59,7 +59,7 @@ struct params {
     int capacity;
     bool handoff;
     bool handoff_given; // --handoff on the command line (the default does not count)
-    uint32_t start; // initial runqhead/runqtail of every P
+    uint32_t start;     // initial runqhead/runqtail of every P
     const char *json;
     const char *fail_file;
     const char *schedule;
