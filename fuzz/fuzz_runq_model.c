@@ -5,8 +5,6 @@
 #include "schedule.h"
 
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static schedule s;
@@ -14,12 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
     runner_make_sequential(&s);
-    dsched_result r;
-    if (!runner_run(&s, NULL, &r)) {
-        runner_report(stderr, &r, "runq-replay --sequential --trace <this input>");
-        fprintf(stderr, "--- the schedule, as text (sequential form):\n");
-        schedule_print_text(&s, stderr);
-        abort();
-    }
+    runner_fuzz_one(&s, "runq-replay --sequential --trace <this input>");
     return 0;
 }

@@ -6,20 +6,12 @@
 #include "schedule.h"
 
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static schedule s;
     if (schedule_load_bytes(data, size, &s, NULL, 0) != 0) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
-    dsched_result r;
-    if (!runner_run(&s, NULL, &r)) {
-        runner_report(stderr, &r, "runq-replay --trace <this input>");
-        fprintf(stderr, "--- the schedule, as text:\n");
-        schedule_print_text(&s, stderr);
-        abort();
-    }
+    runner_fuzz_one(&s, "runq-replay --trace <this input>");
     return 0;
 }

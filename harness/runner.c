@@ -3,6 +3,7 @@
 
 #include "worlds.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool runner_run(const schedule *s, FILE *trace, dsched_result *r) {
@@ -45,5 +46,15 @@ void runner_make_sequential(schedule *s) {
     }
     for (int k = 0; k < total + s->nthreads && s->ndecisions < SCHED_MAX_DECISIONS; k++) {
         s->dec[s->ndecisions++] = (sched_decision){(uint8_t)(k % s->nthreads), SMODE_OP, 1};
+    }
+}
+
+void runner_fuzz_one(const schedule *s, const char *repro) {
+    dsched_result r;
+    if (!runner_run(s, NULL, &r)) {
+        runner_report(stderr, &r, repro);
+        fprintf(stderr, "--- the schedule, as text:\n");
+        schedule_print_text(s, stderr);
+        abort();
     }
 }
