@@ -79,9 +79,25 @@ static inline void rq_mutex_init(rq_mutex *l) {
 }
 static inline void rq_lock(rq_mutex *l, enum runq_site s) {
     RQ_UNUSED_SITE(s);
+    // relaxed: only this thread can have stored its own id. Go's lock would hang here
+    // forever; a throw names the bug instead (a put under sched.lock that spills takes the
+    // lock again when the ring wrongly looks full).
+    if (atomic_load_explicit(&l->holder, memory_order_relaxed) == (unsigned long)pthread_self()) {
+        rq_throw("lock: self-deadlock: this thread already holds the lock");
+    }
     pthread_mutex_lock(&l->m);
     // relaxed: only the holder itself compares against its own id.
     atomic_store_explicit(&l->holder, (unsigned long)pthread_self(), memory_order_relaxed);
+}
+// rq_trylock is for the drivers, not the port (Go's scheduler never tries): a failure
+// report must not wait forever for a lock that a thread which has failed still holds.
+static inline bool rq_trylock(rq_mutex *l, enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    if (pthread_mutex_trylock(&l->m) != 0) {
+        return false;
+    }
+    atomic_store_explicit(&l->holder, (unsigned long)pthread_self(), memory_order_relaxed);
+    return true;
 }
 static inline void rq_unlock(rq_mutex *l, enum runq_site s) {
     RQ_UNUSED_SITE(s);

@@ -108,6 +108,12 @@ bool ledger_payload_ok(uint32_t goid) {
            (tok_state(t) == TOK_HAND || tok_seq(t) == meta[goid].seq);
 }
 
+void ledger_corrupt_payload(uint32_t goid) {
+    // --inject payload only: the caller holds sched.lock and goid is on the global queue,
+    // so its next holder takes it under the lock and the write races with nothing.
+    meta[goid].sum ^= 1;
+}
+
 bool ledger_take(struct mstate *m, uint32_t goid, int from, int op, int pid) {
     uint64_t old = atomic_exchange_explicit(
         &meta[goid].token, tok_pack(TOK_HAND, m->id, op, pid, 0), memory_order_relaxed);

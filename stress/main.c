@@ -11,6 +11,7 @@ int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_sch
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct params P;
@@ -69,11 +70,11 @@ static void banner(const char *what) {
     stress_out("--- %s: %s procs: %d gs: %d duration: %s seed: %llu mix: %s sparse-mix: %s "
                "phase: %s batch-max: %d slice: %d work-max: %s stat-interval: %s "
                "audit-interval: %s watchdog: %s capacity: %d start: %u handoff: %d threads: %d "
-               "stall: %s json: %s fail-file: %s schedule: %s build: %s\n",
+               "stall: %s inject: %s json: %s fail-file: %s schedule: %s build: %s\n",
                what, P.prog, P.procs, P.gs, dur, (unsigned long long)P.seed, mix, smix, ph,
                P.batch_max, P.slice, wm, si, ai, wd, P.capacity, (unsigned)P.start, P.handoff,
-               nthreads, stall, P.json ? P.json : "-", P.fail_file, P.schedule ? P.schedule : "-",
-               STRESS_PRESET);
+               nthreads, stall, stress_inject_names[P.inject], P.json ? P.json : "-", P.fail_file,
+               P.schedule ? P.schedule : "-", STRESS_PRESET);
 }
 
 static void reproduce_line(char *buf, size_t len) {
@@ -124,16 +125,59 @@ static void write_fail_file(void) {
 
 static _Atomic int finishing;
 
-// finish: the end of the run, from the monitor or from a thread that hit a throw. The
-// first caller ends the process; a second one waits for it.
+// The hard deadline: whatever happens after the first failure (or once the run starts to
+// end), the process exits within SHUTDOWN_DEADLINE_S. A thread that failed may hold
+// sched.lock forever, a stuck one may never stop, and the dump itself could block; none of
+// that may keep a nightly waiting.
+#define SHUTDOWN_DEADLINE_S 10
+
+static void write_all(const char *s) {
+    for (size_t n = strlen(s); n > 0;) {
+        ssize_t k = write(1, s, n);
+        if (k <= 0) {
+            return;
+        }
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
+static void *deadline_thread(void *arg) {
+    (void)arg;
+    while (!stress_failed() && !atomic_load(&finishing)) {
+        sleep_s(0.02);
+    }
+    sleep_s(SHUTDOWN_DEADLINE_S);
+    // Still here: the ending is stuck. Plain write(2): stdio's lock may be what is held.
+    char line[768];
+    snprintf(line, sizeof line,
+             "!!! invariant=shutdown-timeout: the run did not end within %ds of %s; exiting "
+             "without the rest of the dump (first failure: invariant=%s)\n"
+             "--- End of test: FAILURE: %s (shutdown timed out)\n",
+             SHUTDOWN_DEADLINE_S, stress_failed() ? "its first failure" : "its end",
+             stress_failed() ? stress_first_invariant() : "none", P.prog);
+    write_all(line);
+    _exit(1);
+}
+
+// finish: the end of the run. Only the monitor (the main thread) calls it: a worker that
+// fails only reports and, after a throw, halts where it is.
 static struct stats_snapshot snap_first, snap_prev;
 
-static _Noreturn void finish(void) {
-    if (atomic_exchange(&finishing, 1)) {
-        for (;;) {
-            pause();
-        }
+static bool stopped(int i) {
+    return atomic_load_explicit(&M[i].exited, memory_order_relaxed) ||
+           atomic_load_explicit(&M[i].halted, memory_order_relaxed);
+}
+
+static void check_sanitizer(void) {
+    char inv[32], summary[256];
+    if (stress_sanitizer_report(inv, sizeof inv, summary, sizeof summary)) {
+        stress_fail(-1, inv, "a sanitizer reported (its report is on stderr): %s", summary);
     }
+}
+
+static _Noreturn void finish(void) {
+    atomic_store(&finishing, 1);
     atomic_store(&stress_stop, 1);
     stw_start(); // release threads parked at the barriers so they can exit
     round_barrier_abort();
@@ -141,7 +185,7 @@ static _Noreturn void finish(void) {
     for (int k = 0; k < 100; k++) {
         int live = 0;
         for (int i = 0; i < nthreads; i++) {
-            live += !atomic_load_explicit(&M[i].exited, memory_order_relaxed) && &M[i] != self_m;
+            live += !stopped(i);
         }
         if (live == 0) {
             break;
@@ -161,6 +205,7 @@ static _Noreturn void finish(void) {
             atomic_fetch_add(&stress_audits, 1);
         }
     }
+    check_sanitizer();
     struct stats_snapshot end;
     stats_collect(&end, engine, atomic_load(&stress_audits));
     print_stats("final:", &end, &snap_first);
@@ -168,6 +213,17 @@ static _Noreturn void finish(void) {
     reproduce_line(repro, sizeof repro);
     bool ok = !stress_failed();
     if (!ok) {
+        for (int i = 0; i < nthreads; i++) {
+            if (atomic_load_explicit(&M[i].halted, memory_order_relaxed)) {
+                stress_out("--- T%d halted where it failed (it may hold sched.lock; the dump "
+                           "does not wait for it)\n",
+                           i);
+            } else if (!all_exited && !stopped(i)) {
+                stress_out("--- T%d did not stop within 2s (stuck; the dump does not wait for "
+                           "it)\n",
+                           i);
+            }
+        }
         stress_out("--- dump: threads (state, last 16 operations, oldest first)\n");
         dump_threads(stdout, 16);
         stress_out("--- dump: queues\n");
@@ -195,6 +251,8 @@ static _Noreturn void finish(void) {
 // The port's throw (rq_throw) is linked as __wrap_rq_throw (-Wl,--wrap=rq_throw): report
 // it as a failure with the usual dump instead of a bare abort.
 _Noreturn void __wrap_rq_throw(const char *msg);
+// A worker halts where it threw: it may hold sched.lock, and the state it leaves is the
+// evidence. The monitor sees the failure and ends the run without waiting for it.
 _Noreturn void __wrap_rq_throw(const char *msg) {
     char doing[128] = "monitor";
     if (self_m) {
@@ -202,7 +260,13 @@ _Noreturn void __wrap_rq_throw(const char *msg) {
                        sizeof doing);
     }
     stress_fail(self_m ? self_m->id : -1, "throw", "runq: %s (while %s)", msg, doing);
-    finish();
+    if (!self_m) {
+        finish();
+    }
+    atomic_store_explicit(&self_m->halted, 1, memory_order_relaxed);
+    for (;;) {
+        pause();
+    }
 }
 
 // watchdog: names what has stopped making progress; '???' at half the limit, failure at it.
@@ -255,8 +319,14 @@ static bool audit_now(void) {
                 off += (size_t)snprintf(who + off, sizeof who - off, " T%d (doing: %s)", i, doing);
             }
         }
+        if (stress_failed()) {
+            return false; // a thread failed (and maybe halted): it will never arrive
+        }
         stress_warn("stop-the-world: threads%s not at the barrier after %gs", who, P.watchdog / 2);
         if (!stw_stop(P.watchdog / 2)) {
+            if (stress_failed()) {
+                return false;
+            }
             stress_fail(-1, "no-progress", "stop-the-world: threads%s not at the barrier after %gs",
                         who, P.watchdog);
             return false;
@@ -279,6 +349,7 @@ static void monitor(void) {
     for (;;) {
         sleep_s(tick);
         double now = (double)(now_ns() - stress_t0_ns) / 1e9;
+        check_sanitizer();
         if (stress_failed() || now >= P.duration) {
             return;
         }
@@ -329,6 +400,35 @@ static void monitor(void) {
             next_stat += P.stat_interval;
         }
     }
+}
+
+// output_path_ok: FILE can be created or overwritten (its folder exists and is writable;
+// it is not a folder). Says why not, naming the option.
+static bool output_path_ok(const char *opt, const char *path) {
+    struct stat st;
+    const char *why = NULL;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            why = "is a directory";
+        } else if (access(path, W_OK) != 0) {
+            why = "is not writable";
+        }
+    } else {
+        char dir[1024];
+        const char *slash = strrchr(path, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+                 slash ? path : ".");
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            why = "is in a folder that does not exist";
+        } else if (access(dir, W_OK) != 0) {
+            why = "is in a folder that is not writable";
+        }
+    }
+    if (why) {
+        fprintf(stderr, "%s: %s: '%s' %s\n", P.prog, opt, path, why);
+        return false;
+    }
+    return true;
 }
 
 static uint64_t splitmix(uint64_t x) {
@@ -387,11 +487,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s: capacity %d is not built here\n", P.prog, P.capacity);
         return 2;
     }
-    static char fail_file[64];
+    static char fail_file[96];
     if (!P.fail_file) {
+        // The default name never overwrites an earlier failure: -2, -3, ... after the seed.
         snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu.txt",
                  (unsigned long long)P.seed);
+        for (int k = 2; access(fail_file, F_OK) == 0 && k < 1000; k++) {
+            snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu-%d.txt",
+                     (unsigned long long)P.seed, k);
+        }
         P.fail_file = fail_file;
+    }
+    // Output paths are checked now, not after a long run.
+    if (!output_path_ok("--fail-file", P.fail_file) ||
+        (P.json && !output_path_ok("--json", P.json))) {
+        return 2;
     }
     format_params(&P, params_text, sizeof params_text);
     nthreads = P.procs + (P.handoff ? 1 : 0);
@@ -424,6 +534,11 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s: cannot create thread %d\n", P.prog, i);
             return 1;
         }
+    }
+    pthread_t deadline;
+    if (pthread_create(&deadline, NULL, deadline_thread, NULL) != 0) {
+        fprintf(stderr, "%s: cannot create the shutdown-deadline thread\n", P.prog);
+        return 1;
     }
     monitor();
     finish();

@@ -18,6 +18,11 @@ const char *const stress_mix_names[MIX_N] = {
 };
 
 const char *const stress_phase_names[PHASE_N] = {"crowd", "sparse"};
+const char *const stress_inject_names[INJECT_N] = {
+#define X(e, name, help) name,
+    STRESS_INJECT_LIST(X)
+#undef X
+};
 
 static const double mix_defaults[PHASE_N][MIX_N] = {
     {
@@ -96,10 +101,11 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              "--phase %s --batch-max %d "
              "--slice %d --work-max %s --stat-interval %s --audit-interval %s --watchdog %s "
              "--capacity %d "
-             "--start %" PRIu32 "%s%s%s%s%s",
+             "--start %" PRIu32 "%s%s%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
              wd, pr->capacity, pr->start, pr->handoff ? " --handoff" : " --no-handoff",
              pr->stall > 0 ? " --stall " : "", pr->stall > 0 ? stall : "",
+             pr->inject ? " --inject " : "", pr->inject ? stress_inject_names[pr->inject] : "",
              pr->schedule ? " --schedule " : "", pr->schedule ? pr->schedule : "");
 }
 
@@ -164,6 +170,10 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "                      random delays; its threads, capacity and start override\n"
            "                      --procs, --capacity, --start; its decisions are ignored\n"
            "  --stall D           test the watchdog: at 0.5s thread T0 stalls for D (off)\n"
+           "  --inject KIND       test the failure path: at 0.5s plant one failure (off):\n"
+           "                      throw, throw-locked (holding sched.lock), stall-locked\n"
+           "                      (never lets go of sched.lock), lost, dup, payload, race\n"
+           "                      (a data race for TSan); the run must end with a dump\n"
            "  --help              this text\n",
            d->batch_max, d->slice, wm, si, ai, wd, capl, d->capacity, d->start);
 }
@@ -407,6 +417,18 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             if (!parse_duration(val, &pr->stall)) {
                 return usage_error(pr, name, "a duration", val);
             }
+        } else if (strcmp(name, "--inject") == 0) {
+            int k = 1;
+            while (k < INJECT_N && strcmp(val, stress_inject_names[k]) != 0) {
+                k++;
+            }
+            if (k == INJECT_N) {
+                return usage_error(pr, name,
+                                   "one of throw, throw-locked, stall-locked, lost, dup, "
+                                   "payload, race",
+                                   val);
+            }
+            pr->inject = k;
         } else if (strcmp(name, "--schedule") == 0) {
             pr->schedule = val;
         } else {

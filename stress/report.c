@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int failed;
@@ -109,4 +110,53 @@ const char *stress_first_message(void) {
     pthread_mutex_lock(&out_mu);
     pthread_mutex_unlock(&out_mu);
     return first_message;
+}
+
+// ---- sanitizer reports -----------------------------------------------------------------
+
+// Every sanitizer calls this weak hook with its "SUMMARY: ..." line at the end of a report.
+// It runs inside the sanitizer's runtime, with its locks held: no locks, no allocation, no
+// stdio here. The first summary is kept for the monitor, which turns it into a failure.
+static char san_summary[256];
+static _Atomic int san_state; // 0 none, 1 being written, 2 written, 3 taken by the monitor
+
+void __sanitizer_report_error_summary(const char *summary);
+void __sanitizer_report_error_summary(const char *summary) {
+    size_t n = 0;
+    while (summary[n]) {
+        n++;
+    }
+    // The default hook prints the summary; keep doing that.
+    if (write(2, summary, n) < 0 || write(2, "\n", 1) < 0) {
+        // nothing to do: stderr is gone
+    }
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&san_state, &expected, 1)) {
+        size_t k = 0;
+        for (; k < n && k + 1 < sizeof san_summary; k++) {
+            san_summary[k] = summary[k];
+        }
+        san_summary[k] = 0;
+        atomic_store(&san_state, 2); // seq_cst: the text is complete before the monitor sees 2
+    }
+}
+
+bool stress_sanitizer_report(char *invariant, size_t ilen, char *summary, size_t slen) {
+    int expected = 2;
+    if (!atomic_compare_exchange_strong(&san_state, &expected, 3)) {
+        return false;
+    }
+    const char *id = "sanitizer";
+    if (strstr(san_summary, "ThreadSanitizer")) {
+        id = strstr(san_summary, "data race") ? "tsan-race" : "tsan-report";
+    } else if (strstr(san_summary, "LeakSanitizer")) {
+        id = "lsan-leak";
+    } else if (strstr(san_summary, "AddressSanitizer")) {
+        id = "asan-error";
+    } else if (strstr(san_summary, "UndefinedBehaviorSanitizer")) {
+        id = "ubsan";
+    }
+    snprintf(invariant, ilen, "%s", id);
+    snprintf(summary, slen, "%s", san_summary);
+    return true;
 }

@@ -48,8 +48,22 @@ bool stw_stop(double timeout) {
     pthread_mutex_lock(&mu);
     atomic_store_explicit(&stw_requested, 1, memory_order_relaxed);
     bool ok = true;
+    // Wait in slices: a failure elsewhere (a thread that threw never arrives) ends the wait.
     while (arrived < live) {
-        if (pthread_cond_timedwait(&cv_arrived, &mu, &dl) != 0 && arrived < live) {
+        struct timespec now, slice;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > dl.tv_sec || (now.tv_sec == dl.tv_sec && now.tv_nsec >= dl.tv_nsec)) {
+            ok = false;
+            break;
+        }
+        uint64_t sns = (uint64_t)now.tv_nsec + 50000000u;
+        slice.tv_sec = now.tv_sec + (time_t)(sns / 1000000000u);
+        slice.tv_nsec = (long)(sns % 1000000000u);
+        if (slice.tv_sec > dl.tv_sec || (slice.tv_sec == dl.tv_sec && slice.tv_nsec > dl.tv_nsec)) {
+            slice = dl;
+        }
+        pthread_cond_timedwait(&cv_arrived, &mu, &slice);
+        if (arrived < live && stress_failed()) {
             ok = false;
             break;
         }

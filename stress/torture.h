@@ -64,7 +64,28 @@ struct params {
     const char *fail_file;
     const char *schedule;
     double stall; // --stall: T0 stops making progress for this long, from t=0.5s (tests)
+    int inject;   // --inject KIND: one planted failure at t=0.5s (tests of the failure path)
 };
+
+// --inject KIND: each plants one failure of a kind the run must report and end cleanly on
+// (issue 13: the failure path itself is under test). X(enum, name, help)
+#define STRESS_INJECT_LIST(X)                                                                      \
+    X(NONE, "none", "no injected failure")                                                         \
+    X(THROW, "throw", "T0 throws (rq_throw) holding no lock")                                      \
+    X(THROW_LOCKED, "throw-locked", "T0 throws while it holds sched.lock")                         \
+    X(STALL_LOCKED, "stall-locked", "T0 takes sched.lock and never lets go (watchdog)")            \
+    X(LOST, "lost", "T0 unlinks a G from the global queue and forgets it (audit: lost-g)")         \
+    X(DUP, "dup", "T0 queues one G twice in its ring (dup-g)")                                     \
+    X(PAYLOAD, "payload", "T0 corrupts a queued G's payload (payload-mismatch)")                   \
+    X(RACE, "race", "T0 and T1 race on a plain variable (a sanitizer report, TSan builds)")
+
+enum stress_inject {
+#define X(e, name, help) INJECT_##e,
+    STRESS_INJECT_LIST(X)
+#undef X
+        INJECT_N
+};
+extern const char *const stress_inject_names[INJECT_N];
 
 // parse_params fills *pr from argv. Returns 0 to run, 1 after --help (exit 0), or 2 after
 // printing a usage error naming the option (exit 2). caps lists the capacities built.
@@ -180,6 +201,7 @@ struct mstate {
     _Atomic int pid;        // P held, -1 if none
     _Atomic int at_barrier; // parked at the stop-the-world barrier
     _Atomic int exited;
+    _Atomic int halted;      // stopped for good after a throw, maybe holding sched.lock
     _Atomic uint64_t logseq; // number of entries ever logged
     struct oplog_entry log[OPLOG_N];
 };
@@ -260,6 +282,7 @@ bool ledger_release(struct mstate *m, uint32_t goid, int to, int op, int pid);
 int ledger_state(uint32_t goid);
 void ledger_describe(uint32_t goid, char *buf, size_t len);
 bool ledger_payload_ok(uint32_t goid);
+void ledger_corrupt_payload(uint32_t goid); // --inject payload (see ledger.c)
 
 // ---- failures and output ---------------------------------------------------------------
 
@@ -278,6 +301,31 @@ int stress_first_other(void);                                // -1: none
 const char *stress_first_invariant(void);
 const char *stress_first_message(void);
 uint64_t stress_error_count(void);
+// A sanitizer's report, seen through __sanitizer_report_error_summary (report.c): the
+// monitor turns it into a failure, so a sanitizer that lets the program go on still gets
+// the dump and the files. Returns false if none is pending.
+bool stress_sanitizer_report(char *invariant, size_t ilen, char *summary, size_t slen);
+
+// Reads of state that a failed thread may still hold under sched.lock: after a failure the
+// dump reads without the lock. Under TSan they are marked, so the failure path does not
+// add race reports of its own (the queue's races are reported where they happen).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define STRESS_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define STRESS_TSAN 1
+#endif
+#ifdef STRESS_TSAN
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define LOCKLESS_READS_BEGIN() AnnotateIgnoreReadsBegin(__FILE__, __LINE__)
+#define LOCKLESS_READS_END() AnnotateIgnoreReadsEnd(__FILE__, __LINE__)
+#else
+#define LOCKLESS_READS_BEGIN() ((void)0)
+#define LOCKLESS_READS_END() ((void)0)
+#endif
 
 // ---- stop the world ----------------------------------------------------------------------
 
@@ -321,18 +369,18 @@ int stats_json(const char *path, const struct stats_snapshot *s, const char *ver
 // ---- the per-capacity engine (world.c) -------------------------------------------------
 
 struct stress_stats_extra {
-    int64_t globq;  // global queue length
+    int64_t globq;  // global queue length (read without sched.lock if it could not be had)
     int64_t parked; // Gs parked
 };
 
 struct stress_engine {
     int capacity;
-    int (*setup)(void);                     // after P, M and the ledger are set
-    void *(*worker)(void *mstate);          // thread body
-    void *(*schedule_worker)(void *mstate); // thread body with --schedule (NULL: unsupported)
-    bool (*audit)(void);                    // world stopped; false after reporting failures
-    void (*dump_queues)(FILE *f);           // racy snapshot, any time
-    void (*extra)(struct stress_stats_extra *x);
+    int (*setup)(void);                          // after P, M and the ledger are set
+    void *(*worker)(void *mstate);               // thread body
+    void *(*schedule_worker)(void *mstate);      // thread body with --schedule (NULL: unsupported)
+    bool (*audit)(void);                         // world stopped; false after reporting failures
+    void (*dump_queues)(FILE *f);                // racy snapshot, any time; never blocks
+    void (*extra)(struct stress_stats_extra *x); // never blocks: sched.lock is only tried
     void (*teardown)(void);
 };
 

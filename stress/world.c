@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "runq.h"  // after the system headers: its name prefix must not touch them
@@ -71,6 +72,20 @@ void lock_sched(void) {
 }
 void unlock_sched(void) {
     rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+}
+// try_lock_sched: sched.lock within about ms milliseconds, else false. For the monitor and
+// the failure path, which must never wait on a thread that failed while holding it.
+bool try_lock_sched(int ms) {
+    for (int k = 0;; k++) {
+        if (rq_trylock(&sched.lock, RQ_SITE_caller_lock)) {
+            return true;
+        }
+        if (k >= ms) {
+            return false;
+        }
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 void tick(struct mstate *m) {
@@ -490,6 +505,60 @@ static void inject_stall(struct mstate *m, int pid) {
     }
 }
 
+// inject_failure (--inject KIND): plants one failure of the kind the run must report and
+// end on, at t=0.5s, from T0 (and T1 for a race). Returns only for kinds that go on.
+static void inject_failure(struct mstate *m, int pid) {
+    static _Thread_local bool done;
+    static long race_victim; // plain on purpose: --inject race
+    if (done || m->id > (P.inject == INJECT_RACE ? 1 : 0)) {
+        return;
+    }
+    g *gp = NULL;
+    switch (P.inject) {
+    case INJECT_THROW:
+        rq_throw("injected (--inject throw)");
+    case INJECT_THROW_LOCKED:
+        lock_sched();
+        rq_throw("injected while holding sched.lock (--inject throw-locked)");
+    case INJECT_STALL_LOCKED:
+        lock_sched();
+        set_doing(m, OP_STALL, pid, 1, 0);
+        oplog_add(m, OP_STALL, pid, 1, 0, 0);
+        for (;;) { // holds sched.lock until the process ends
+            pause();
+        }
+    case INJECT_RACE:
+        done = true;
+        for (uint64_t end = now_ns() + 20000000u; now_ns() < end;) {
+            race_victim++; // no happens-before with the other thread's increments
+        }
+        return;
+    case INJECT_LOST:
+    case INJECT_DUP:
+    case INJECT_PAYLOAD:
+        lock_sched();
+        gp = gQueue_pop(&sched.runq);
+        if (gp == NULL) { // nothing on the global queue now: try again next round
+            unlock_sched();
+            return;
+        }
+        done = true;
+        sched.runqsize--;
+        if (P.inject == INJECT_PAYLOAD) {
+            ledger_corrupt_payload(goid_of(gp));
+            globrunqput(gp);
+        }
+        unlock_sched();
+        if (P.inject == INJECT_DUP) { // its token still says "queued": twice now
+            runqput(&allp[pid], gp, false);
+            runqput(&allp[pid], gp, false);
+        }
+        return; // INJECT_LOST: gp is nowhere now
+    default:
+        return;
+    }
+}
+
 static void *worker(void *arg) {
     struct mstate *m = arg;
     int pid = -1;
@@ -513,6 +582,9 @@ static void *worker(void *arg) {
         }
         if (P.stall > 0 && m->id == 0 && m->now_ms >= 500) {
             inject_stall(m, pid);
+        }
+        if (P.inject && m->now_ms >= 500) {
+            inject_failure(m, pid);
         }
         uint32_t goid = find_runnable(m, pid);
         if (stress_failed()) {
@@ -699,33 +771,48 @@ static void dump_queues(FILE *f) {
         }
         fprintf(f, "%s]\n", len > 64 ? " ..." : "");
     }
-    // The global queue needs sched.lock; a stuck thread may hold it, so only try.
-    bool locked = false;
-    for (int tries = 0; tries < 200 && !locked; tries++) {
-        locked = pthread_mutex_trylock(&sched.lock.m) == 0;
-        if (!locked) {
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
+    // The global queue needs sched.lock, and a thread that failed or is stuck may hold it
+    // for good: try for a while, then read without it and say so.
+    bool locked = try_lock_sched(200);
+    if (locked) {
+        fprintf(f, "global: runqsize=%d [", (int)sched.runqsize);
+    } else {
+        char who[32] = "a thread";
+        unsigned long h = atomic_load_explicit(&sched.lock.holder, memory_order_relaxed);
+        for (int i = 0; i < nthreads; i++) {
+            if (h != 0 && h == (unsigned long)M[i].th) {
+                snprintf(who, sizeof who, "T%d", i);
+            }
         }
+        LOCKLESS_READS_BEGIN();
+        fprintf(f,
+                "global (read WITHOUT sched.lock: %s has held it for over 200ms; may be "
+                "inconsistent): runqsize=%d [",
+                who, __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
     }
-    if (!locked) {
-        fprintf(f, "global: sched.lock is held (for 200ms and counting); not read\n");
-        return;
-    }
-    fprintf(f, "global: runqsize=%d [", (int)sched.runqsize);
     int n = 0;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp && n < 64 && goid_of(gp);
-         gp = guintptr_ptr(gp->schedlink), n++) {
+    for (g *gp = guintptr_ptr(__atomic_load_n(&sched.runq.head, __ATOMIC_RELAXED));
+         gp && n < 64 && goid_of(gp);
+         gp = guintptr_ptr(__atomic_load_n(&gp->schedlink, __ATOMIC_RELAXED)), n++) {
         fprintf(f, "%sg%u", n ? " " : "", goid_of(gp));
     }
-    fprintf(f, "%s]\n", sched.runqsize > 64 ? " ..." : "");
-    pthread_mutex_unlock(&sched.lock.m);
+    fprintf(f, "%s]\n", n >= 64 ? " ..." : "");
+    if (locked) {
+        unlock_sched();
+    } else {
+        LOCKLESS_READS_END();
+    }
 }
 
 static void extra(struct stress_stats_extra *x) {
-    lock_sched();
-    x->globq = sched.runqsize;
-    unlock_sched();
+    if (try_lock_sched(100)) {
+        x->globq = sched.runqsize;
+        unlock_sched();
+    } else { // held by a failed or stuck thread: a racy peek, statistics only
+        LOCKLESS_READS_BEGIN();
+        x->globq = __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED);
+        LOCKLESS_READS_END();
+    }
     x->parked = 0;
     for (int i = 0; i < P.procs; i++) {
         x->parked += atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed);

@@ -12,6 +12,7 @@
 #define ring_len STRESS_W(ring_len)
 #define lock_sched STRESS_W(lock_sched)
 #define unlock_sched STRESS_W(unlock_sched)
+#define try_lock_sched STRESS_W(try_lock_sched)
 #define tick STRESS_W(tick)
 #define own_p STRESS_W(own_p)
 #define put_g STRESS_W(put_g)
@@ -43,6 +44,7 @@ uint32_t goid_of(g *gp);  // 0 if gp is not one of ours
 uint32_t ring_len(p *pp); // relaxed peek, statistics only
 void lock_sched(void);
 void unlock_sched(void);
+bool try_lock_sched(int ms); // bounded wait; for the monitor and the failure path
 void tick(struct mstate *m); // a scheduling round: liveness, clocks
 void own_p(struct mstate *m, int pid);
 uint32_t pop_parked(struct mstate *m, struct pextra *x); // a random parked G (not taken)
