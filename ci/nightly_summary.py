@@ -77,7 +77,7 @@ def main():
     fuzz = read_tsv(os.path.join(st, "fuzz.tsv"), ["name", "target", "build", "planned", "actual", "rc",
                                                    "log", "scratch", "artifacts", "status", "note"])
     stress = read_tsv(os.path.join(st, "stress.tsv"), ["preset", "planned", "actual", "seed", "rc",
-                                                       "verdict", "log", "json", "status", "note"])
+                                                       "verdict", "log", "json", "status", "note", "invariant"])
     notes = [r["key"] for r in read_tsv(os.path.join(st, "notes.tsv"), ["key"])]
     merges = {}
     for p in sorted(glob.glob(os.path.join(st, "merge-*.json"))):
@@ -106,7 +106,9 @@ def main():
         failures.append(f"{len(inv)} crash invariant(s): " + ", ".join(sorted({c['invariant'] for c in inv})))
     bad_stress = [s for s in stress if s["status"] == "fail"]
     if bad_stress:
-        failures.append("stress failed: " + ", ".join(s["preset"] for s in bad_stress))
+        failures.append("stress failed: " + ", ".join(
+            s["preset"] + (f" (invariant={s['invariant']})" if s.get("invariant") else "")
+            for s in bad_stress))
     corpus_fail = 0
     if cov and "replay" in cov:
         corpus_fail = sum(v["failed"] for v in cov["replay"].values())
@@ -191,11 +193,12 @@ def main():
     if not stress:
         L.append("Not run.")
     else:
-        L.append("| preset | seconds | seed | result | ops/s | verdict |")
-        L.append("| --- | ---: | ---: | --- | ---: | --- |")
+        L.append("| preset | seconds | seed | result | invariant | ops/s | verdict |")
+        L.append("| --- | ---: | ---: | --- | --- | ---: | --- |")
         for s in stress:
             L.append(f"| {s['preset']} | {fmt(s['actual'] or s['planned'])} | {fmt(s['seed'])} | {s['status']}"
-                     f"{(': ' + s['note']) if s['note'] else ''} | {fmt(s.get('ops_per_s'))} | {s['verdict']} |")
+                     f"{(': ' + s['note']) if s['note'] else ''} | {s.get('invariant') or '-'} "
+                     f"| {fmt(s.get('ops_per_s'))} | {s['verdict']} |")
         L.append("")
         L.append("Reproduce a run: `build/<preset>/bin/runq-torture --duration <seconds>s --seed <seed>`; "
                  "logs and --json output in `stress/`.")
