@@ -196,10 +196,14 @@ static _Noreturn void finish(void) {
     for (int i = 0; i < nthreads; i++) {
         all_exited &= atomic_load_explicit(&M[i].exited, memory_order_relaxed) != 0;
     }
-    if (all_exited) {
-        for (int i = 0; i < nthreads; i++) {
+    // Join every thread that has ended (a finished, unjoined thread is a leak to TSan,
+    // which checks at _exit too); halted and stuck ones are left as they are.
+    for (int i = 0; i < nthreads; i++) {
+        if (atomic_load_explicit(&M[i].exited, memory_order_relaxed)) {
             pthread_join(M[i].th, NULL);
         }
+    }
+    if (all_exited) {
         // The final audit: every G accounted for once everything has stopped.
         if (!stress_failed() && engine->audit()) {
             atomic_fetch_add(&stress_audits, 1);
@@ -540,6 +544,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s: cannot create the shutdown-deadline thread\n", P.prog);
         return 1;
     }
+    pthread_detach(deadline); // it ends the process, or ends with it
     monitor();
     finish();
 }

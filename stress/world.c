@@ -505,11 +505,11 @@ static void inject_stall(struct mstate *m, int pid) {
     }
 }
 
+long STRESS_W(race_victim); // plain (not atomic) on purpose: --inject race
 // inject_failure (--inject KIND): plants one failure of the kind the run must report and
 // end on, at t=0.5s, from T0 (and T1 for a race). Returns only for kinds that go on.
 static void inject_failure(struct mstate *m, int pid) {
     static _Thread_local bool done;
-    static long race_victim; // plain on purpose: --inject race
     if (done || m->id > (P.inject == INJECT_RACE ? 1 : 0)) {
         return;
     }
@@ -527,12 +527,26 @@ static void inject_failure(struct mstate *m, int pid) {
         for (;;) { // holds sched.lock until the process ends
             pause();
         }
-    case INJECT_RACE:
+    case INJECT_RACE: {
+        // T0 writes, then T1 writes once it has seen (relaxed: no happens-before) that T0
+        // did; T0 waits meanwhile without any synchronisation, so the two writes race.
+        static _Atomic int wrote[2];
         done = true;
-        for (uint64_t end = now_ns() + 20000000u; now_ns() < end;) {
-            race_victim++; // no happens-before with the other thread's increments
+        uint64_t end = now_ns() + 2000000000u;
+        if (m->id == 1) {
+            while (!atomic_load_explicit(&wrote[0], memory_order_relaxed) && now_ns() < end) {
+                sched_yield();
+            }
+        }
+        STRESS_W(race_victim) += m->id + 1;
+        atomic_store_explicit(&wrote[m->id], 1, memory_order_relaxed);
+        if (m->id == 0) {
+            while (!atomic_load_explicit(&wrote[1], memory_order_relaxed) && now_ns() < end) {
+                sched_yield();
+            }
         }
         return;
+    }
     case INJECT_LOST:
     case INJECT_DUP:
     case INJECT_PAYLOAD:
