@@ -135,19 +135,21 @@ void ctrace_op_end(int t, uint64_t step, const char *result) {
     }
     char name[256];
     snprintf(name, sizeof name, "%s" ARROW "%s", k->what, k->result);
-    ev(C.out, "B", t, k->begin, name);
-    fputs(",\"cat\":\"op\",\"args\":{\"op\":", C.out);
-    jstr(C.out, k->what);
-    fputs(",\"result\":", C.out);
-    jstr(C.out, k->result);
-    fputs("}}", C.out);
+    // An op that took no step is an instant: a zero-length slice followed by one that begins
+    // at the same time confuses viewers (speedscope nests them).
+    bool empty = step == k->begin;
+    // No args: the name says it all, and speedscope would append them to every frame's name.
+    ev(C.out, empty ? "i" : "B", t, k->begin, name);
+    fputs(empty ? ",\"s\":\"t\",\"cat\":\"op\"}" : ",\"cat\":\"op\"}", C.out);
     if (k->mem) {
         fwrite(k->mem, 1, k->len, C.out);
     }
     free(k->mem);
     k->mem = NULL;
-    ev(C.out, "E", t, step, name);
-    fputs("}", C.out);
+    if (!empty) {
+        ev(C.out, "E", t, step, name);
+        fputs("}", C.out);
+    }
 }
 
 void ctrace_access(int t, uint64_t step, const char *site, const char *what, const char *value,

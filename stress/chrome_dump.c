@@ -43,10 +43,14 @@ static void write_round(FILE *f, int t, const struct oplog_view *v, int from, in
     if (off >= sizeof name - 4) {
         snprintf(name + sizeof name - 5, 5, "...");
     }
-    fprintf(f, ",\n{\"ph\":\"B\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, begin);
-    jstr(f, name);
-    fprintf(f, ",\"cat\":\"round\",\"args\":{\"ops\":%d,\"first_seq\":%llu}}", to - from,
-            (unsigned long long)v[from].seq);
+    // A round of no measurable length is left as its ops' instants: a zero-length slice
+    // followed by one that begins at the same time confuses viewers (speedscope nests them).
+    bool slice = (long long)(end * 1000 + 0.5) > (long long)(begin * 1000 + 0.5); // as printed
+    if (slice) {
+        fprintf(f, ",\n{\"ph\":\"B\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, begin);
+        jstr(f, name);
+        fputs(",\"cat\":\"round\"}", f); // no args: speedscope appends them to the name
+    }
     for (int k = from; k < to; k++) {
         oplog_format(&v[k], line, sizeof line);
         fprintf(f, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1,
@@ -56,9 +60,11 @@ static void write_round(FILE *f, int t, const struct oplog_view *v, int from, in
         jstr(f, line);
         fputs("}}", f);
     }
-    fprintf(f, ",\n{\"ph\":\"E\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, end);
-    jstr(f, name);
-    fputs("}", f);
+    if (slice) {
+        fprintf(f, ",\n{\"ph\":\"E\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, end);
+        jstr(f, name);
+        fputs("}", f);
+    }
 }
 
 int write_chrome_dump(const char *fail_file) {
