@@ -112,7 +112,8 @@ def run_gnuplot(script, plots_dir):
     return None
 
 
-TERM = 'set terminal pngcairo size 1000,420 font "DejaVu Sans,10"\nset key outside right top\nset grid\n'
+TERM = ('set terminal pngcairo noenhanced size 1000,420 font "DejaVu Sans,10"\n'
+        'set key outside right top\nset grid\n')
 
 
 def draw(out, summary, history=None):

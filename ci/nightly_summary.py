@@ -250,6 +250,13 @@ def main():
     for n in plot_notes:
         L.append(f"- {n}")
     L.append("")
+    if os.path.exists(os.path.join(out, "look", "trace.png")):
+        L.append("### A trace, as a browser shows it (ci/look.sh: speedscope in headless Chromium)")
+        L.append("")
+        L.append("![trace screenshot](look/trace.png)")
+        L.append("")
+        L.append("The trace: `look/trace.trace.json` (also opens in Perfetto UI and chrome://tracing).")
+        L.append("")
 
     L.append("## Phases")
     L.append("")
