@@ -17,7 +17,8 @@ For every crash-*, timeout-*, oom-* and leak-* file in each ARTIFACT_DIR:
   3. minimise it with `<fuzzer> -minimize_crash=1 -runs=N -max_total_time=S` (the build
      that reproduced it) and keep the minimised file only if it fails with the same
      invariant;
-  4. file it as STORE/<invariant>/crash-<sha1> with .trace (runq-replay --trace output)
+  4. file it as STORE/<invariant>/crash-<sha1> with .trace (runq-replay --trace output),
+     .trace.json (runq-replay --chrome-trace: the same execution for Perfetto UI)
      and .repro (a one-line reproduction command, run from the repository root). An
      existing file is never overwritten.
 Writes OUT/crashes.json and prints one line per invariant.
@@ -327,6 +328,14 @@ def main():
                        "\n### swimlane: build/fuzz/bin/runq-replay --trace\n" + lane)
             write_new(dest + ".trace", out)
             repro = b.env_prefix + " ".join(rel(x) if os.path.isabs(x) else x for x in tcmd)
+            if best["how"] != "standalone" and builds["asan"].available(target):
+                # The same execution as a picture (Perfetto UI, chrome://tracing, speedscope).
+                pic = dest + ".trace.json"
+                if not os.path.exists(pic):
+                    cmd = builds["asan"].replay_cmd(target, dest)
+                    run(cmd[:1] + ["--chrome-trace", pic] + cmd[1:], env_with(ASAN_ENV), 300)
+                if os.path.exists(pic):
+                    entry["picture"] = rel(pic)
         else:
             write_new(dest + ".trace", f"{best['message']}\n(no build reproduces it)\n")
             repro = f"# not reproduced by runq-replay; was {rel(best['file'])} from {', '.join(entry['runs'])}"

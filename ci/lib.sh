@@ -37,6 +37,25 @@ need_tools() {
   fi
 }
 
+# need_packages CMD:PACKAGE...: like need_tools, for tools only some scripts need (the
+# nightly's gnuplot, ci/look.sh's browser): installs PACKAGE (Debian) where CMD is missing.
+need_packages() {
+  local missing=() x
+  for x in "$@"; do
+    command -v "${x%%:*}" >/dev/null || missing+=("${x#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+      { echo "!!! apt-get install ${missing[*]} failed" >&2; return 2; }
+  else
+    echo "!!! missing: ${missing[*]}. Run as root: apt-get install -y ${missing[*]}" >&2
+    return 2
+  fi
+}
+
 # build_preset NAME: configure (once) and build one preset into build/NAME.
 build_preset() {
   local preset=$1

@@ -4,7 +4,7 @@
 #
 #   ci/nightly.sh [--budget 10m|2h|90s] [--out DIR] [--jobs N]
 #                 [--corpus-root DIR] [--crash-store DIR] [--stress-presets "tsan asan"]
-#                 [--stress-prebuilt | --no-stress]
+#                 [--stress-prebuilt | --no-stress] [--history FILE] [--no-look]
 #
 #   --budget D        wall-clock target for the whole job (default 10m; 90, 90s, 10m, 2h,
 #                     1h30m). Builds come out of it first; then 1/6 (30 s .. 15 min) is kept
@@ -19,12 +19,18 @@
 #   --stress-presets "P..."  presets whose runq-torture runs the stress share (default
 #                     "tsan asan"); --stress-prebuilt: use build/<P>/bin/runq-torture as it
 #                     is (do not build those presets); --no-stress: skip stress
+#   --history FILE    one line per night (JSON), appended, for the trend plots; outside the
+#                     work tree so it survives fresh clones (default $RUNQ_NIGHTLY_HISTORY,
+#                     else ${XDG_STATE_HOME:-~/.local/state}/runqtorture/nightly-history.jsonl)
+#   --no-look         no screenshot of a trace (ci/look.sh: headless Chromium + speedscope)
 #
 # Steps: builds (fuzz, fuzz-tsan, coverage; asan+tsan runq-torture) -> libFuzzer -fork per
 # target in the ASan build and fuzz_runq_sched in the TSan build -> stress -> merge
 # (committed + new into a NEW directory, then swapped in) -> crashes (replayed, deduplicated
 # by invariant, minimised keeping the invariant, filed with .trace and .repro) ->
-# ci/coverage.sh -> OUT/summary.md and OUT/summary.json.
+# ci/coverage.sh -> one failure (else a committed schedule) as a picture (ci/look.sh,
+# OUT/look/) -> OUT/summary.md and OUT/summary.json, with plots (gnuplot, OUT/plots/:
+# cov/ft and exec/s per fuzz run; coverage, corpus size, crashes by invariant across nights).
 # A build that fails skips its part and says so; the job goes on.
 # Exit: 0 no crash and no stress failure, 1 otherwise, 2 usage error, 130 interrupted.
 set -uo pipefail
@@ -33,13 +39,13 @@ cd "$RUNQ_ROOT"
 T0=$SECONDS
 
 usage_err() { echo "nightly.sh: $1 (try --help)" >&2; exit 2; }
-budget_arg=10m out= jobs= corpus_root=corpus crash_store=out/crashes stress_mode=build
+budget_arg=10m out= jobs= corpus_root=corpus crash_store=out/crashes stress_mode=build look=1
 stress_list="tsan asan"
 while [ $# -gt 0 ]; do
   opt=$1 val=
   case $opt in
     --*=*) val=${opt#*=}; opt=${opt%%=*}; shift ;;
-    --budget|--out|--jobs|--corpus-root|--crash-store|--stress-presets)
+    --budget|--out|--jobs|--corpus-root|--crash-store|--stress-presets|--history)
       [ $# -ge 2 ] || usage_err "$opt needs a value"
       val=$2; shift 2 ;;
     *) shift ;;
@@ -55,7 +61,9 @@ while [ $# -gt 0 ]; do
       stress_list=$val ;;
     --stress-prebuilt) stress_mode=prebuilt ;;
     --no-stress) stress_mode=none ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --history) export RUNQ_NIGHTLY_HISTORY=$val ;;
+    --no-look) look=0 ;;
+    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_err "unknown option '$opt'" ;;
   esac
 done
@@ -77,7 +85,7 @@ out=$(cd "$out" && pwd)
 crash_store=$(cd "$crash_store" && pwd)
 corpus_root=$(cd "$corpus_root" && pwd)
 # A re-used --out keeps nothing of a previous run.
-rm -rf "$out"/{state,logs,artifacts,new-corpus,work,stress,coverage,triage} "$out"/summary.{md,json} "$out"/crashes.json
+rm -rf "$out"/{state,logs,artifacts,new-corpus,work,stress,coverage,triage,plots,look} "$out"/summary.{md,json} "$out"/crashes.json
 state=$out/state
 mkdir -p "$state" "$out/logs" "$out/artifacts" "$out/new-corpus" "$out/work" "$out/stress"
 exec > >(tee -a "$out/nightly.log") 2>&1
@@ -126,6 +134,7 @@ echo "nightly: budget $budget_arg ($budget s), fork jobs $jobs, out $(rel "$out"
 # ---- builds -------------------------------------------------------------------------------
 phase "tools and builds"
 need_tools
+need_packages gnuplot:gnuplot-nox || note "no plots tonight: gnuplot-nox could not be installed"
 python3 ci/corpus_tool.py recover --corpus-root "$corpus_root"
 build_ok() { awk -F'\t' -v p="$1" '$1 == p && $3 == "ok" { f = 1 } END { exit !f }' "$state/builds.tsv" 2>/dev/null; }
 build_one() { # build_one PRESET CMAKE_ARG... -- TARGET...
@@ -334,6 +343,29 @@ if build_ok coverage; then
 else
   note "no coverage report: the coverage preset did not build"
   phase_end skipped
+fi
+
+# ---- a failure as a picture -------------------------------------------------------------------
+if [ $look = 1 ]; then
+  phase "look: one trace in a browser (ci/look.sh)"
+  # Tonight's first crash with a picture, else a committed schedule exported by runq-replay.
+  pic=$(python3 -c 'import json,sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    sys.exit(0)
+for c in d.get("invariants", []):
+    if c.get("picture"):
+        print(c["picture"]); break' "$out/crashes.json")
+  [ -n "$pic" ] || pic=corpus/fuzz_runq_sched/regress-runnext-stolen-during-backoff.txt
+  lookargs=()
+  [ -x build/fuzz/bin/runq-replay ] && lookargs=(--replay build/fuzz/bin/runq-replay)
+  progress_run "look" "$out/logs/look.log" '^(==|look:)' \
+    timeout -s KILL 600 ci/look.sh --out "$out/look/trace.png" "${lookargs[@]}" "$pic"
+  rc=$?
+  sed 's/^/   /' "$out/logs/look.log" | grep -a -E '^   (look:|!!!)' || true
+  [ $rc = 0 ] || note "no trace screenshot: ci/look.sh exited $rc (log $(rel "$out/logs/look.log"))"
+  phase_end "$([ $rc = 0 ] && echo ok || echo FAILED)"
 fi
 
 finish

@@ -123,6 +123,21 @@ def main():
         failures.append(f"interrupted during '{meta['interrupted']}': the run is incomplete")
         verdict = "INTERRUPTED"
 
+    summary = {"verdict": verdict, "failures": failures, "meta": meta, "builds": builds,
+               "fuzz": [{k: v for k, v in f.items()} for f in fuzz], "corpus": merges,
+               "crashes": inv, "crash_files": crashes.get("found", 0), "stress": stress,
+               "coverage": {k: cov[k] for k in ("line", "summary", "uncovered", "throws", "replay") if cov and k in cov},
+               "phases": phases, "notes": notes,
+               "total_seconds": num(meta.get("total_seconds"), None)}
+    # Figures (gnuplot) and the history across nights: ci/nightly_plots.py.
+    try:
+        import nightly_plots
+        figures, plot_notes = nightly_plots.draw(out, summary)
+    except Exception as e:  # a summary without pictures beats no summary
+        figures, plot_notes = [], [f"plots failed: {type(e).__name__}: {e}"]
+    summary["plots"] = [{"title": t, "path": p} for t, p in figures]
+    summary["plot_notes"] = plot_notes
+
     L = []
     L.append(f"# runqtorture nightly {meta.get('started', '')}")
     L.append("")
@@ -184,6 +199,8 @@ def main():
         L.append("")
         for c in inv:
             L.append(f"- **{c['invariant']}** `{c['path']}`: {c['message']}")
+            if c.get("picture"):
+                L.append(f"  - picture: `{c['picture']}` (open in Perfetto UI, chrome://tracing or speedscope)")
             for v in c.get("variants", [])[1:]:
                 L.append(f"  - also: {v}")
     L.append("")
@@ -226,6 +243,24 @@ def main():
         L.append("No coverage report (see the coverage phase).")
     L.append("")
 
+    L.append("## Plots")
+    L.append("")
+    for title, path in figures:
+        L.append(f"### {title}")
+        L.append("")
+        L.append(f"![{title}]({path})")
+        L.append("")
+    for n in plot_notes:
+        L.append(f"- {n}")
+    L.append("")
+    if os.path.exists(os.path.join(out, "look", "trace.png")):
+        L.append("### A trace, as a browser shows it (ci/look.sh: speedscope in headless Chromium)")
+        L.append("")
+        L.append("![trace screenshot](look/trace.png)")
+        L.append("")
+        L.append("The trace: `look/trace.trace.json` (also opens in Perfetto UI and chrome://tracing).")
+        L.append("")
+
     L.append("## Phases")
     L.append("")
     L.append("| phase | result | seconds | note |")
@@ -241,12 +276,6 @@ def main():
     L.append(f"Total: {meta.get('total_seconds', '?')} s.")
     md = "\n".join(L) + "\n"
 
-    summary = {"verdict": verdict, "failures": failures, "meta": meta, "builds": builds,
-               "fuzz": [{k: v for k, v in f.items()} for f in fuzz], "corpus": merges,
-               "crashes": inv, "crash_files": crashes.get("found", 0), "stress": stress,
-               "coverage": {k: cov[k] for k in ("line", "summary", "uncovered", "throws", "replay") if cov and k in cov},
-               "phases": phases, "notes": notes,
-               "total_seconds": num(meta.get("total_seconds"), None)}
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(md)
     with open(os.path.join(out, "summary.json"), "w") as f:

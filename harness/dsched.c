@@ -4,6 +4,7 @@
 #endif
 #include "dsched.h"
 
+#include "chrome_trace.h"
 #include "fiber.h"
 #include "runq_seam.h"
 
@@ -134,6 +135,17 @@ static void trace_header(void) {
     fprintf(E.trace, " | queues: P<id>[head,tail) slots next=runnext; glob=global queue\n");
 }
 
+// The Chrome trace's counter tracks, after each access that may move a G.
+static void chrome_counters(void) {
+    if (ctrace_on() && E.w->sizes) {
+        uint32_t len[SCHED_MAX_THREADS];
+        bool next[SCHED_MAX_THREADS];
+        int glob;
+        E.w->sizes(len, next, &glob);
+        ctrace_counters(E.step, E.n, len, next, glob);
+    }
+}
+
 // ---- failures -----------------------------------------------------------------------------
 
 static void switch_to_main(void) {
@@ -152,6 +164,7 @@ void dsched_fail(const char *invariant, const char *fmt, ...) {
         va_end(ap);
         r->thread = E.cur;
         r->step = E.step;
+        ctrace_fail(E.cur, E.step, r->invariant, r->message);
         if (E.trace) {
             char row[COLW + 8];
             snprintf(row, sizeof row, "!!! %s", invariant);
@@ -237,13 +250,16 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
-    if (E.trace) {
+    if (E.trace || ctrace_on()) {
         char val[64], row[96];
         E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
                             sizeof val);
         const char *tag = k == RQ_ACC_CAS_OK ? " ok" : k == RQ_ACC_CAS_FAIL ? " FAIL" : "";
         snprintf(row, sizeof row, "%s %s%s", runq_site_name(s), val, tag);
         trace_row(t, row);
+        static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
+        ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kinds[k & 3]);
+        chrome_counters();
     }
     sthread *th = &E.th[t];
     if (th->mode == SMODE_UNTIL && s == th->until_site) {
@@ -264,6 +280,7 @@ void rq_dsched_backoff(enum runq_site s) {
     if (E.trace) {
         trace_row(E.cur, "runqgrab.backoff (usleep 3)");
     }
+    ctrace_instant(E.cur, E.step, "runqgrab.backoff (usleep 3)");
     if (E.th[E.cur].mode != SMODE_STEPS) {
         yield_now();
     }
@@ -295,6 +312,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
         __tsan_acquire(l);
     }
     E.w->lock_event(t, true);
+    ctrace_lock(t, E.step, true);
     if (E.trace) {
         trace_row(t, "lock sched.lock");
     }
@@ -312,6 +330,8 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
         __tsan_release(l);
     }
     l->holder = 0;
+    ctrace_lock(t, E.step, false);
+    chrome_counters();
     if (E.trace) {
         trace_row(t, "unlock sched.lock");
     }
@@ -332,6 +352,7 @@ void dsched_op_begin(int t, const char *what) {
     }
     th->in_op = true;
     th->alone = 0;
+    ctrace_op_begin(t, E.step, what);
     if (E.trace) {
         char row[96];
         snprintf(row, sizeof row, "> %s", what);
@@ -342,6 +363,7 @@ void dsched_op_begin(int t, const char *what) {
 void dsched_op_end(int t, const char *result) {
     sthread *th = &E.th[t];
     th->in_op = false;
+    ctrace_op_end(t, E.step, result);
     if (E.trace) {
         char row[96];
         snprintf(row, sizeof row, "< %s", result);
@@ -500,6 +522,10 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     }
     w->reset(s);
     trace_header();
+    if (o && o->chrome) {
+        ctrace_begin(o->chrome, E.n, o->chrome_title ? o->chrome_title : "runq engine");
+        chrome_counters();
+    }
     fiber_start_release();
     int dec_index = 0;
     for (;;) {
@@ -510,6 +536,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         if (all_done || r->failed) {
             break;
         }
+        int before = dec_index;
         int t = pick(&dec_index);
         if (t < 0) {
             char who[128] = "";
@@ -522,6 +549,12 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             dsched_fail("deadlock", "no runnable thread; waiting for sched.lock:%s", who);
             break;
         }
+        if (ctrace_on() && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
+            ctrace_preempt(E.last_stepper, t, E.step, dec_index > before ? dec_index : 0,
+                           dec_index > before            ? "schedule"
+                           : (s->flags & SFLAG_PCT) != 0 ? "pct"
+                                                         : "prng");
+        }
         E.cur = t;
         E.switches++;
         fiber_switch_to(E.th[t].f);
@@ -531,6 +564,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     if (!r->failed) {
         w->finish();
     }
+    ctrace_end(E.step);
     r->steps = E.step;
     r->switches = E.switches;
     if (o && o->record_len) {

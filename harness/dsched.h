@@ -37,6 +37,9 @@ struct dsched_world {
     void (*describe)(char *buf, size_t n);
     // A value read or written at a site, for the trace ("G7", "h=3").
     void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf, size_t n);
+    // Each P's ring length and runnext (set or not), and the global queue's length, as the
+    // ledger has them: the Chrome trace's counter tracks.
+    void (*sizes)(uint32_t *ring_len, bool *has_next, int *glob_len);
 };
 
 #define DSCHED_INVARIANT_MAX 40
@@ -54,6 +57,10 @@ typedef struct dsched_result {
 
 typedef struct dsched_options {
     FILE *trace; // swimlane trace (NULL: none)
+    // The same execution in the Chrome Trace Event format (chrome_trace.h; NULL: none),
+    // and the name its process track gets.
+    FILE *chrome;
+    const char *chrome_title;
     // Once the decisions run out: false = the seeded PRNG (fuzzing, replay); true = no
     // preemption (the thread that ran last goes on; when it stops, the lowest-numbered
     // runnable one), which systematic exploration builds on.

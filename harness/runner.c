@@ -53,6 +53,8 @@ void runner_fuzz_one(const schedule *s, const char *repro) {
     dsched_result r;
     if (!runner_run(s, NULL, &r)) {
         runner_report(stderr, &r, repro);
+        // The same execution as a picture (Perfetto UI, chrome://tracing, speedscope).
+        fprintf(stderr, "look: runq-replay --chrome-trace crash.trace.json <this input>\n");
         fprintf(stderr, "--- the schedule, as text:\n");
         schedule_print_text(s, stderr);
         abort();

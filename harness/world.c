@@ -964,6 +964,14 @@ static void w_describe_value(enum runq_site site, const void *addr, uintptr_t v,
     }
 }
 
+static void w_sizes(uint32_t *ring_len, bool *has_next, int *glob_len) {
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        ring_len[pi] = sh_tail[pi] - sh_head[pi];
+        has_next[pi] = sh_next[pi] >= 0;
+    }
+    *glob_len = sh_glen;
+}
+
 const struct dsched_world WORLD_SYMBOL = {
     .cap = RUNQ_CAP,
     .reset = w_reset,
@@ -974,4 +982,5 @@ const struct dsched_world WORLD_SYMBOL = {
     .finish = w_finish,
     .describe = w_describe,
     .describe_value = w_describe_value,
+    .sizes = w_sizes,
 };

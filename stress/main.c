@@ -7,6 +7,7 @@
 #include "schedule.h"
 int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_schedule.c
 #endif
+int write_chrome_dump(const char *fail_file); // chrome_dump.c
 
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,7 @@ static void write_fail_file(void) {
     stress_out("--- failure trace: %s (each thread's last %d operations, the queues, a "
                "timeline)\n",
                P.fail_file, OPLOG_N);
+    write_chrome_dump(P.fail_file); // <fail-file>.trace.json: the same ops as a picture
 #ifdef STRESS_HAVE_SCHEDULE
     // The same operations as a schedule: FILE without ".txt", plus ".schedule.txt".
     char path[1100], err[256];

@@ -1,6 +1,6 @@
 // runq_explore.c - runq-explore: systematic search of a small scenario's interleavings.
 //
-//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] SCHEDULE
+//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT] SCHEDULE
 //
 // Takes the thread programs (and header) of SCHEDULE, ignores its decisions, and runs every
 // interleaving with at most K preemptions (default 2), CHESS-style: a thread runs until it
@@ -9,7 +9,8 @@
 // execution of the deterministic engine, so a failure is a schedule like any other. The
 // first failure is written to FILE (default explore-failure.txt, never overwritten: a
 // numbered name is chosen instead) as a text schedule whose decisions replay it:
-// `runq-replay --trace FILE`.
+// `runq-replay --trace FILE`. --chrome-trace OUT also writes that failing execution in the
+// Chrome Trace Event format (as `runq-replay --chrome-trace OUT FILE` would).
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "runner.h"
 #include "schedule.h"
@@ -27,6 +28,7 @@ static schedule base;
 static int bound = 2;
 static unsigned long long max_runs = 1000000, runs;
 static const char *out_path = "explore-failure.txt";
+static const char *chrome_path;
 static bool found;
 
 // One recording buffer per recursion depth (a child must not clobber its parent's record).
@@ -129,6 +131,25 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     char repro[1200];
     snprintf(repro, sizeof repro, "runq-replay --trace %s", f ? used : "<not written>");
     runner_report(stdout, r, repro);
+    if (chrome_path) {
+        // The written schedule, run as runq-replay runs it: the same picture it gives.
+        FILE *cf = fopen(chrome_path, "w");
+        char title[1100];
+        snprintf(title, sizeof title, "runq-replay %s", f ? used : "<not written>");
+        dsched_options o = {0};
+        o.chrome = cf;
+        o.chrome_title = title;
+        dsched_result again;
+        if (cf) {
+            runner_run_opts(&out, &o, &again);
+        }
+        if (cf == NULL || (ferror(cf) | fclose(cf)) != 0) {
+            fprintf(stderr, "runq-explore: cannot write %s: %s\n", chrome_path, strerror(errno));
+        } else {
+            printf("look: %s (Chrome trace: Perfetto UI, chrome://tracing, speedscope)\n",
+                   chrome_path);
+        }
+    }
 }
 
 static void explore(const uint8_t *prefix, uint32_t plen, int first, int preemptions, int depth) {
@@ -186,9 +207,11 @@ int main(int argc, char **argv) {
             }
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             out_path = argv[++i];
+        } else if (strcmp(argv[i], "--chrome-trace") == 0 && i + 1 < argc) {
+            chrome_path = argv[++i];
         } else if (argv[i][0] == '-' || file) {
             fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                            "SCHEDULE\n");
+                            "[--chrome-trace OUT] SCHEDULE\n");
             return 2;
         } else {
             file = argv[i];
@@ -196,7 +219,7 @@ int main(int argc, char **argv) {
     }
     if (!file) {
         fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                        "SCHEDULE\n");
+                        "[--chrome-trace OUT] SCHEDULE\n");
         return 2;
     }
     char err[512];

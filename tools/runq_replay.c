@@ -6,6 +6,10 @@
 //     --sequential     run as fuzz_runq_model does (one whole op per decision)
 //     --text           print each schedule in text form and exit (bytes -> text)
 //     --to-bytes OUT   write the (single) schedule's canonical byte form to OUT
+//     --chrome-trace OUT  write the (single) schedule's execution to OUT in the Chrome
+//                      Trace Event format (Perfetto UI, chrome://tracing, speedscope);
+//                      the timestamp is the engine's step, so the bytes are the same
+//                      every run
 //     --repeat N       run each file N times; fail unless verdict and trace are identical
 //     --expect ID      succeed only if every file fails with invariant ID
 //     --quiet          print failures only
@@ -22,7 +26,7 @@
 
 static void usage(void) {
     fprintf(stderr, "usage: runq-replay [--trace] [--sequential] [--text] [--to-bytes OUT] "
-                    "[--repeat N] [--expect INVARIANT] [--quiet] FILE...\n");
+                    "[--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT] FILE...\n");
     exit(2);
 }
 
@@ -43,7 +47,7 @@ static void repro_cmd(char *buf, size_t n, const char *file, bool sequential) {
 
 int main(int argc, char **argv) {
     bool trace = false, text = false, quiet = false, sequential = false;
-    const char *to_bytes = NULL, *expect = NULL;
+    const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
     long repeat = 1;
     int first = argc;
     self_path = argv[0];
@@ -59,6 +63,8 @@ int main(int argc, char **argv) {
             sequential = true;
         } else if (strcmp(a, "--to-bytes") == 0 && i + 1 < argc) {
             to_bytes = argv[++i];
+        } else if (strcmp(a, "--chrome-trace") == 0 && i + 1 < argc) {
+            chrome = argv[++i];
         } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
             expect = argv[++i];
         } else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
@@ -85,6 +91,10 @@ int main(int argc, char **argv) {
     }
     if (to_bytes && argc - first != 1) {
         fprintf(stderr, "runq-replay: --to-bytes takes exactly one input file\n");
+        return 2;
+    }
+    if (chrome && argc - first != 1) {
+        fprintf(stderr, "runq-replay: --chrome-trace takes exactly one input file\n");
         return 2;
     }
     int failed = 0, passed = 0, bad_input = 0;
@@ -125,9 +135,27 @@ int main(int argc, char **argv) {
             if (repeat > 1 || trace) {
                 tf = open_memstream(&tbuf, &tlen);
             }
-            runner_run(&s, tf, &r);
+            FILE *cf = NULL;
+            char title[1100];
+            if (chrome && k == 0) {
+                cf = fopen(chrome, "w");
+                if (cf == NULL) {
+                    fprintf(stderr, "runq-replay: %s: cannot write: %s\n", chrome, strerror(errno));
+                    return 2;
+                }
+                snprintf(title, sizeof title, "runq-replay %s", file);
+            }
+            dsched_options o = {0};
+            o.trace = tf;
+            o.chrome = cf;
+            o.chrome_title = title;
+            runner_run_opts(&s, &o, &r);
             if (tf) {
                 fclose(tf);
+            }
+            if (cf && (ferror(cf) | fclose(cf)) != 0) {
+                fprintf(stderr, "runq-replay: %s: cannot write: %s\n", chrome, strerror(errno));
+                return 2;
             }
             uint64_t h = tbuf ? fnv(tbuf, tlen) : 0;
             if (k == 0) {
