@@ -141,11 +141,11 @@ static void switch_to_main(void) {
     fiber_switch_to(fiber_main());
 }
 
-void dsched_fail(const char *invariant, const char *fmt, ...) {
+void dsched_fail(enum inv_id invariant, const char *fmt, ...) {
     dsched_result *r = E.r;
     if (r != NULL && !r->failed) {
         r->failed = true;
-        snprintf(r->invariant, sizeof r->invariant, "%s", invariant);
+        snprintf(r->invariant, sizeof r->invariant, "%s", inv_name(invariant));
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(r->message, sizeof r->message, fmt, ap);
@@ -154,7 +154,7 @@ void dsched_fail(const char *invariant, const char *fmt, ...) {
         r->step = E.step;
         if (E.trace) {
             char row[COLW + 8];
-            snprintf(row, sizeof row, "!!! %s", invariant);
+            snprintf(row, sizeof row, "!!! %s", inv_name(invariant));
             trace_row(E.cur, row);
         }
     }
@@ -165,7 +165,7 @@ void dsched_fail(const char *invariant, const char *fmt, ...) {
 }
 
 _Noreturn void rq_throw(const char *msg) {
-    dsched_fail("throw", "runq: %s (thread %s, step %llu)", msg, sched_thread_name(E.cur),
+    dsched_fail(INV_THROW, "runq: %s (thread %s, step %llu)", msg, sched_thread_name(E.cur),
                 (unsigned long long)E.step);
     abort(); // throw in the main context: the engine itself is broken
 }
@@ -212,13 +212,13 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
         th->alone = 0;
     }
     if (th->in_op && ++th->alone > LIVELOCK_STEPS) {
-        dsched_fail("livelock",
+        dsched_fail(INV_LIVELOCK,
                     "%s made %u scheduling points in one op with no other thread "
                     "stepping (now at %s)",
                     sched_thread_name(t), LIVELOCK_STEPS, runq_site_name(s));
     }
     if (E.step > MAX_STEPS) {
-        dsched_fail("livelock", "execution exceeded %u scheduling points", MAX_STEPS);
+        dsched_fail(INV_LIVELOCK, "execution exceeded %u scheduling points", MAX_STEPS);
     }
     if (E.s->flags & SFLAG_PCT) {
         for (int i = 0; i < E.nchange; i++) {
@@ -280,7 +280,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
             break;
         }
         if (l->holder == t + 1) {
-            dsched_fail("deadlock", "%s takes sched.lock at %s while already holding it",
+            dsched_fail(INV_DEADLOCK, "%s takes sched.lock at %s while already holding it",
                         sched_thread_name(t), runq_site_name(s));
         }
         dsched_event(DEV_LOCK_WAIT);
@@ -304,7 +304,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
     int t = E.cur;
     rq_dsched_point(s, l);
     if (l->holder != t + 1) {
-        dsched_fail("lock-misuse", "%s releases sched.lock it does not hold (at %s)",
+        dsched_fail(INV_LOCK_MISUSE, "%s releases sched.lock it does not hold (at %s)",
                     sched_thread_name(t), runq_site_name(s));
     }
     E.w->lock_event(t, false);
@@ -519,7 +519,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
                     strcat(who, names[i]);
                 }
             }
-            dsched_fail("deadlock", "no runnable thread; waiting for sched.lock:%s", who);
+            dsched_fail(INV_DEADLOCK, "no runnable thread; waiting for sched.lock:%s", who);
             break;
         }
         E.cur = t;

@@ -8,6 +8,7 @@
 #ifndef HARNESS_DSCHED_H
 #define HARNESS_DSCHED_H
 
+#include "invariants.h"
 #include "runq_sites.h"
 #include "schedule.h"
 
@@ -70,9 +71,10 @@ typedef struct dsched_options {
 bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
                 dsched_result *r);
 
-// Called by the world (from a fiber or the main context): report a broken invariant. The
-// first report wins; from a fiber this never returns (the execution stops there).
-void dsched_fail(const char *invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// Called by the world (from a fiber or the main context): report a broken invariant (an id
+// of the registry, invariants.def). The first report wins; from a fiber this never returns
+// (the execution stops there).
+void dsched_fail(enum inv_id invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool dsched_failed(void);
 
 // The running simulated thread (-1 in the main context) and the current step.

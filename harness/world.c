@@ -103,7 +103,7 @@ static void from_hand(int i) {
 static bool must_hold(int t, int i, const char *what) {
     char b[96];
     if (i < 0) {
-        dsched_fail(i == -1 ? "nil-g" : "bad-g", "%s: %s puts %s", what, tn(t),
+        dsched_fail(i == -1 ? INV_NIL_G : INV_BAD_G, "%s: %s puts %s", what, tn(t),
                     gdesc(i, b, sizeof b));
         return false;
     }
@@ -115,10 +115,10 @@ static bool must_hold(int t, int i, const char *what) {
         to_hand(i, t);
         return true;
     }
-    const char *inv = gw[i].where == W_DONE || gw[i].where == W_RING || gw[i].where == W_NEXT ||
+    enum inv_id inv = gw[i].where == W_DONE || gw[i].where == W_RING || gw[i].where == W_NEXT ||
                               gw[i].where == W_GLOBAL || gw[i].where == W_HAND
-                          ? "dup-g"
-                          : "not-holder";
+                          ? INV_DUP_G
+                          : INV_NOT_HOLDER;
     dsched_fail(inv, "%s: %s places %s, which it does not hold", what, tn(t),
                 gdesc(i, b, sizeof b));
     return false;
@@ -140,9 +140,9 @@ static void consume(int t, g *gp, const char *what) {
     int i = gidx(gp);
     char b[96];
     if (i < 0 || gw[i].where != W_HAND || gw[i].who != t) {
-        dsched_fail(i < 0                                            ? "bad-g"
-                    : gw[i].where == W_DONE || gw[i].where == W_HAND ? "dup-g"
-                                                                     : "not-holder",
+        dsched_fail(i < 0                                            ? INV_BAD_G
+                    : gw[i].where == W_DONE || gw[i].where == W_HAND ? INV_DUP_G
+                                                                     : INV_NOT_HOLDER,
                     "%s returned %s to %s, which does not hold it", what, gdesc(i, b, sizeof b),
                     tn(t));
     }
@@ -189,17 +189,17 @@ static void note_emptiness(void) {
 static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site site) {
     uint32_t n = nw - old, len = sh_tail[pi] - sh_head[pi];
     if (old != sh_head[pi]) {
-        dsched_fail("state-mismatch", "%s moved P%d's runqhead from %u, but it was %u (at %s)",
+        dsched_fail(INV_STATE_MISMATCH, "%s moved P%d's runqhead from %u, but it was %u (at %s)",
                     tn(t), pi, old, sh_head[pi], runq_site_name(site));
     }
     if (n > len) {
-        dsched_fail("head-past-tail",
+        dsched_fail(INV_HEAD_PAST_TAIL,
                     "%s advanced P%d's runqhead by %u with only %u Gs queued (at %s)", tn(t), pi, n,
                     len, runq_site_name(site));
     }
     if (site == RQ_SITE_runqgrab_headcas) {
         if (n == 0 || n > len - len / 2) {
-            dsched_fail("wrong-steal-count",
+            dsched_fail(INV_WRONG_STEAL_COUNT,
                         "%s stole %u of P%d's %u queued Gs; a steal takes half, rounded up "
                         "(at most %u now)",
                         tn(t), n, pi, len, len - len / 2);
@@ -224,12 +224,12 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
 
 static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
     if (t != pi) {
-        dsched_fail("not-owner", "%s wrote P%d's runqtail (only the owner may) at %s", tn(t), pi,
+        dsched_fail(INV_NOT_OWNER, "%s wrote P%d's runqtail (only the owner may) at %s", tn(t), pi,
                     runq_site_name(site));
     }
     uint32_t old = sh_tail[pi];
     if (nw - sh_head[pi] > RUNQ_CAP || nw - old > RUNQ_CAP) {
-        dsched_fail("ring-overflow",
+        dsched_fail(INV_RING_OVERFLOW,
                     "%s published runqtail %u on P%d: %u Gs in a ring of %d (at %s)", tn(t), nw, pi,
                     nw - sh_head[pi], RUNQ_CAP, runq_site_name(site));
     }
@@ -253,13 +253,13 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     char b[96];
     int oi = gidx((void *)oldv), ni = gidx((void *)newv);
     if (oi != sh_next[pi]) {
-        dsched_fail("state-mismatch",
+        dsched_fail(INV_STATE_MISMATCH,
                     "%s replaced P%d's runnext %s, but the ledger had G%d (at %s)", tn(t), pi,
                     gdesc(oi, b, sizeof b), sh_next[pi] + 1, runq_site_name(site));
     }
     if (ni != -1) {
         if (t != pi) {
-            dsched_fail("not-owner",
+            dsched_fail(INV_NOT_OWNER,
                         "%s set P%d's runnext to G%d: only the owner may make it non-nil "
                         "(at %s)",
                         tn(t), pi, ni + 1, runq_site_name(site));
@@ -300,7 +300,7 @@ static void global_full_check(int t) {
     for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
         int i = gidx(gp);
         if (i < 0 || n >= sh_glen || glob_stamp[i] == stamp || glob_at(n) != i) {
-            dsched_fail("global-corrupt",
+            dsched_fail(INV_GLOBAL_CORRUPT,
                         "the global queue's entry %d is %s; the ledger expects "
                         "G%d of %d (%s releases sched.lock)",
                         n, gdesc(i, b, sizeof b), n < sh_glen ? glob_at(n) + 1 : 0, sh_glen, tn(t));
@@ -311,7 +311,7 @@ static void global_full_check(int t) {
         last = gp;
     }
     if (n != sh_glen || guintptr_ptr(sched.runq.tail) != last) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "the global queue has %d Gs (tail %s), the ledger %d (%s "
                     "releases sched.lock)",
                     n, guintptr_ptr(sched.runq.tail) == last ? "ok" : "wrong", sh_glen, tn(t));
@@ -332,7 +332,7 @@ static void reconcile_global(int t) {
     while (x != NULL) {
         int i = gidx(x);
         if (i < 0 || npre >= MAXG) {
-            dsched_fail("global-corrupt", "the global queue holds %s (%s releases sched.lock)",
+            dsched_fail(INV_GLOBAL_CORRUPT, "the global queue holds %s (%s releases sched.lock)",
                         gdesc(i, b, sizeof b), tn(t));
             return;
         }
@@ -354,7 +354,7 @@ static void reconcile_global(int t) {
         }
     }
     if (x != NULL && sh_glen == 0) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "G%d is marked as queued globally but is not where the "
                     "ledger's global queue has it (%s releases sched.lock)",
                     xi + 1, tn(t));
@@ -378,7 +378,7 @@ static void reconcile_global(int t) {
         for (g *gp = guintptr_ptr(tailg->schedlink); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
             int i = gidx(gp);
             if (i < 0 || ++guard > MAXG) {
-                dsched_fail("global-corrupt",
+                dsched_fail(INV_GLOBAL_CORRUPT,
                             "the global queue's appended part holds %s (%s "
                             "releases sched.lock)",
                             gdesc(i, b, sizeof b), tn(t));
@@ -395,14 +395,14 @@ static void reconcile_global(int t) {
     }
     g *want_tail = sh_glen ? &gs[glob_at(sh_glen - 1)] : NULL;
     if (guintptr_ptr(sched.runq.tail) != want_tail) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "sched.runq.tail is not the last G of the list (%s releases "
                     "sched.lock)",
                     tn(t));
         return;
     }
     if (sched.runqsize != sh_glen) {
-        dsched_fail("runqsize-mismatch",
+        dsched_fail(INV_RUNQSIZE_MISMATCH,
                     "sched.runqsize is %d but the global queue holds %d Gs "
                     "(%s releases sched.lock)",
                     sched.runqsize, sh_glen, tn(t));
@@ -449,13 +449,13 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         break;
     case 3: {
         if (t != pi) {
-            dsched_fail("not-owner", "%s wrote slot %u of P%d's ring (only its owner may) at %s",
+            dsched_fail(INV_NOT_OWNER, "%s wrote slot %u of P%d's ring (only its owner may) at %s",
                         tn(t), slot, pi, runq_site_name(site));
         }
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if ((slot - sh_head[pi]) % RUNQ_CAP < len) {
             int i = sh_ring[pi][slot];
-            dsched_fail("slot-clobber",
+            dsched_fail(INV_SLOT_CLOBBER,
                         "%s overwrote slot %u of P%d's ring, which holds queued "
                         "G%d (at %s)",
                         tn(t), slot, pi, i + 1, runq_site_name(site));
@@ -469,7 +469,7 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
         uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
         if (rh != sh_head[pi] || rt != sh_tail[pi]) {
-            dsched_fail("state-mismatch", "P%d's [head,tail) is [%u,%u), the ledger says [%u,%u)",
+            dsched_fail(INV_STATE_MISMATCH, "P%d's [head,tail) is [%u,%u), the ledger says [%u,%u)",
                         pi, rh, rt, sh_head[pi], sh_tail[pi]);
         }
     }
@@ -479,13 +479,13 @@ static void w_gwrite(int t, const void *gp) {
     int i = gidx(gp);
     char b[96];
     if (i < 0) {
-        dsched_fail("bad-g", "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
+        dsched_fail(INV_BAD_G, "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
     }
     if ((gw[i].where == W_HAND && gw[i].who == t) ||
         (gw[i].where == W_GLOBAL && lock_holder == t)) {
         return;
     }
-    dsched_fail("not-holder", "%s writes the fields (schedlink) of %s, which it does not hold",
+    dsched_fail(INV_NOT_HOLDER, "%s writes the fields (schedlink) of %s, which it does not hold",
                 tn(t), gdesc(i, b, sizeof b));
 }
 
@@ -529,7 +529,7 @@ static void compare_with_model(int t, const char *what) {
         const model_p *mp = &mm->p[pi];
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if (len != mp->len) {
-            dsched_fail("model-mismatch",
+            dsched_fail(INV_MODEL_MISMATCH,
                         "after %s's %s (alone): P%d holds %u Gs in its ring, "
                         "the model %u",
                         tn(t), what, pi, len, mp->len);
@@ -538,21 +538,21 @@ static void compare_with_model(int t, const char *what) {
             int got = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
             int want = mp->ring[(mp->head + k) % mm->cap];
             if (got != want) {
-                dsched_fail("model-mismatch",
+                dsched_fail(INV_MODEL_MISMATCH,
                             "after %s's %s (alone): P%d ring[%u] is G%d, the "
                             "model G%d",
                             tn(t), what, pi, k, got, want);
             }
         }
         if (sh_next[pi] + 1 != mp->runnext) {
-            dsched_fail("model-mismatch",
+            dsched_fail(INV_MODEL_MISMATCH,
                         "after %s's %s (alone): P%d runnext is G%d, the model "
                         "G%d (0 = nil)",
                         tn(t), what, pi, sh_next[pi] + 1, mp->runnext);
         }
     }
     if ((uint32_t)sh_glen != mm->glen) {
-        dsched_fail("model-mismatch",
+        dsched_fail(INV_MODEL_MISMATCH,
                     "after %s's %s (alone): the global queue holds %d Gs, the "
                     "model %u",
                     tn(t), what, sh_glen, mm->glen);
@@ -560,8 +560,9 @@ static void compare_with_model(int t, const char *what) {
     for (int k = 0; k < sh_glen; k++) {
         int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
         if (glob_at(k) + 1 != want) {
-            dsched_fail("model-mismatch", "after %s's %s (alone): global[%d] is G%d, the model G%d",
-                        tn(t), what, k, glob_at(k) + 1, want);
+            dsched_fail(INV_MODEL_MISMATCH,
+                        "after %s's %s (alone): global[%d] is G%d, the model G%d", tn(t), what, k,
+                        glob_at(k) + 1, want);
         }
     }
 }
@@ -579,7 +580,7 @@ static void hand_must_be_empty(int t, const char *what) {
     }
     for (int i = 0; i < ng; i++) {
         if (gw[i].where == W_HAND && gw[i].who == t) {
-            dsched_fail("lost-g",
+            dsched_fail(INV_LOST_G,
                         "G%d was taken by %s during its %s and is nowhere now: not "
                         "queued, not run",
                         i + 1, tn(t), what);
@@ -638,7 +639,7 @@ static void run_op(int t, const sched_op *op) {
                 int32_t want = model_runqget(M, t, &minh);
                 if (want != (gp ? gidx(gp) + 1 : 0) || (gp && inh != minh)) {
                     char b[96];
-                    dsched_fail("model-mismatch",
+                    dsched_fail(INV_MODEL_MISMATCH,
                                 "%s's runqget returned %s (inheritTime %d); "
                                 "alone, the model returns G%d (%d)",
                                 tn(t), gdesc(gidx(gp), b, sizeof b), inh, want, minh);
@@ -678,7 +679,7 @@ static void run_op(int t, const sched_op *op) {
             dsched_event(DEV_SPILL);
         }
         if (!gQueue_empty(&q)) {
-            dsched_fail("lost-g", "runqputbatch left Gs on %s's batch queue", tn(t));
+            dsched_fail(INV_LOST_G, "runqputbatch left Gs on %s's batch queue", tn(t));
         }
         if (solo_check) {
             model_runqputbatch(M, t, ML);
@@ -694,7 +695,7 @@ static void run_op(int t, const sched_op *op) {
             walked++;
         }
         if (walked != n) {
-            dsched_fail("drain-count", "runqdrain by %s says %u Gs but its queue links %u", tn(t),
+            dsched_fail(INV_DRAIN_COUNT, "runqdrain by %s says %u Gs but its queue links %u", tn(t),
                         n, walked);
         }
         if (n > 0) {
@@ -758,7 +759,7 @@ static void run_op(int t, const sched_op *op) {
             uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
             uint32_t got_n = gp ? 1 + ring_len_real(t) - before : 0;
             if (got_n != want_n) {
-                dsched_fail("wrong-steal-count",
+                dsched_fail(INV_WRONG_STEAL_COUNT,
                             "%s stole %u Gs from P%d running alone; the model "
                             "steals %u (half, rounded up)",
                             tn(t), got_n, op->target, want_n);
@@ -780,7 +781,7 @@ static void run_op(int t, const sched_op *op) {
         if (got_bool) {
             dsched_event(DEV_EMPTY_TRUE);
             if (!empty_seen[t]) {
-                dsched_fail("empty-lied",
+                dsched_fail(INV_EMPTY_LIED,
                             "runqempty(P%d) by %s returned true, but P%d was never "
                             "empty during the call",
                             v, tn(t), v);
@@ -789,7 +790,7 @@ static void run_op(int t, const sched_op *op) {
         if (solo_check && dsched_others_steps(t) == others) {
             model_bool = model_runqempty(M, v);
             if (got_bool != model_bool) {
-                dsched_fail("model-mismatch",
+                dsched_fail(INV_MODEL_MISMATCH,
                             "runqempty(P%d) by %s, alone, returned %d; the "
                             "model says %d",
                             v, tn(t), got_bool, model_bool);
@@ -812,7 +813,7 @@ static void run_op(int t, const sched_op *op) {
     bool alone = dsched_others_steps(t) == others;
     if (solo_check && alone) {
         if (got_ret != model_ret) {
-            dsched_fail("model-mismatch", "%s's %s (alone) returned G%d; the model returns G%d",
+            dsched_fail(INV_MODEL_MISMATCH, "%s's %s (alone) returned G%d; the model returns G%d",
                         tn(t), what, got_ret, model_ret);
         }
         compare_with_model(t, what);
@@ -856,7 +857,7 @@ static void w_finish(void) {
     int queued = 0;
     for (int i = 0; i < ng; i++) {
         if (gw[i].where == W_HAND) {
-            dsched_fail("lost-g", "G%d is still in %s's hand at the end", i + 1, tn(gw[i].who));
+            dsched_fail(INV_LOST_G, "G%d is still in %s's hand at the end", i + 1, tn(gw[i].who));
             return;
         }
         queued += gw[i].where != W_DONE;
@@ -865,7 +866,7 @@ static void w_finish(void) {
         uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
         uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
         if (rh != sh_head[pi] || rt != sh_tail[pi]) {
-            dsched_fail("state-mismatch",
+            dsched_fail(INV_STATE_MISMATCH,
                         "at the end P%d's [head,tail) is [%u,%u), the ledger "
                         "says [%u,%u)",
                         pi, rh, rt, sh_head[pi], sh_tail[pi]);
@@ -875,14 +876,14 @@ static void w_finish(void) {
             int i =
                 gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
             if (i != sh_ring[pi][k % RUNQ_CAP]) {
-                dsched_fail("state-mismatch", "at the end P%d slot %u holds G%d, the ledger G%d",
+                dsched_fail(INV_STATE_MISMATCH, "at the end P%d slot %u holds G%d, the ledger G%d",
                             pi, k % RUNQ_CAP, i + 1, sh_ring[pi][k % RUNQ_CAP] + 1);
                 return;
             }
         }
         int rn = gidx((g *)atomic_load_explicit(&ps[pi].runnext, memory_order_relaxed));
         if (rn != sh_next[pi]) {
-            dsched_fail("state-mismatch", "at the end P%d's runnext is G%d, the ledger G%d", pi,
+            dsched_fail(INV_STATE_MISMATCH, "at the end P%d's runnext is G%d, the ledger G%d", pi,
                         rn + 1, sh_next[pi] + 1);
             return;
         }
@@ -894,7 +895,7 @@ static void w_finish(void) {
         counted += (int)(sh_tail[pi] - sh_head[pi]) + (sh_next[pi] >= 0);
     }
     if (counted != queued || ndone + queued != ng) {
-        dsched_fail("lost-g",
+        dsched_fail(INV_LOST_G,
                     "at the end %d Gs were created, %d ran, %d are queued, but the "
                     "queues hold %d",
                     ng, ndone, queued, counted);

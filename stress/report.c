@@ -42,7 +42,8 @@ void stress_warn(const char *fmt, ...) {
     stress_out("??? %s\n", msg);
 }
 
-void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
+void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
+    const char *invariant = inv_name(id);
     char msg[512];
     va_list ap;
     va_start(ap, fmt);

@@ -6,6 +6,8 @@
 #ifndef STRESS_TORTURE_H
 #define STRESS_TORTURE_H
 
+#include "invariants.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -263,9 +265,10 @@ bool ledger_payload_ok(uint32_t goid);
 
 // ---- failures and output ---------------------------------------------------------------
 
-// stress_fail reports a broken invariant: a "!!!" line with invariant=<id>, and ends the
-// run. Thread-safe; every failure is printed (up to a limit), the first is the verdict.
-void stress_fail(int thread, const char *invariant, const char *fmt, ...)
+// stress_fail reports a broken invariant (an id of the registry, harness/invariants.def): a
+// "!!!" line with invariant=<id>, and ends the run. Thread-safe; every failure is printed
+// (up to a limit), the first is the verdict.
+void stress_fail(int thread, enum inv_id invariant, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void stress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void stress_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,7 +17,7 @@ static int failed, passed;
             passed++;                                                                              \
         } else {                                                                                   \
             failed++;                                                                              \
-            fprintf(stderr, "!!! invariant=schedule-format %s:%d: ", __FILE__, __LINE__);          \
+            fprintf(stderr, "FAIL unit_schedule %s:%d: ", __FILE__, __LINE__);                     \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \

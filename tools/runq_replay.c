@@ -83,6 +83,21 @@ int main(int argc, char **argv) {
     if (first >= argc) {
         usage();
     }
+    if (expect) {
+        int id = inv_lookup(expect);
+        if (id < 0) {
+            fprintf(stderr,
+                    "runq-replay: --expect: '%s' is not a registered invariant id "
+                    "(harness/invariants.def; README.md lists them)\n",
+                    expect);
+            return 2;
+        }
+        if (!(inv_emitters((enum inv_id)id) & (INV_ENGINE | INV_TOOLS))) {
+            fprintf(stderr, "runq-replay: --expect: '%s' is reported by %s, never by runq-replay\n",
+                    expect, inv_emitters_text(inv_emitters((enum inv_id)id)));
+            return 2;
+        }
+    }
     if (to_bytes && argc - first != 1) {
         fprintf(stderr, "runq-replay: --to-bytes takes exactly one input file\n");
         return 2;
@@ -139,9 +154,9 @@ int main(int argc, char **argv) {
             } else if (h != first_hash || r.failed != first_r.failed || r.steps != first_r.steps ||
                        strcmp(r.invariant, first_r.invariant) != 0) {
                 fprintf(stderr,
-                        "!!! invariant=nondeterminism: %s: run %ld differs from run 1 "
+                        "!!! invariant=%s: %s: run %ld differs from run 1 "
                         "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
-                        file, k + 1, r.failed ? r.invariant : "ok",
+                        inv_name(INV_NONDETERMINISM), file, k + 1, r.failed ? r.invariant : "ok",
                         first_r.failed ? first_r.invariant : "ok", (unsigned long long)r.steps,
                         (unsigned long long)first_r.steps, (unsigned long long)h,
                         (unsigned long long)first_hash);
