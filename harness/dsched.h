@@ -54,7 +54,8 @@ typedef struct dsched_result {
 } dsched_result;
 
 typedef struct dsched_options {
-    FILE *trace; // swimlane trace (NULL: none)
+    FILE *trace;      // swimlane trace (NULL: none)
+    bool trace_steps; // trace every step (else an op that ran alone is one line)
     // Once the decisions run out: false = the seeded PRNG (fuzzing, replay); true = no
     // preemption (the thread that ran last goes on; when it stops, the lowest-numbered
     // runnable one), which systematic exploration builds on.

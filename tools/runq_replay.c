@@ -1,18 +1,11 @@
 // runq_replay.c - runq-replay: run schedule files on the deterministic engine.
 //
-//   runq-replay [options] FILE...
-//     --trace          print a swimlane (a column per simulated thread, a row per step,
-//                      the queue state beside it)
-//     --sequential     run as fuzz_runq_model does (one whole op per decision)
-//     --text           print each schedule in text form and exit (bytes -> text)
-//     --to-bytes OUT   write the (single) schedule's canonical byte form to OUT
-//     --repeat N       run each file N times; fail unless verdict and trace are identical
-//     --expect ID      succeed only if every file fails with invariant ID
-//     --quiet          print failures only
+// Options: see help_text below (runq-replay --help).
 // Reads byte schedules (fuzzer inputs, crash files) and text schedules ("runq-schedule v1").
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
 #include "runner.h"
+#include "runq_sites.h"
 #include "schedule.h"
 
 #include <errno.h>
@@ -20,9 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char usage_line[] =
+    "usage: runq-replay [--trace [--steps]] [--sequential] [--bytes] [--text] [--to-bytes OUT]\n"
+    "                   [--repeat N] [--expect INVARIANT] [--quiet] FILE...\n"
+    "       runq-replay --list-sites | --list-invariants | --help\n";
+
+static const char help_text[] =
+    "Runs schedule files on the deterministic engine and prints each one's verdict.\n"
+    "\n"
+    "  --trace          print a swimlane: a column per simulated thread, a row per step,\n"
+    "                   the queues beside it (see README.md, 'Reading a trace')\n"
+    "  --steps          with --trace: every step of every op (an op that ran alone is\n"
+    "                   folded into one line otherwise)\n"
+    "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
+    "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
+    "  --text           print each schedule in text form and exit (bytes -> text)\n"
+    "  --to-bytes OUT   write the (single) schedule's canonical byte form to OUT\n"
+    "  --repeat N       run each file N times; fail unless verdict and trace are identical\n"
+    "  --expect ID      succeed only if every file fails with invariant ID\n"
+    "                   (a registered id the engine reports: --list-invariants)\n"
+    "  --quiet          print failures only\n"
+    "  --list-sites     print the site names 'run T until SITE' takes, and exit\n"
+    "  --list-invariants  print the invariant registry (id, who reports it, meaning), and exit\n"
+    "  --help           this text\n"
+    "\n"
+    "A FILE is a text schedule if it starts with 'runq-schedule v1' (after a byte-order\n"
+    "mark, blank and '#' lines), else fuzzer bytes; empty files and typed text without\n"
+    "that line are refused (--bytes reads them as bytes).\n"
+    "Exit: 0 all passed (or failed as --expect said), 1 a failure, 2 usage or bad input.\n";
+
 static void usage(void) {
-    fprintf(stderr, "usage: runq-replay [--trace] [--sequential] [--text] [--to-bytes OUT] "
-                    "[--repeat N] [--expect INVARIANT] [--quiet] FILE...\n");
+    fputs(usage_line, stderr);
+    fputs("(runq-replay --help for every option)\n", stderr);
     exit(2);
 }
 
@@ -37,31 +59,60 @@ static uint64_t fnv(const char *p, size_t n) {
 
 static const char *self_path = "runq-replay";
 
-static void repro_cmd(char *buf, size_t n, const char *file, bool sequential) {
-    snprintf(buf, n, "%s%s --trace %s", self_path, sequential ? " --sequential" : "", file);
+static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bool bytes) {
+    snprintf(buf, n, "%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
+             bytes ? " --bytes" : "", file);
 }
 
 int main(int argc, char **argv) {
-    bool trace = false, text = false, quiet = false, sequential = false;
+    bool trace = false, text = false, quiet = false, sequential = false, bytes = false;
+    bool trace_steps = false;
     const char *to_bytes = NULL, *expect = NULL;
     long repeat = 1;
     int first = argc;
     self_path = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--trace") == 0) {
+        bool valued = strcmp(a, "--to-bytes") == 0 || strcmp(a, "--expect") == 0 ||
+                      strcmp(a, "--repeat") == 0;
+        if (valued && i + 1 >= argc) {
+            fprintf(stderr, "runq-replay: option %s needs a value\n", a);
+            usage();
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_line, stdout);
+            fputs(help_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--list-sites") == 0) {
+            for (int k = 0; k < RQ_SITE_COUNT; k++) {
+                printf("%-24s %s\n", runq_site_name((enum runq_site)k),
+                       runq_site_what((enum runq_site)k));
+            }
+            return 0;
+        } else if (strcmp(a, "--list-invariants") == 0) {
+            for (int k = 0; k < INV_COUNT; k++) {
+                printf("%-20s %-16s %s\n", inv_name((enum inv_id)k),
+                       inv_emitters_text(inv_emitters((enum inv_id)k)),
+                       inv_meaning((enum inv_id)k));
+            }
+            return 0;
+        } else if (strcmp(a, "--trace") == 0) {
             trace = true;
+        } else if (strcmp(a, "--steps") == 0) {
+            trace_steps = true;
+        } else if (strcmp(a, "--bytes") == 0) {
+            bytes = true;
         } else if (strcmp(a, "--text") == 0) {
             text = true;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(a, "--sequential") == 0) {
             sequential = true;
-        } else if (strcmp(a, "--to-bytes") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--to-bytes") == 0) {
             to_bytes = argv[++i];
-        } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--expect") == 0) {
             expect = argv[++i];
-        } else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--repeat") == 0) {
             char *end;
             repeat = strtol(argv[++i], &end, 10);
             if (*end || repeat < 1 || repeat > 1000000) {
@@ -81,6 +132,7 @@ int main(int argc, char **argv) {
         }
     }
     if (first >= argc) {
+        fprintf(stderr, "runq-replay: no FILE given\n");
         usage();
     }
     if (expect) {
@@ -107,7 +159,8 @@ int main(int argc, char **argv) {
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
         char err[512];
-        if (schedule_load_file(file, &s, err, sizeof err) != 0) {
+        if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, err,
+                                  sizeof err) != 0) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
             continue;
@@ -140,7 +193,10 @@ int main(int argc, char **argv) {
             if (repeat > 1 || trace) {
                 tf = open_memstream(&tbuf, &tlen);
             }
-            runner_run(&s, tf, &r);
+            dsched_options o = {0};
+            o.trace = tf;
+            o.trace_steps = trace_steps;
+            runner_run_opts(&s, &o, &r);
             if (tf) {
                 fclose(tf);
             }
@@ -168,7 +224,7 @@ int main(int argc, char **argv) {
             }
         }
         char repro[1024];
-        repro_cmd(repro, sizeof repro, file, sequential);
+        repro_cmd(repro, sizeof repro, file, sequential, bytes);
         if (mismatch) {
             failed++;
         } else if (first_r.failed) {
