@@ -34,6 +34,7 @@ typedef struct sthread {
     uint64_t alone; // steps in the current op since another thread stepped
     bool in_op;
     int priority; // PCT
+    int decision; // number (from 1) of the decision in effect; 0: none (PRNG, PCT)
 } sthread;
 
 static struct {
@@ -323,8 +324,13 @@ bool rq_dsched_lock_held(rq_mutex *l) {
 
 // ---- operations ---------------------------------------------------------------------------
 
+void dsched_op_skipped(void) {
+    E.r->ops_skipped++;
+}
+
 void dsched_op_begin(int t, const char *what) {
     sthread *th = &E.th[t];
+    E.r->ops++;
     if (th->remaining == 0) {
         // The decision ended after the previous op: stop at the boundary, so the next op
         // starts (and, alone, is checked on the model) only when scheduled again.
@@ -361,6 +367,19 @@ static void fiber_body(void *arg) {
     for (;;) {
         fiber_start_acquire();
         E.w->thread_body(th->id);
+        if (th->mode == SMODE_UNTIL && th->remaining != 0 && th->decision > 0) {
+            // "run T until SITE" and T ended first: it ran to its end (say so, it is
+            // rarely what the schedule's author meant).
+            if (E.r->until_missed_count++ == 0) {
+                E.r->until_missed = th->decision;
+            }
+            if (E.trace) {
+                char row[96];
+                snprintf(row, sizeof row, "?? decision %d: ended before %s", th->decision,
+                         runq_site_name((enum runq_site)th->until_site));
+                trace_row(th->id, row);
+            }
+        }
         th->done = true;
         th->in_op = false;
         E.switches++;
@@ -402,8 +421,13 @@ static int pick(int *dec_index) {
         E.th[t].remaining = UNLIMITED;
         return t;
     }
+    int number = 0;
     if (*dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
+        number = *dec_index;
+        if (d.thread < E.n && E.th[d.thread].done) {
+            E.r->decisions_redirected++;
+        }
     } else if (E.opt && E.opt->nonpreemptive_fallback) {
         t = E.last_stepper >= 0 && runnable(E.last_stepper) ? E.last_stepper : runnable_from(0);
         if (t < 0) {
@@ -424,6 +448,7 @@ static int pick(int *dec_index) {
     }
     sthread *th = &E.th[t];
     th->mode = d.mode;
+    th->decision = number;
     th->until_site = 0;
     th->ops_left = 0;
     switch (d.mode) {
@@ -530,6 +555,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     fiber_collect_sync();
     if (!r->failed) {
         w->finish();
+    }
+    if (!(s->flags & SFLAG_PCT)) {
+        r->decisions_unused = s->ndecisions - dec_index;
     }
     r->steps = E.step;
     r->switches = E.switches;

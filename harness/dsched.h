@@ -51,6 +51,13 @@ typedef struct dsched_result {
     uint64_t step;                        // step of the failure
     uint64_t steps;                       // scheduling points executed
     uint32_t switches;                    // context switches between simulated threads
+    uint32_t ops;                         // operations begun (the owner's prefill counts one)
+    uint32_t ops_skipped;                 // of those, skipped: Go's preconditions did not hold
+    // Decisions that did not do what they say (for warnings; numbers count from 1):
+    int until_missed;         // first `run T until SITE` whose T finished without SITE (0: none)
+    int until_missed_count;   // how many did
+    int decisions_unused;     // decisions never taken (every thread finished first)
+    int decisions_redirected; // decisions naming a finished thread (the next one ran)
 } dsched_result;
 
 typedef struct dsched_options {
@@ -88,6 +95,8 @@ uint64_t dsched_others_steps(int t);
 // Operation boundaries, from the world's thread body (for decisions, liveness, trace).
 void dsched_op_begin(int t, const char *what);
 void dsched_op_end(int t, const char *result);
+// The op being run was skipped (Go's preconditions do not hold); counted for the verdict.
+void dsched_op_skipped(void);
 // The thread's own P status affects nothing here; events feed libFuzzer's extra counters.
 enum dsched_event {
     DEV_CAS_FAIL_HEAD, // a CAS on runqhead lost

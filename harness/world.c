@@ -606,6 +606,7 @@ static void run_op(int t, const sched_op *op) {
         // globrunqget's puts must fit (else runqputslow would take sched.lock again)
         ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
         // steal only into an empty ring, as findrunnable does
+        dsched_op_skipped();
         dsched_op_end(t, "skipped (precondition)");
         return;
     }

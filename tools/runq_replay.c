@@ -59,6 +59,32 @@ static uint64_t fnv(const char *p, size_t n) {
 
 static const char *self_path = "runq-replay";
 
+// Decisions that did not do what they say: the schedule's author should know.
+static void warn_decisions(const char *file, const schedule *s, const dsched_result *r) {
+    if (r->until_missed > 0) {
+        const sched_decision *d = &s->dec[r->until_missed - 1];
+        printf("%s: warning: decision %d (run %s until %s): %s ended without reaching %s and "
+               "ran to its end",
+               file, r->until_missed, sched_thread_name(d->thread),
+               runq_site_name((enum runq_site)d->arg), sched_thread_name(d->thread),
+               runq_site_name((enum runq_site)d->arg));
+        if (r->until_missed_count > 1) {
+            printf(" (%d more 'until' decisions did the same)", r->until_missed_count - 1);
+        }
+        printf("\n");
+    }
+    if (r->decisions_redirected > 0) {
+        printf("%s: warning: %d decision%s named a thread that had finished; the next runnable "
+               "thread ran instead\n",
+               file, r->decisions_redirected, r->decisions_redirected == 1 ? "" : "s");
+    }
+    if (r->decisions_unused > 0 && !r->failed) {
+        printf("%s: warning: %d decision%s unused (%d..%d): every thread had finished\n", file,
+               r->decisions_unused, r->decisions_unused == 1 ? "" : "s",
+               s->ndecisions - r->decisions_unused + 1, s->ndecisions);
+    }
+}
+
 static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bool bytes) {
     snprintf(buf, n, "%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
              bytes ? " --bytes" : "", file);
@@ -244,10 +270,14 @@ int main(int argc, char **argv) {
         } else {
             passed++;
             if (!quiet) {
-                printf("%s: ok (%llu steps, %u switches%s)\n", file,
-                       (unsigned long long)first_r.steps, first_r.switches,
-                       repeat > 1 ? ", identical on every repeat" : "");
+                printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
+                       "preconditions%s)\n",
+                       file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
+                       first_r.ops_skipped, repeat > 1 ? ", identical on every repeat" : "");
             }
+        }
+        if (!quiet && !mismatch) {
+            warn_decisions(file, &s, &first_r);
         }
         fflush(stdout);
     }
