@@ -5,6 +5,7 @@
 #include "dsched.h"
 
 #include "fiber.h"
+#include "trace.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -107,32 +108,18 @@ static uint64_t rnd(void) {
     return x;
 }
 
-// ---- trace --------------------------------------------------------------------------------
+// ---- trace (trace.c prints it) -------------------------------------------------------------
 
-#define COLW 36
-
-static void trace_row(int t, const char *text) {
-    if (!E.trace) {
-        return;
-    }
-    char state[512];
-    E.w->describe(state, sizeof state);
-    fprintf(E.trace, "%6llu ", (unsigned long long)E.step);
+static unsigned done_mask(void) {
+    unsigned m = 0;
     for (int i = 0; i < E.n; i++) {
-        fprintf(E.trace, " %-*.*s", COLW, COLW, i == t ? text : (E.th[i].done ? "" : "."));
+        m |= (unsigned)E.th[i].done << i;
     }
-    fprintf(E.trace, " | %s\n", state);
+    return m;
 }
 
-static void trace_header(void) {
-    if (!E.trace) {
-        return;
-    }
-    fprintf(E.trace, "%6s ", "step");
-    for (int i = 0; i < E.n; i++) {
-        fprintf(E.trace, " %-*s", COLW, sched_thread_name(i));
-    }
-    fprintf(E.trace, " | queues: P<id>[head,tail) slots next=runnext; glob=global queue\n");
+static void trace_at(int t, const char *text) {
+    trace_row(t, E.step, done_mask(), text);
 }
 
 // ---- failures -----------------------------------------------------------------------------
@@ -154,9 +141,9 @@ void dsched_fail(enum inv_id invariant, const char *fmt, ...) {
         r->thread = E.cur;
         r->step = E.step;
         if (E.trace) {
-            char row[COLW + 8];
+            char row[64];
             snprintf(row, sizeof row, "!!! %s", inv_name(invariant));
-            trace_row(E.cur, row);
+            trace_at(E.cur, row);
         }
     }
     if (E.cur >= 0) {
@@ -231,6 +218,16 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
+// Thread t takes over by decision number (0: the PRNG, once decisions ran out): a trace row
+// naming the thread it preempts mid-op.
+static void trace_decision(int t, int number, const sched_decision *d) {
+    int prev = E.last_stepper;
+    if (E.trace && prev != t) {
+        bool preempts = prev >= 0 && !E.th[prev].done && E.th[prev].in_op;
+        trace_takeover(t, E.step, done_mask(), number, d, preempts ? prev : -1);
+    }
+}
+
 void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
                      uintptr_t w) {
     int t = E.cur;
@@ -239,12 +236,7 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {
-        char val[64], row[96];
-        E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
-                            sizeof val);
-        const char *tag = k == RQ_ACC_CAS_OK ? " ok" : k == RQ_ACC_CAS_FAIL ? " FAIL" : "";
-        snprintf(row, sizeof row, "%s %s%s", runq_site_name(s), val, tag);
-        trace_row(t, row);
+        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w);
     }
     sthread *th = &E.th[t];
     if (th->mode == SMODE_UNTIL && s == th->until_site) {
@@ -263,7 +255,7 @@ void rq_dsched_backoff(enum runq_site s) {
     // runs next.
     rq_dsched_point(s, NULL);
     if (E.trace) {
-        trace_row(E.cur, "runqgrab.backoff (usleep 3)");
+        trace_at(E.cur, "runqgrab.backoff (usleep 3)");
     }
     if (E.th[E.cur].mode != SMODE_STEPS) {
         yield_now();
@@ -297,7 +289,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     }
     E.w->lock_event(t, true);
     if (E.trace) {
-        trace_row(t, "lock sched.lock");
+        trace_at(t, "* lock sched.lock");
     }
 }
 
@@ -314,7 +306,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
     }
     l->holder = 0;
     if (E.trace) {
-        trace_row(t, "unlock sched.lock");
+        trace_at(t, "* unlock sched.lock");
     }
 }
 
@@ -339,9 +331,7 @@ void dsched_op_begin(int t, const char *what) {
     th->in_op = true;
     th->alone = 0;
     if (E.trace) {
-        char row[96];
-        snprintf(row, sizeof row, "> %s", what);
-        trace_row(t, row);
+        trace_op_begin(t, E.step, done_mask(), what);
     }
 }
 
@@ -349,9 +339,7 @@ void dsched_op_end(int t, const char *result) {
     sthread *th = &E.th[t];
     th->in_op = false;
     if (E.trace) {
-        char row[96];
-        snprintf(row, sizeof row, "< %s", result);
-        trace_row(t, row);
+        trace_op_end(t, E.step, done_mask(), result);
     }
     if (th->mode == SMODE_OP || th->mode == SMODE_OPS) {
         if (th->ops_left > 0 && --th->ops_left == 0) {
@@ -377,7 +365,7 @@ static void fiber_body(void *arg) {
                 char row[96];
                 snprintf(row, sizeof row, "?? decision %d: ended before %s", th->decision,
                          runq_site_name((enum runq_site)th->until_site));
-                trace_row(th->id, row);
+                trace_at(th->id, row);
             }
         }
         th->done = true;
@@ -417,6 +405,9 @@ static int pick(int *dec_index) {
         if (t < 0) {
             return -1;
         }
+        if (E.trace && E.last_stepper != t) {
+            trace_at(t, "~~ pct: highest priority");
+        }
         E.th[t].mode = SMODE_STEPS;
         E.th[t].remaining = UNLIMITED;
         return t;
@@ -447,6 +438,7 @@ static int pick(int *dec_index) {
         return -1;
     }
     sthread *th = &E.th[t];
+    trace_decision(t, number, &d);
     th->mode = d.mode;
     th->decision = number;
     th->until_site = 0;
@@ -524,7 +516,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         E.next_low_priority = 50;
     }
     w->reset(s);
-    trace_header();
+    trace_start(E.trace, o && o->trace_steps, E.n, w->describe, w->describe_value);
     fiber_start_release();
     int dec_index = 0;
     for (;;) {
@@ -555,6 +547,10 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     fiber_collect_sync();
     if (!r->failed) {
         w->finish();
+    }
+    if (E.trace) {
+        trace_flush();
+        w->describe_end(E.trace);
     }
     if (!(s->flags & SFLAG_PCT)) {
         r->decisions_unused = s->ndecisions - dec_index;

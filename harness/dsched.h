@@ -36,6 +36,8 @@ struct dsched_world {
     void (*finish)(void);
     // One-line queue state for trace rows.
     void (*describe)(char *buf, size_t n);
+    // Main context, at the end of a traced run: where every G finished, a line or more.
+    void (*describe_end)(FILE *out);
     // A value read or written at a site, for the trace ("G7", "h=3").
     void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf, size_t n);
 };

@@ -149,6 +149,7 @@ static void consume(int t, g *gp, const char *what) {
     payload_take(gp, t); // runs the G: its memory must be visible to this thread
     from_hand(i);
     gw[i].where = W_DONE;
+    gw[i].who = (int8_t)t; // who ran it, for the trace's last lines
     ndone++;
 }
 
@@ -588,11 +589,112 @@ static void hand_must_be_empty(int t, const char *what) {
     }
 }
 
+// Appends "<verb> G1 G2 ..." (the first few, then the count) to an op's result text.
+static void say_gs(char *buf, size_t n, const char *verb, const int *g, int count) {
+    size_t off = strlen(buf);
+    off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? ", " : "", verb);
+    for (int k = 0; k < count && off < n; k++) {
+        if (k == 4 && count > 6) {
+            off += (size_t)snprintf(buf + off, n - off, " .. G%d (%d)", g[count - 1] + 1, count);
+            break;
+        }
+        off += (size_t)snprintf(buf + off, n - off, " G%d", g[k] + 1);
+    }
+    if (count == 0 && off < n) {
+        snprintf(buf + off, n - off, " nothing");
+    }
+}
+
+static void say_text(char *buf, size_t n, const char *text) {
+    size_t off = strlen(buf);
+    snprintf(buf + off, n - off, "%s", text);
+}
+
+// The Gs from ng0 on (created during an op), for its result text.
+static void say_new_gs(char *buf, size_t n, const char *verb, int ng0) {
+    int g[MAXG < 256 ? MAXG : 256], count = 0;
+    for (int i = ng0; i < ng && count < 256; i++) {
+        g[count++] = i;
+    }
+    say_gs(buf, n, verb, g, count);
+}
+
+// What an op did, for the end-of-op trace row: "stole G1 G2, returned G3".
+static void describe_result(int t, const sched_op *op, char *result, size_t n, int ng0,
+                            const int *taken, int ntaken, uint32_t tail0, int32_t got_ret,
+                            bool spilled) {
+    int moved[256], nmoved = 0; // Gs that landed in t's ring during the op
+    for (uint32_t k = tail0; k != sh_tail[t] && nmoved < 256; k++) {
+        moved[nmoved++] = sh_ring[t][k % RUNQ_CAP];
+    }
+    switch (op->kind) {
+    case SOP_PUT:
+    case SOP_PUTNEXT:
+    case SOP_PUTBATCH:
+        say_new_gs(result, n, "put", ng0);
+        if (spilled) {
+            say_text(result, n, ", spilled to the global queue");
+        }
+        break;
+    case SOP_GLOBPUT:
+        say_new_gs(result, n, "put", ng0);
+        say_text(result, n, " on the global queue");
+        break;
+    case SOP_GLOBPUTHEAD:
+        say_new_gs(result, n, "put", ng0);
+        say_text(result, n, " at the global queue's head");
+        break;
+    case SOP_GET:
+        say_gs(result, n, "got", taken, ntaken);
+        break;
+    case SOP_YIELD:
+        say_gs(result, n, "yielded", taken, ntaken);
+        break;
+    case SOP_DRAIN:
+        say_gs(result, n, "drained", taken, ntaken);
+        if (ntaken) {
+            say_text(result, n, " to the global queue");
+        }
+        break;
+    case SOP_GLOBGET:
+    case SOP_STEAL:
+    case SOP_STEALNEXT:
+        if (got_ret <= 0) {
+            say_gs(result, n, op->kind == SOP_GLOBGET ? "got" : "stole", NULL, 0);
+            break;
+        }
+        if (op->kind == SOP_GLOBGET) {
+            int g = got_ret - 1;
+            say_gs(result, n, "got", &g, 1);
+            if (nmoved) {
+                say_gs(result, n, "put in its ring", moved, nmoved);
+            }
+        } else if (nmoved == 0) {
+            int g = got_ret - 1;
+            say_gs(result, n, "stole and returned", &g, 1);
+        } else {
+            int g = got_ret - 1;
+            say_gs(result, n, "stole", moved, nmoved);
+            say_gs(result, n, "returned", &g, 1);
+        }
+        break;
+    case SOP_IDLE:
+    case SOP_RUNNING:
+        snprintf(result, n, "status %s", op->kind == SOP_IDLE ? "idle" : "running");
+        break;
+    default:
+        break;
+    }
+}
+
 static void run_op(int t, const sched_op *op) {
     p *pp = &ps[t];
     model *M = &models[t];
     model_list *ML = &model_lists[t];
-    char what[48], result[64] = "done";
+    char what[48], result[128] = "";
+    int ng0 = ng, taken[256], ntaken = 0; // Gs created from ng0; Gs this op got
+    uint32_t tail0 = sh_tail[t];          // Gs that land in this P's ring: [tail0, sh_tail)
+    bool spilled = false;
     bool solo_check = !(S->flags & SFLAG_RANDOMIZE);
     snprintf(what, sizeof what, "%s", sched_op_name(op->kind));
     if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
@@ -607,7 +709,9 @@ static void run_op(int t, const sched_op *op) {
         ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
         // steal only into an empty ring, as findrunnable does
         dsched_op_skipped();
-        dsched_op_end(t, "skipped (precondition)");
+        dsched_op_end(t, op->kind == SOP_GLOBGET
+                             ? "skipped: Go's precondition (the ring is over half full)"
+                             : "skipped: Go's precondition (a thief steals into an empty ring)");
         return;
     }
     if (solo_check) {
@@ -649,6 +753,7 @@ static void run_op(int t, const sched_op *op) {
             if (gp == NULL) {
                 break;
             }
+            taken[ntaken++] = gidx(gp);
             if (op->kind == SOP_GET) {
                 consume(t, gp, "runqget");
             } else {
@@ -678,6 +783,7 @@ static void run_op(int t, const sched_op *op) {
         runqputbatch(pp, &q, n);
         if (spill) {
             dsched_event(DEV_SPILL);
+            spilled = true;
         }
         if (!gQueue_empty(&q)) {
             dsched_fail(INV_LOST_G, "runqputbatch left Gs on %s's batch queue", tn(t));
@@ -693,6 +799,9 @@ static void run_op(int t, const sched_op *op) {
         uint32_t walked = 0;
         for (g *gp = guintptr_ptr(q.head); gp != NULL && walked <= (uint32_t)MAXG;
              gp = guintptr_ptr(gp->schedlink)) {
+            if (walked < 256) {
+                taken[ntaken++] = gidx(gp);
+            }
             walked++;
         }
         if (walked != n) {
@@ -708,7 +817,6 @@ static void run_op(int t, const sched_op *op) {
             model_runqdrain(M, t, ML);
             model_globrunqputbatch(M, ML);
         }
-        snprintf(result, sizeof result, "drained %u", n);
         break;
     }
     case SOP_GLOBPUT:
@@ -747,7 +855,6 @@ static void run_op(int t, const sched_op *op) {
             dsched_event(DEV_GLOBGET);
             consume(t, gp, "globrunqget");
         }
-        snprintf(result, sizeof result, "G%d", got_ret);
         break;
     }
     case SOP_STEAL:
@@ -770,7 +877,6 @@ static void run_op(int t, const sched_op *op) {
         if (gp) {
             consume(t, gp, "runqsteal");
         }
-        snprintf(result, sizeof result, "G%d", got_ret);
         break;
     }
     case SOP_EMPTY: {
@@ -797,7 +903,7 @@ static void run_op(int t, const sched_op *op) {
                             v, tn(t), got_bool, model_bool);
             }
         }
-        snprintf(result, sizeof result, "%s", got_bool ? "true" : "false");
+        snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
         break;
     }
     case SOP_IDLE:
@@ -808,6 +914,7 @@ static void run_op(int t, const sched_op *op) {
     default:
         break;
     }
+    describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
     hand_must_be_empty(t, what);
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
@@ -923,7 +1030,60 @@ static void w_describe(char *buf, size_t n) {
         }
     }
     if (off < n) {
-        snprintf(buf + off, n - off, " | glob=%d", sh_glen);
+        off += (size_t)snprintf(buf + off, n - off, " | glob[%d]", sh_glen);
+    }
+    for (int k = 0; k < sh_glen && k < 6 && off < n; k++) {
+        off += (size_t)snprintf(buf + off, n - off, " G%d", glob_at(k) + 1);
+    }
+    if (sh_glen > 6 && off < n) {
+        snprintf(buf + off, n - off, " ..%d", sh_glen);
+    }
+}
+
+// One line of Gs ("  ran by owner: G1 G2 ..."); every G is listed.
+static void end_line(FILE *out, const char *where, int where_kind, int who) {
+    int count = 0;
+    for (int i = 0; i < ng; i++) {
+        if (gw[i].where == where_kind && (who < 0 || gw[i].who == who)) {
+            fprintf(out, "%s G%d", count++ ? "" : where, i + 1);
+        }
+    }
+    if (count) {
+        fprintf(out, "\n");
+    }
+}
+
+static void w_describe_end(FILE *out) {
+    fprintf(out, "where every G finished (%d created):\n", ng);
+    for (int t = 0; t < S->nthreads; t++) {
+        char label[48];
+        snprintf(label, sizeof label, "  ran by %s:", tn(t));
+        end_line(out, label, W_DONE, t);
+    }
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        uint32_t len = sh_tail[pi] - sh_head[pi];
+        if (len) {
+            fprintf(out, "  P%d's ring:", pi);
+            for (uint32_t k = 0; k < len; k++) {
+                fprintf(out, " G%d", sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1);
+            }
+            fprintf(out, "\n");
+        }
+        if (sh_next[pi] >= 0) {
+            fprintf(out, "  P%d's runnext: G%d\n", pi, sh_next[pi] + 1);
+        }
+    }
+    if (sh_glen) {
+        fprintf(out, "  global queue:");
+        for (int k = 0; k < sh_glen; k++) {
+            fprintf(out, " G%d", glob_at(k) + 1);
+        }
+        fprintf(out, "\n");
+    }
+    for (int t = 0; t < S->nthreads; t++) {
+        char label[48];
+        snprintf(label, sizeof label, "  still in %s's hand:", tn(t));
+        end_line(out, label, W_HAND, t);
     }
 }
 
@@ -975,5 +1135,6 @@ const struct dsched_world WORLD_SYMBOL = {
     .lock_event = w_lock_event,
     .finish = w_finish,
     .describe = w_describe,
+    .describe_end = w_describe_end,
     .describe_value = w_describe_value,
 };
