@@ -581,6 +581,10 @@ int schedule_looks_like_text(const uint8_t *data, size_t size) {
     return w >= 2 && isalpha(data[i]) && ends;
 }
 
+int schedule_needs_bytes_flag(const uint8_t *data, size_t size) {
+    return size == 0 || (!schedule_is_text(data, size) && schedule_looks_like_text(data, size));
+}
+
 int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen) {
     if (schedule_is_text(data, size)) {
         char dummy[8];

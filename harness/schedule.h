@@ -123,6 +123,9 @@ int schedule_is_text(const uint8_t *data, size_t size);
 // word of two or more letters)? Fuzzer bytes almost never are: of the 1,849 committed
 // corpus files that are not .txt, none.
 int schedule_looks_like_text(const uint8_t *data, size_t size);
+// Would schedule_load_file refuse these bytes (empty, or typed text without the magic
+// line)? Then a fuzz input's replay command needs --bytes.
+int schedule_needs_bytes_flag(const uint8_t *data, size_t size);
 // 3 if data starts with a UTF-8 byte-order mark (skipped), else 0.
 size_t schedule_bom_len(const uint8_t *data, size_t size);
 

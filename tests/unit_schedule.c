@@ -265,6 +265,12 @@ static void load_file(void) {
                cases[i].want);
         remove(path);
     }
+    // A fuzz input's replay command gets --bytes exactly when runq-replay would refuse it.
+    EXPECT(schedule_needs_bytes_flag((const uint8_t *)"", 0) &&
+               schedule_needs_bytes_flag((const uint8_t *)"hello\n", 6) &&
+               !schedule_needs_bytes_flag((const uint8_t *)"runq-schedule v1\n", 17) &&
+               !schedule_needs_bytes_flag((const uint8_t *)"\x01\x02hello\n", 8),
+           "schedule_needs_bytes_flag");
     static schedule s;
     char err[512] = "";
     int rc = schedule_load_file("/tmp", &s, err, sizeof err);
