@@ -18,6 +18,7 @@ What --check also reads (ids written outside the registry as text):
   - `invariant=<id>` in the C sources, scripts, CMake files, READMEs and ci/mutants/ headers;
   - `--expect <id>` in CMake files and shell scripts;
   - `invariant=(a|b|...)` alternations (stress/expect_caught.sh);
+  - the failure classes ci/mutation.sh gives a log without an invariant line;
   - INV_<NAME> constants: used in harness/ means the engine reports it, in stress/ runq-torture,
     in tools/ the tools; the registry's emitters must say so.
 Exit: 0 ok, 1 drift or an unregistered id (each named with file:line), 2 usage.
@@ -123,6 +124,7 @@ def check_sources(rows):
     lit = re.compile(r"invariant=([a-z][a-z0-9-]*)(?![a-z0-9.-]*[.<])")
     expect = re.compile(r"--expect[ =]([a-z][a-z0-9-]*)")
     alt = re.compile(r"invariant=\(([a-z0-9|-]+)\)")
+    ci_class = re.compile(r"; then echo ([a-z][a-z0-9-]*)\s*$")  # ci/mutation.sh's invariant_of
     const = re.compile(r"\bINV_([A-Z][A-Z0-9_]*)\b")
     not_ids = {"ENGINE", "STRESS", "BOTH", "TOOLS", "CI", "COUNT"}
     dir_bit = {"harness": 1, "stress": 2, "tools": 4}
@@ -142,6 +144,9 @@ def check_sources(rows):
             for m in expect.finditer(line) if code else ():
                 if m.group(1) not in ids and m.group(1) != UNREGISTERED_EXAMPLE:
                     problems.append(f"{rel}:{n}: --expect {m.group(1)} is not registered")
+            for m in ci_class.finditer(line) if rel == "ci/mutation.sh" else ():
+                if m.group(1) not in ids:
+                    problems.append(f"{rel}:{n}: failure class {m.group(1)} is not registered")
             for m in alt.finditer(line):
                 for iid in m.group(1).split("|"):
                     if iid not in ids:
