@@ -39,8 +39,8 @@ HEX40_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
 def is_text_schedule(data):
-    """Same rule as harness/schedule.c:schedule_is_text."""
-    i, n = 0, len(data)
+    """Same rule as harness/schedule.c:schedule_is_text (a UTF-8 byte-order mark skipped)."""
+    i, n = (3 if data[:3] == b"\xef\xbb\xbf" else 0), len(data)
     while i < n:
         while i < n and data[i] in b" \t\r\n":
             i += 1

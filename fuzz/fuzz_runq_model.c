@@ -12,6 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
     runner_make_sequential(&s);
-    runner_fuzz_one(&s, "runq-replay --sequential --trace <this input>");
+    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size)
+                            ? "runq-replay --sequential --bytes --trace <this input>"
+                            : "runq-replay --sequential --trace <this input>");
     return 0;
 }

@@ -12,6 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (schedule_load_bytes(data, size, &s, NULL, 0) != 0) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
-    runner_fuzz_one(&s, "runq-replay --trace <this input>");
+    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size)
+                            ? "runq-replay --bytes --trace <this input>"
+                            : "runq-replay --trace <this input>");
     return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "chrome_trace.h"
 #include "fiber.h"
+#include "trace.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -35,6 +36,7 @@ typedef struct sthread {
     uint64_t alone; // steps in the current op since another thread stepped
     bool in_op;
     int priority; // PCT
+    int decision; // number (from 1) of the decision in effect; 0: none (PRNG, PCT)
 } sthread;
 
 static struct {
@@ -107,32 +109,18 @@ static uint64_t rnd(void) {
     return x;
 }
 
-// ---- trace --------------------------------------------------------------------------------
+// ---- trace (trace.c prints it) -------------------------------------------------------------
 
-#define COLW 36
-
-static void trace_row(int t, const char *text) {
-    if (!E.trace) {
-        return;
-    }
-    char state[512];
-    E.w->describe(state, sizeof state);
-    fprintf(E.trace, "%6llu ", (unsigned long long)E.step);
+static unsigned done_mask(void) {
+    unsigned m = 0;
     for (int i = 0; i < E.n; i++) {
-        fprintf(E.trace, " %-*.*s", COLW, COLW, i == t ? text : (E.th[i].done ? "" : "."));
+        m |= (unsigned)E.th[i].done << i;
     }
-    fprintf(E.trace, " | %s\n", state);
+    return m;
 }
 
-static void trace_header(void) {
-    if (!E.trace) {
-        return;
-    }
-    fprintf(E.trace, "%6s ", "step");
-    for (int i = 0; i < E.n; i++) {
-        fprintf(E.trace, " %-*s", COLW, sched_thread_name(i));
-    }
-    fprintf(E.trace, " | queues: P<id>[head,tail) slots next=runnext; glob=global queue\n");
+static void trace_at(int t, const char *text) {
+    trace_row(t, E.step, done_mask(), text);
 }
 
 // The Chrome trace's counter tracks, after each access that may move a G.
@@ -153,11 +141,11 @@ static void switch_to_main(void) {
     fiber_switch_to(fiber_main());
 }
 
-void dsched_fail(const char *invariant, const char *fmt, ...) {
+void dsched_fail(enum inv_id invariant, const char *fmt, ...) {
     dsched_result *r = E.r;
     if (r != NULL && !r->failed) {
         r->failed = true;
-        snprintf(r->invariant, sizeof r->invariant, "%s", invariant);
+        snprintf(r->invariant, sizeof r->invariant, "%s", inv_name(invariant));
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(r->message, sizeof r->message, fmt, ap);
@@ -166,9 +154,9 @@ void dsched_fail(const char *invariant, const char *fmt, ...) {
         r->step = E.step;
         ctrace_fail(E.cur, E.step, r->invariant, r->message);
         if (E.trace) {
-            char row[COLW + 8];
-            snprintf(row, sizeof row, "!!! %s", invariant);
-            trace_row(E.cur, row);
+            char row[64];
+            snprintf(row, sizeof row, "!!! %s", inv_name(invariant));
+            trace_at(E.cur, row);
         }
     }
     if (E.cur >= 0) {
@@ -178,7 +166,7 @@ void dsched_fail(const char *invariant, const char *fmt, ...) {
 }
 
 _Noreturn void rq_throw(const char *msg) {
-    dsched_fail("throw", "runq: %s (thread %s, step %llu)", msg, sched_thread_name(E.cur),
+    dsched_fail(INV_THROW, "runq: %s (thread %s, step %llu)", msg, sched_thread_name(E.cur),
                 (unsigned long long)E.step);
     abort(); // throw in the main context: the engine itself is broken
 }
@@ -225,13 +213,13 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
         th->alone = 0;
     }
     if (th->in_op && ++th->alone > LIVELOCK_STEPS) {
-        dsched_fail("livelock",
+        dsched_fail(INV_LIVELOCK,
                     "%s made %u scheduling points in one op with no other thread "
                     "stepping (now at %s)",
                     sched_thread_name(t), LIVELOCK_STEPS, runq_site_name(s));
     }
     if (E.step > MAX_STEPS) {
-        dsched_fail("livelock", "execution exceeded %u scheduling points", MAX_STEPS);
+        dsched_fail(INV_LIVELOCK, "execution exceeded %u scheduling points", MAX_STEPS);
     }
     if (E.s->flags & SFLAG_PCT) {
         for (int i = 0; i < E.nchange; i++) {
@@ -243,6 +231,16 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
+// Thread t takes over by decision number (0: the PRNG, once decisions ran out): a trace row
+// naming the thread it preempts mid-op.
+static void trace_decision(int t, int number, const sched_decision *d) {
+    int prev = E.last_stepper;
+    if (E.trace && prev != t) {
+        bool preempts = prev >= 0 && !E.th[prev].done && E.th[prev].in_op;
+        trace_takeover(t, E.step, done_mask(), number, d, preempts ? prev : -1);
+    }
+}
+
 void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
                      uintptr_t w) {
     int t = E.cur;
@@ -250,13 +248,13 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
-    if (E.trace || ctrace_on()) {
-        char val[64], row[96];
+    if (E.trace) {
+        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w);
+    }
+    if (ctrace_on()) {
+        char val[64];
         E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
                             sizeof val);
-        const char *tag = k == RQ_ACC_CAS_OK ? " ok" : k == RQ_ACC_CAS_FAIL ? " FAIL" : "";
-        snprintf(row, sizeof row, "%s %s%s", runq_site_name(s), val, tag);
-        trace_row(t, row);
         static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
         ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kinds[k & 3]);
         chrome_counters();
@@ -278,7 +276,7 @@ void rq_dsched_backoff(enum runq_site s) {
     // runs next.
     rq_dsched_point(s, NULL);
     if (E.trace) {
-        trace_row(E.cur, "runqgrab.backoff (usleep 3)");
+        trace_at(E.cur, "runqgrab.backoff (usleep 3)");
     }
     ctrace_instant(E.cur, E.step, "runqgrab.backoff (usleep 3)");
     if (E.th[E.cur].mode != SMODE_STEPS) {
@@ -297,7 +295,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
             break;
         }
         if (l->holder == t + 1) {
-            dsched_fail("deadlock", "%s takes sched.lock at %s while already holding it",
+            dsched_fail(INV_DEADLOCK, "%s takes sched.lock at %s while already holding it",
                         sched_thread_name(t), runq_site_name(s));
         }
         dsched_event(DEV_LOCK_WAIT);
@@ -314,7 +312,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     E.w->lock_event(t, true);
     ctrace_lock(t, E.step, true);
     if (E.trace) {
-        trace_row(t, "lock sched.lock");
+        trace_at(t, "* lock sched.lock");
     }
 }
 
@@ -322,7 +320,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
     int t = E.cur;
     rq_dsched_point(s, l);
     if (l->holder != t + 1) {
-        dsched_fail("lock-misuse", "%s releases sched.lock it does not hold (at %s)",
+        dsched_fail(INV_LOCK_MISUSE, "%s releases sched.lock it does not hold (at %s)",
                     sched_thread_name(t), runq_site_name(s));
     }
     E.w->lock_event(t, false);
@@ -333,7 +331,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
     ctrace_lock(t, E.step, false);
     chrome_counters();
     if (E.trace) {
-        trace_row(t, "unlock sched.lock");
+        trace_at(t, "* unlock sched.lock");
     }
 }
 
@@ -343,8 +341,13 @@ bool rq_dsched_lock_held(rq_mutex *l) {
 
 // ---- operations ---------------------------------------------------------------------------
 
+void dsched_op_skipped(void) {
+    E.r->ops_skipped++;
+}
+
 void dsched_op_begin(int t, const char *what) {
     sthread *th = &E.th[t];
+    E.r->ops++;
     if (th->remaining == 0) {
         // The decision ended after the previous op: stop at the boundary, so the next op
         // starts (and, alone, is checked on the model) only when scheduled again.
@@ -354,9 +357,7 @@ void dsched_op_begin(int t, const char *what) {
     th->alone = 0;
     ctrace_op_begin(t, E.step, what);
     if (E.trace) {
-        char row[96];
-        snprintf(row, sizeof row, "> %s", what);
-        trace_row(t, row);
+        trace_op_begin(t, E.step, done_mask(), what);
     }
 }
 
@@ -365,9 +366,7 @@ void dsched_op_end(int t, const char *result) {
     th->in_op = false;
     ctrace_op_end(t, E.step, result);
     if (E.trace) {
-        char row[96];
-        snprintf(row, sizeof row, "< %s", result);
-        trace_row(t, row);
+        trace_op_end(t, E.step, done_mask(), result);
     }
     if (th->mode == SMODE_OP || th->mode == SMODE_OPS) {
         if (th->ops_left > 0 && --th->ops_left == 0) {
@@ -383,6 +382,19 @@ static void fiber_body(void *arg) {
     for (;;) {
         fiber_start_acquire();
         E.w->thread_body(th->id);
+        if (th->mode == SMODE_UNTIL && th->remaining != 0 && th->decision > 0) {
+            // "run T until SITE" and T ended first: it ran to its end (say so, it is
+            // rarely what the schedule's author meant).
+            if (E.r->until_missed_count++ == 0) {
+                E.r->until_missed = th->decision;
+            }
+            if (E.trace) {
+                char row[96];
+                snprintf(row, sizeof row, "?? decision %d: ended before %s", th->decision,
+                         runq_site_name((enum runq_site)th->until_site));
+                trace_at(th->id, row);
+            }
+        }
         th->done = true;
         th->in_op = false;
         E.switches++;
@@ -420,12 +432,20 @@ static int pick(int *dec_index) {
         if (t < 0) {
             return -1;
         }
+        if (E.trace && E.last_stepper != t) {
+            trace_at(t, "~~ pct: highest priority");
+        }
         E.th[t].mode = SMODE_STEPS;
         E.th[t].remaining = UNLIMITED;
         return t;
     }
+    int number = 0;
     if (*dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
+        number = *dec_index;
+        if (d.thread < E.n && E.th[d.thread].done) {
+            E.r->decisions_redirected++;
+        }
     } else if (E.opt && E.opt->nonpreemptive_fallback) {
         t = E.last_stepper >= 0 && runnable(E.last_stepper) ? E.last_stepper : runnable_from(0);
         if (t < 0) {
@@ -445,7 +465,9 @@ static int pick(int *dec_index) {
         return -1;
     }
     sthread *th = &E.th[t];
+    trace_decision(t, number, &d);
     th->mode = d.mode;
+    th->decision = number;
     th->until_site = 0;
     th->ops_left = 0;
     switch (d.mode) {
@@ -521,7 +543,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         E.next_low_priority = 50;
     }
     w->reset(s);
-    trace_header();
+    trace_start(E.trace, o && o->trace_steps, E.n, w->describe, w->describe_value);
     if (o && o->chrome) {
         ctrace_begin(o->chrome, E.n, o->chrome_title ? o->chrome_title : "runq engine");
         chrome_counters();
@@ -546,7 +568,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
                     strcat(who, names[i]);
                 }
             }
-            dsched_fail("deadlock", "no runnable thread; waiting for sched.lock:%s", who);
+            dsched_fail(INV_DEADLOCK, "no runnable thread; waiting for sched.lock:%s", who);
             break;
         }
         if (ctrace_on() && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
@@ -565,6 +587,13 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         w->finish();
     }
     ctrace_end(E.step);
+    if (E.trace) {
+        trace_flush();
+        w->describe_end(E.trace);
+    }
+    if (!(s->flags & SFLAG_PCT)) {
+        r->decisions_unused = s->ndecisions - dec_index;
+    }
     r->steps = E.step;
     r->switches = E.switches;
     if (o && o->record_len) {

@@ -8,6 +8,7 @@
 #ifndef HARNESS_DSCHED_H
 #define HARNESS_DSCHED_H
 
+#include "invariants.h"
 #include "runq_sites.h"
 #include "schedule.h"
 
@@ -35,6 +36,8 @@ struct dsched_world {
     void (*finish)(void);
     // One-line queue state for trace rows.
     void (*describe)(char *buf, size_t n);
+    // Main context, at the end of a traced run: where every G finished, a line or more.
+    void (*describe_end)(FILE *out);
     // A value read or written at a site, for the trace ("G7", "h=3").
     void (*describe_value)(enum runq_site site, const void *addr, uintptr_t v, char *buf, size_t n);
     // Each P's ring length and runnext (set or not), and the global queue's length, as the
@@ -53,10 +56,18 @@ typedef struct dsched_result {
     uint64_t step;                        // step of the failure
     uint64_t steps;                       // scheduling points executed
     uint32_t switches;                    // context switches between simulated threads
+    uint32_t ops;                         // operations begun (the owner's prefill counts one)
+    uint32_t ops_skipped;                 // of those, skipped: Go's preconditions did not hold
+    // Decisions that did not do what they say (for warnings; numbers count from 1):
+    int until_missed;         // first `run T until SITE` whose T finished without SITE (0: none)
+    int until_missed_count;   // how many did
+    int decisions_unused;     // decisions never taken (every thread finished first)
+    int decisions_redirected; // decisions naming a finished thread (the next one ran)
 } dsched_result;
 
 typedef struct dsched_options {
-    FILE *trace; // swimlane trace (NULL: none)
+    FILE *trace;      // swimlane trace (NULL: none)
+    bool trace_steps; // trace every step (else an op that ran alone is one line)
     // The same execution in the Chrome Trace Event format (chrome_trace.h; NULL: none),
     // and the name its process track gets.
     FILE *chrome;
@@ -77,9 +88,10 @@ typedef struct dsched_options {
 bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
                 dsched_result *r);
 
-// Called by the world (from a fiber or the main context): report a broken invariant. The
-// first report wins; from a fiber this never returns (the execution stops there).
-void dsched_fail(const char *invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// Called by the world (from a fiber or the main context): report a broken invariant (an id
+// of the registry, invariants.def). The first report wins; from a fiber this never returns
+// (the execution stops there).
+void dsched_fail(enum inv_id invariant, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool dsched_failed(void);
 
 // The running simulated thread (-1 in the main context) and the current step.
@@ -92,6 +104,8 @@ uint64_t dsched_others_steps(int t);
 // Operation boundaries, from the world's thread body (for decisions, liveness, trace).
 void dsched_op_begin(int t, const char *what);
 void dsched_op_end(int t, const char *result);
+// The op being run was skipped (Go's preconditions do not hold); counted for the verdict.
+void dsched_op_skipped(void);
 // The thread's own P status affects nothing here; events feed libFuzzer's extra counters.
 enum dsched_event {
     DEV_CAS_FAIL_HEAD, // a CAS on runqhead lost

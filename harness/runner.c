@@ -17,7 +17,7 @@ bool runner_run_opts(const schedule *s, const dsched_options *o, dsched_result *
     if (w == NULL) {
         memset(r, 0, sizeof *r);
         r->failed = true;
-        snprintf(r->invariant, sizeof r->invariant, "bad-schedule");
+        snprintf(r->invariant, sizeof r->invariant, "%s", inv_name(INV_BAD_SCHEDULE));
         snprintf(r->message, sizeof r->message, "no world for capacity %d", s->cap);
         return false;
     }

@@ -6,8 +6,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const op_names[] = {
 #define SCHED_OP_NAME(id, name, args) name,
@@ -216,6 +218,10 @@ struct parser {
     size_t errlen;
 };
 
+size_t schedule_bom_len(const uint8_t *data, size_t size) {
+    return size >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf ? 3 : 0;
+}
+
 static int perr(struct parser *p, const char *fmt, ...) {
     int n = snprintf(p->err, p->errlen, "%s:%d: ", p->file, p->line);
     va_list ap;
@@ -251,10 +257,45 @@ static int thread_index(const char *tok) {
     return -1;
 }
 
+// How many tokens a line of this kind has (its keyword included); nt for lines that other
+// checks reject anyway.
+static int line_arity(int section, int seen_magic, char *const *tok, int nt) {
+    if (!seen_magic) {
+        return 2;
+    }
+    if (strcmp(tok[0], "thread") == 0) {
+        return 2;
+    }
+    if (strcmp(tok[0], "decisions") == 0 || strcmp(tok[0], "randomize") == 0) {
+        return 1;
+    }
+    if (section == 0) { // header
+        if (strcmp(tok[0], "strategy") == 0) {
+            return tok[1] && strcmp(tok[1], "pct") == 0 ? 3 : 2;
+        }
+        return 2;
+    }
+    if (section == 1) { // a thread's program
+        for (int k = 1; k < SOP_COUNT; k++) {
+            if (strcmp(tok[0], op_names[k]) == 0) {
+                return op_args[k] == 0 ? 1 : 2;
+            }
+        }
+        return nt;
+    }
+    return tok[2] && strcmp(tok[2], "op") == 0 ? 3 : 4; // run THREAD ...
+}
+
 int schedule_parse_text(const char *text, size_t len, const char *file, schedule *s, char *err,
                         size_t errlen) {
     struct parser p = {file, 0, err, errlen};
+    if (errlen > 0) {
+        err[0] = 0;
+    }
     memset(s, 0, sizeof *s);
+    size_t bom = schedule_bom_len((const uint8_t *)text, len);
+    text += bom;
+    len -= bom;
     s->nthreads = 1;
     s->cap = 256;
     s->pct_depth = 1;
@@ -287,6 +328,16 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
         }
         if (nt == 0) {
             continue;
+        }
+        int arity = line_arity((int)section, seen_magic, tok, nt);
+        if (nt > arity) {
+            char head[128] = "";
+            for (int k = 0; k < arity; k++) {
+                snprintf(head + strlen(head), sizeof head - strlen(head), "%s%s", k ? " " : "",
+                         tok[k]);
+            }
+            return perr(&p, "unexpected '%s' after '%s' (one item per line; '#' starts a comment)",
+                        tok[arity], head);
         }
         unsigned long long v;
         if (!seen_magic) {
@@ -325,13 +376,12 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 }
                 s->nthreads = (uint8_t)v;
             } else if (strcmp(tok[0], "capacity") == 0) {
-                if (parse_uint(&p, tok[1], 4, 256, &v, "a capacity") ||
-                    (v != 4 && v != 8 && v != 256)) {
-                    return tok[1] && *p.err == 0
-                               ? perr(&p, "expected capacity 4, 8 or 256, found '%s'", tok[1])
-                               : -1;
+                if (tok[1] == NULL ||
+                    (strcmp(tok[1], "4") && strcmp(tok[1], "8") && strcmp(tok[1], "256"))) {
+                    return perr(&p, "expected capacity 4, 8 or 256, found '%s'",
+                                tok[1] ? tok[1] : "end of line");
                 }
-                s->cap = (uint16_t)v;
+                s->cap = (uint16_t)atoi(tok[1]);
             } else if (strcmp(tok[0], "start") == 0) {
                 if (parse_uint(&p, tok[1], 0, 0xffffffffull, &v, "a start index")) {
                     return -1;
@@ -464,7 +514,7 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
 }
 
 int schedule_is_text(const uint8_t *data, size_t size) {
-    size_t i = 0;
+    size_t i = schedule_bom_len(data, size);
     while (i < size) { // skip blank and comment lines
         while (i < size &&
                (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
@@ -481,6 +531,60 @@ int schedule_is_text(const uint8_t *data, size_t size) {
     return size - i >= 13 && memcmp(data + i, "runq-schedule", 13) == 0;
 }
 
+// Length of a valid UTF-8 sequence of 2..4 bytes at p (0 if there is none).
+static size_t utf8_len(const uint8_t *p, size_t n) {
+    size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (len == 0 || p[0] > 0xf4 || len > n) {
+        return 0;
+    }
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return len;
+}
+
+int schedule_looks_like_text(const uint8_t *data, size_t size) {
+    bool newline = false;
+    for (size_t i = schedule_bom_len(data, size); i < size;) {
+        uint8_t c = data[i];
+        if (c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+            newline |= c == '\n';
+            i++;
+        } else {
+            size_t k = utf8_len(data + i, size - i);
+            if (k == 0) {
+                return 0; // a control byte or broken UTF-8: bytes
+            }
+            i += k;
+        }
+    }
+    if (!newline) {
+        return 0;
+    }
+    // The first token of the first non-blank line: a comment, or a word someone typed (two
+    // or more letters, maybe with '-'), as a schedule's keywords are.
+    size_t i = schedule_bom_len(data, size);
+    while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
+        i++;
+    }
+    if (i == size || data[i] == '#') {
+        return 1;
+    }
+    size_t w = 0;
+    while (i + w < size && (isalpha(data[i + w]) || data[i + w] == '-')) {
+        w++;
+    }
+    bool ends = i + w == size || data[i + w] == ' ' || data[i + w] == '\t' || data[i + w] == '\r' ||
+                data[i + w] == '\n';
+    return w >= 2 && isalpha(data[i]) && ends;
+}
+
+int schedule_needs_bytes_flag(const uint8_t *data, size_t size) {
+    return size == 0 || (!schedule_is_text(data, size) && schedule_looks_like_text(data, size));
+}
+
 int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen) {
     if (schedule_is_text(data, size)) {
         char dummy[8];
@@ -491,23 +595,58 @@ int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err
     return 0;
 }
 
-int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen) {
+int schedule_load_file_as(const char *path, int form, schedule *s, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        snprintf(err, errlen, "%s: is a directory (expected a schedule file)", path);
+        return -1;
+    }
     static uint8_t buf[1 << 20];
     size_t n = fread(buf, 1, sizeof buf, f);
-    int bad = ferror(f);
+    int bad = ferror(f), more = n == sizeof buf && fgetc(f) != EOF;
     fclose(f);
     if (bad) {
         snprintf(err, errlen, "%s: read error", path);
         return -1;
     }
+    if (more) {
+        snprintf(err, errlen, "%s: larger than %zu bytes: not a schedule", path, sizeof buf);
+        return -1;
+    }
+    if (form == SCHED_LOAD_BYTES) {
+        schedule_decode(buf, n, s);
+        return 0;
+    }
+    if (n == 0) {
+        snprintf(err, errlen,
+                 "%s:1: empty file: expected a text schedule ('runq-schedule v1') or fuzzer "
+                 "bytes (--bytes reads any file, an empty one too, as bytes)",
+                 path);
+        return -1;
+    }
     if (schedule_is_text(buf, n)) {
         return schedule_parse_text((const char *)buf, n, path, s, err, errlen);
     }
+    if (schedule_looks_like_text(buf, n)) {
+        // Typed text without the first line (a typo, another file): say so rather than
+        // decode its characters as fuzzer bytes.
+        if (schedule_parse_text((const char *)buf, n, path, s, err, errlen) != 0) {
+            size_t used = strlen(err);
+            snprintf(err + used, errlen - used,
+                     " (a text file; --bytes reads it as fuzzer bytes instead)");
+        }
+        return -1;
+    }
     schedule_decode(buf, n, s);
     return 0;
+}
+
+int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen) {
+    return schedule_load_file_as(path, SCHED_LOAD_AUTO, s, err, errlen);
 }

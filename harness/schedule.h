@@ -108,10 +108,25 @@ void schedule_print_text(const schedule *s, FILE *out);
 // starts with "runq-schedule" (after blank and '#' lines), else bytes. Returns -1 only
 // for text that does not parse (err, if given, says where).
 int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen);
-// Reads a file in either form (text if it starts with "runq-schedule" after comments).
-// Returns 0, or -1 with err set (unreadable file, parse error).
+// Reads a file in either form: text if it starts with "runq-schedule" (after a UTF-8
+// byte-order mark, blank and '#' lines), else bytes. Refused (-1, err names file and line):
+// an unreadable file, a directory, a text schedule that does not parse, an empty file, and
+// typed text without the first line (schedule_looks_like_text: decoding its characters as
+// fuzzer bytes would run a schedule nobody wrote).
 int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen);
+// The same; form SCHED_LOAD_BYTES decodes any file as fuzzer bytes (runq-replay --bytes).
+enum { SCHED_LOAD_AUTO, SCHED_LOAD_BYTES };
+int schedule_load_file_as(const char *path, int form, schedule *s, char *err, size_t errlen);
 // Is this buffer the text form?
 int schedule_is_text(const uint8_t *data, size_t size);
+// Is it typed text (printable UTF-8 with a newline whose first token is a '#' comment or a
+// word of two or more letters)? Fuzzer bytes almost never are: of the 1,849 committed
+// corpus files that are not .txt, none.
+int schedule_looks_like_text(const uint8_t *data, size_t size);
+// Would schedule_load_file refuse these bytes (empty, or typed text without the magic
+// line)? Then a fuzz input's replay command needs --bytes.
+int schedule_needs_bytes_flag(const uint8_t *data, size_t size);
+// 3 if data starts with a UTF-8 byte-order mark (skipped), else 0.
+size_t schedule_bom_len(const uint8_t *data, size_t size);
 
 #endif

@@ -103,7 +103,7 @@ static void from_hand(int i) {
 static bool must_hold(int t, int i, const char *what) {
     char b[96];
     if (i < 0) {
-        dsched_fail(i == -1 ? "nil-g" : "bad-g", "%s: %s puts %s", what, tn(t),
+        dsched_fail(i == -1 ? INV_NIL_G : INV_BAD_G, "%s: %s puts %s", what, tn(t),
                     gdesc(i, b, sizeof b));
         return false;
     }
@@ -115,10 +115,10 @@ static bool must_hold(int t, int i, const char *what) {
         to_hand(i, t);
         return true;
     }
-    const char *inv = gw[i].where == W_DONE || gw[i].where == W_RING || gw[i].where == W_NEXT ||
+    enum inv_id inv = gw[i].where == W_DONE || gw[i].where == W_RING || gw[i].where == W_NEXT ||
                               gw[i].where == W_GLOBAL || gw[i].where == W_HAND
-                          ? "dup-g"
-                          : "not-holder";
+                          ? INV_DUP_G
+                          : INV_NOT_HOLDER;
     dsched_fail(inv, "%s: %s places %s, which it does not hold", what, tn(t),
                 gdesc(i, b, sizeof b));
     return false;
@@ -140,15 +140,16 @@ static void consume(int t, g *gp, const char *what) {
     int i = gidx(gp);
     char b[96];
     if (i < 0 || gw[i].where != W_HAND || gw[i].who != t) {
-        dsched_fail(i < 0                                            ? "bad-g"
-                    : gw[i].where == W_DONE || gw[i].where == W_HAND ? "dup-g"
-                                                                     : "not-holder",
+        dsched_fail(i < 0                                            ? INV_BAD_G
+                    : gw[i].where == W_DONE || gw[i].where == W_HAND ? INV_DUP_G
+                                                                     : INV_NOT_HOLDER,
                     "%s returned %s to %s, which does not hold it", what, gdesc(i, b, sizeof b),
                     tn(t));
     }
     payload_take(gp, t); // runs the G: its memory must be visible to this thread
     from_hand(i);
     gw[i].where = W_DONE;
+    gw[i].who = (int8_t)t; // who ran it, for the trace's last lines
     ndone++;
 }
 
@@ -189,17 +190,17 @@ static void note_emptiness(void) {
 static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site site) {
     uint32_t n = nw - old, len = sh_tail[pi] - sh_head[pi];
     if (old != sh_head[pi]) {
-        dsched_fail("state-mismatch", "%s moved P%d's runqhead from %u, but it was %u (at %s)",
+        dsched_fail(INV_STATE_MISMATCH, "%s moved P%d's runqhead from %u, but it was %u (at %s)",
                     tn(t), pi, old, sh_head[pi], runq_site_name(site));
     }
     if (n > len) {
-        dsched_fail("head-past-tail",
+        dsched_fail(INV_HEAD_PAST_TAIL,
                     "%s advanced P%d's runqhead by %u with only %u Gs queued (at %s)", tn(t), pi, n,
                     len, runq_site_name(site));
     }
     if (site == RQ_SITE_runqgrab_headcas) {
         if (n == 0 || n > len - len / 2) {
-            dsched_fail("wrong-steal-count",
+            dsched_fail(INV_WRONG_STEAL_COUNT,
                         "%s stole %u of P%d's %u queued Gs; a steal takes half, rounded up "
                         "(at most %u now)",
                         tn(t), n, pi, len, len - len / 2);
@@ -224,12 +225,12 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
 
 static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
     if (t != pi) {
-        dsched_fail("not-owner", "%s wrote P%d's runqtail (only the owner may) at %s", tn(t), pi,
+        dsched_fail(INV_NOT_OWNER, "%s wrote P%d's runqtail (only the owner may) at %s", tn(t), pi,
                     runq_site_name(site));
     }
     uint32_t old = sh_tail[pi];
     if (nw - sh_head[pi] > RUNQ_CAP || nw - old > RUNQ_CAP) {
-        dsched_fail("ring-overflow",
+        dsched_fail(INV_RING_OVERFLOW,
                     "%s published runqtail %u on P%d: %u Gs in a ring of %d (at %s)", tn(t), nw, pi,
                     nw - sh_head[pi], RUNQ_CAP, runq_site_name(site));
     }
@@ -253,13 +254,13 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     char b[96];
     int oi = gidx((void *)oldv), ni = gidx((void *)newv);
     if (oi != sh_next[pi]) {
-        dsched_fail("state-mismatch",
+        dsched_fail(INV_STATE_MISMATCH,
                     "%s replaced P%d's runnext %s, but the ledger had G%d (at %s)", tn(t), pi,
                     gdesc(oi, b, sizeof b), sh_next[pi] + 1, runq_site_name(site));
     }
     if (ni != -1) {
         if (t != pi) {
-            dsched_fail("not-owner",
+            dsched_fail(INV_NOT_OWNER,
                         "%s set P%d's runnext to G%d: only the owner may make it non-nil "
                         "(at %s)",
                         tn(t), pi, ni + 1, runq_site_name(site));
@@ -300,7 +301,7 @@ static void global_full_check(int t) {
     for (g *gp = guintptr_ptr(sched.runq.head); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
         int i = gidx(gp);
         if (i < 0 || n >= sh_glen || glob_stamp[i] == stamp || glob_at(n) != i) {
-            dsched_fail("global-corrupt",
+            dsched_fail(INV_GLOBAL_CORRUPT,
                         "the global queue's entry %d is %s; the ledger expects "
                         "G%d of %d (%s releases sched.lock)",
                         n, gdesc(i, b, sizeof b), n < sh_glen ? glob_at(n) + 1 : 0, sh_glen, tn(t));
@@ -311,7 +312,7 @@ static void global_full_check(int t) {
         last = gp;
     }
     if (n != sh_glen || guintptr_ptr(sched.runq.tail) != last) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "the global queue has %d Gs (tail %s), the ledger %d (%s "
                     "releases sched.lock)",
                     n, guintptr_ptr(sched.runq.tail) == last ? "ok" : "wrong", sh_glen, tn(t));
@@ -332,7 +333,7 @@ static void reconcile_global(int t) {
     while (x != NULL) {
         int i = gidx(x);
         if (i < 0 || npre >= MAXG) {
-            dsched_fail("global-corrupt", "the global queue holds %s (%s releases sched.lock)",
+            dsched_fail(INV_GLOBAL_CORRUPT, "the global queue holds %s (%s releases sched.lock)",
                         gdesc(i, b, sizeof b), tn(t));
             return;
         }
@@ -354,7 +355,7 @@ static void reconcile_global(int t) {
         }
     }
     if (x != NULL && sh_glen == 0) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "G%d is marked as queued globally but is not where the "
                     "ledger's global queue has it (%s releases sched.lock)",
                     xi + 1, tn(t));
@@ -378,7 +379,7 @@ static void reconcile_global(int t) {
         for (g *gp = guintptr_ptr(tailg->schedlink); gp != NULL; gp = guintptr_ptr(gp->schedlink)) {
             int i = gidx(gp);
             if (i < 0 || ++guard > MAXG) {
-                dsched_fail("global-corrupt",
+                dsched_fail(INV_GLOBAL_CORRUPT,
                             "the global queue's appended part holds %s (%s "
                             "releases sched.lock)",
                             gdesc(i, b, sizeof b), tn(t));
@@ -395,14 +396,14 @@ static void reconcile_global(int t) {
     }
     g *want_tail = sh_glen ? &gs[glob_at(sh_glen - 1)] : NULL;
     if (guintptr_ptr(sched.runq.tail) != want_tail) {
-        dsched_fail("global-corrupt",
+        dsched_fail(INV_GLOBAL_CORRUPT,
                     "sched.runq.tail is not the last G of the list (%s releases "
                     "sched.lock)",
                     tn(t));
         return;
     }
     if (sched.runqsize != sh_glen) {
-        dsched_fail("runqsize-mismatch",
+        dsched_fail(INV_RUNQSIZE_MISMATCH,
                     "sched.runqsize is %d but the global queue holds %d Gs "
                     "(%s releases sched.lock)",
                     sched.runqsize, sh_glen, tn(t));
@@ -449,13 +450,13 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         break;
     case 3: {
         if (t != pi) {
-            dsched_fail("not-owner", "%s wrote slot %u of P%d's ring (only its owner may) at %s",
+            dsched_fail(INV_NOT_OWNER, "%s wrote slot %u of P%d's ring (only its owner may) at %s",
                         tn(t), slot, pi, runq_site_name(site));
         }
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if ((slot - sh_head[pi]) % RUNQ_CAP < len) {
             int i = sh_ring[pi][slot];
-            dsched_fail("slot-clobber",
+            dsched_fail(INV_SLOT_CLOBBER,
                         "%s overwrote slot %u of P%d's ring, which holds queued "
                         "G%d (at %s)",
                         tn(t), slot, pi, i + 1, runq_site_name(site));
@@ -469,7 +470,7 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
         uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
         if (rh != sh_head[pi] || rt != sh_tail[pi]) {
-            dsched_fail("state-mismatch", "P%d's [head,tail) is [%u,%u), the ledger says [%u,%u)",
+            dsched_fail(INV_STATE_MISMATCH, "P%d's [head,tail) is [%u,%u), the ledger says [%u,%u)",
                         pi, rh, rt, sh_head[pi], sh_tail[pi]);
         }
     }
@@ -479,13 +480,13 @@ static void w_gwrite(int t, const void *gp) {
     int i = gidx(gp);
     char b[96];
     if (i < 0) {
-        dsched_fail("bad-g", "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
+        dsched_fail(INV_BAD_G, "%s writes the fields of %s", tn(t), gdesc(i, b, sizeof b));
     }
     if ((gw[i].where == W_HAND && gw[i].who == t) ||
         (gw[i].where == W_GLOBAL && lock_holder == t)) {
         return;
     }
-    dsched_fail("not-holder", "%s writes the fields (schedlink) of %s, which it does not hold",
+    dsched_fail(INV_NOT_HOLDER, "%s writes the fields (schedlink) of %s, which it does not hold",
                 tn(t), gdesc(i, b, sizeof b));
 }
 
@@ -529,7 +530,7 @@ static void compare_with_model(int t, const char *what) {
         const model_p *mp = &mm->p[pi];
         uint32_t len = sh_tail[pi] - sh_head[pi];
         if (len != mp->len) {
-            dsched_fail("model-mismatch",
+            dsched_fail(INV_MODEL_MISMATCH,
                         "after %s's %s (alone): P%d holds %u Gs in its ring, "
                         "the model %u",
                         tn(t), what, pi, len, mp->len);
@@ -538,21 +539,21 @@ static void compare_with_model(int t, const char *what) {
             int got = sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1;
             int want = mp->ring[(mp->head + k) % mm->cap];
             if (got != want) {
-                dsched_fail("model-mismatch",
+                dsched_fail(INV_MODEL_MISMATCH,
                             "after %s's %s (alone): P%d ring[%u] is G%d, the "
                             "model G%d",
                             tn(t), what, pi, k, got, want);
             }
         }
         if (sh_next[pi] + 1 != mp->runnext) {
-            dsched_fail("model-mismatch",
+            dsched_fail(INV_MODEL_MISMATCH,
                         "after %s's %s (alone): P%d runnext is G%d, the model "
                         "G%d (0 = nil)",
                         tn(t), what, pi, sh_next[pi] + 1, mp->runnext);
         }
     }
     if ((uint32_t)sh_glen != mm->glen) {
-        dsched_fail("model-mismatch",
+        dsched_fail(INV_MODEL_MISMATCH,
                     "after %s's %s (alone): the global queue holds %d Gs, the "
                     "model %u",
                     tn(t), what, sh_glen, mm->glen);
@@ -560,8 +561,9 @@ static void compare_with_model(int t, const char *what) {
     for (int k = 0; k < sh_glen; k++) {
         int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
         if (glob_at(k) + 1 != want) {
-            dsched_fail("model-mismatch", "after %s's %s (alone): global[%d] is G%d, the model G%d",
-                        tn(t), what, k, glob_at(k) + 1, want);
+            dsched_fail(INV_MODEL_MISMATCH,
+                        "after %s's %s (alone): global[%d] is G%d, the model G%d", tn(t), what, k,
+                        glob_at(k) + 1, want);
         }
     }
 }
@@ -579,7 +581,7 @@ static void hand_must_be_empty(int t, const char *what) {
     }
     for (int i = 0; i < ng; i++) {
         if (gw[i].where == W_HAND && gw[i].who == t) {
-            dsched_fail("lost-g",
+            dsched_fail(INV_LOST_G,
                         "G%d was taken by %s during its %s and is nowhere now: not "
                         "queued, not run",
                         i + 1, tn(t), what);
@@ -587,11 +589,112 @@ static void hand_must_be_empty(int t, const char *what) {
     }
 }
 
+// Appends "<verb> G1 G2 ..." (the first few, then the count) to an op's result text.
+static void say_gs(char *buf, size_t n, const char *verb, const int *g, int count) {
+    size_t off = strlen(buf);
+    off += (size_t)snprintf(buf + off, n - off, "%s%s", off ? ", " : "", verb);
+    for (int k = 0; k < count && off < n; k++) {
+        if (k == 4 && count > 6) {
+            off += (size_t)snprintf(buf + off, n - off, " .. G%d (%d)", g[count - 1] + 1, count);
+            break;
+        }
+        off += (size_t)snprintf(buf + off, n - off, " G%d", g[k] + 1);
+    }
+    if (count == 0 && off < n) {
+        snprintf(buf + off, n - off, " nothing");
+    }
+}
+
+static void say_text(char *buf, size_t n, const char *text) {
+    size_t off = strlen(buf);
+    snprintf(buf + off, n - off, "%s", text);
+}
+
+// The Gs from ng0 on (created during an op), for its result text.
+static void say_new_gs(char *buf, size_t n, const char *verb, int ng0) {
+    int g[MAXG < 256 ? MAXG : 256], count = 0;
+    for (int i = ng0; i < ng && count < 256; i++) {
+        g[count++] = i;
+    }
+    say_gs(buf, n, verb, g, count);
+}
+
+// What an op did, for the end-of-op trace row: "stole G1 G2, returned G3".
+static void describe_result(int t, const sched_op *op, char *result, size_t n, int ng0,
+                            const int *taken, int ntaken, uint32_t tail0, int32_t got_ret,
+                            bool spilled) {
+    int moved[256], nmoved = 0; // Gs that landed in t's ring during the op
+    for (uint32_t k = tail0; k != sh_tail[t] && nmoved < 256; k++) {
+        moved[nmoved++] = sh_ring[t][k % RUNQ_CAP];
+    }
+    switch (op->kind) {
+    case SOP_PUT:
+    case SOP_PUTNEXT:
+    case SOP_PUTBATCH:
+        say_new_gs(result, n, "put", ng0);
+        if (spilled) {
+            say_text(result, n, ", spilled to the global queue");
+        }
+        break;
+    case SOP_GLOBPUT:
+        say_new_gs(result, n, "put", ng0);
+        say_text(result, n, " on the global queue");
+        break;
+    case SOP_GLOBPUTHEAD:
+        say_new_gs(result, n, "put", ng0);
+        say_text(result, n, " at the global queue's head");
+        break;
+    case SOP_GET:
+        say_gs(result, n, "got", taken, ntaken);
+        break;
+    case SOP_YIELD:
+        say_gs(result, n, "yielded", taken, ntaken);
+        break;
+    case SOP_DRAIN:
+        say_gs(result, n, "drained", taken, ntaken);
+        if (ntaken) {
+            say_text(result, n, " to the global queue");
+        }
+        break;
+    case SOP_GLOBGET:
+    case SOP_STEAL:
+    case SOP_STEALNEXT:
+        if (got_ret <= 0) {
+            say_gs(result, n, op->kind == SOP_GLOBGET ? "got" : "stole", NULL, 0);
+            break;
+        }
+        if (op->kind == SOP_GLOBGET) {
+            int g = got_ret - 1;
+            say_gs(result, n, "got", &g, 1);
+            if (nmoved) {
+                say_gs(result, n, "put in its ring", moved, nmoved);
+            }
+        } else if (nmoved == 0) {
+            int g = got_ret - 1;
+            say_gs(result, n, "stole and returned", &g, 1);
+        } else {
+            int g = got_ret - 1;
+            say_gs(result, n, "stole", moved, nmoved);
+            say_gs(result, n, "returned", &g, 1);
+        }
+        break;
+    case SOP_IDLE:
+    case SOP_RUNNING:
+        snprintf(result, n, "status %s", op->kind == SOP_IDLE ? "idle" : "running");
+        break;
+    default:
+        break;
+    }
+}
+
 static void run_op(int t, const sched_op *op) {
     p *pp = &ps[t];
     model *M = &models[t];
     model_list *ML = &model_lists[t];
-    char what[48], result[64] = "done";
+    char what[48], result[128] = "";
+    int ng0 = ng, taken[256], ntaken = 0; // Gs created from ng0; Gs this op got
+    uint32_t tail0 = sh_tail[t];          // Gs that land in this P's ring: [tail0, sh_tail)
+    bool spilled = false;
     bool solo_check = !(S->flags & SFLAG_RANDOMIZE);
     snprintf(what, sizeof what, "%s", sched_op_name(op->kind));
     if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
@@ -605,7 +708,10 @@ static void run_op(int t, const sched_op *op) {
         // globrunqget's puts must fit (else runqputslow would take sched.lock again)
         ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
         // steal only into an empty ring, as findrunnable does
-        dsched_op_end(t, "skipped (precondition)");
+        dsched_op_skipped();
+        dsched_op_end(t, op->kind == SOP_GLOBGET
+                             ? "skipped: Go's precondition (the ring is over half full)"
+                             : "skipped: Go's precondition (a thief steals into an empty ring)");
         return;
     }
     if (solo_check) {
@@ -638,7 +744,7 @@ static void run_op(int t, const sched_op *op) {
                 int32_t want = model_runqget(M, t, &minh);
                 if (want != (gp ? gidx(gp) + 1 : 0) || (gp && inh != minh)) {
                     char b[96];
-                    dsched_fail("model-mismatch",
+                    dsched_fail(INV_MODEL_MISMATCH,
                                 "%s's runqget returned %s (inheritTime %d); "
                                 "alone, the model returns G%d (%d)",
                                 tn(t), gdesc(gidx(gp), b, sizeof b), inh, want, minh);
@@ -647,6 +753,7 @@ static void run_op(int t, const sched_op *op) {
             if (gp == NULL) {
                 break;
             }
+            taken[ntaken++] = gidx(gp);
             if (op->kind == SOP_GET) {
                 consume(t, gp, "runqget");
             } else {
@@ -676,9 +783,10 @@ static void run_op(int t, const sched_op *op) {
         runqputbatch(pp, &q, n);
         if (spill) {
             dsched_event(DEV_SPILL);
+            spilled = true;
         }
         if (!gQueue_empty(&q)) {
-            dsched_fail("lost-g", "runqputbatch left Gs on %s's batch queue", tn(t));
+            dsched_fail(INV_LOST_G, "runqputbatch left Gs on %s's batch queue", tn(t));
         }
         if (solo_check) {
             model_runqputbatch(M, t, ML);
@@ -691,10 +799,13 @@ static void run_op(int t, const sched_op *op) {
         uint32_t walked = 0;
         for (g *gp = guintptr_ptr(q.head); gp != NULL && walked <= (uint32_t)MAXG;
              gp = guintptr_ptr(gp->schedlink)) {
+            if (walked < 256) {
+                taken[ntaken++] = gidx(gp);
+            }
             walked++;
         }
         if (walked != n) {
-            dsched_fail("drain-count", "runqdrain by %s says %u Gs but its queue links %u", tn(t),
+            dsched_fail(INV_DRAIN_COUNT, "runqdrain by %s says %u Gs but its queue links %u", tn(t),
                         n, walked);
         }
         if (n > 0) {
@@ -706,7 +817,6 @@ static void run_op(int t, const sched_op *op) {
             model_runqdrain(M, t, ML);
             model_globrunqputbatch(M, ML);
         }
-        snprintf(result, sizeof result, "drained %u", n);
         break;
     }
     case SOP_GLOBPUT:
@@ -745,7 +855,6 @@ static void run_op(int t, const sched_op *op) {
             dsched_event(DEV_GLOBGET);
             consume(t, gp, "globrunqget");
         }
-        snprintf(result, sizeof result, "G%d", got_ret);
         break;
     }
     case SOP_STEAL:
@@ -758,7 +867,7 @@ static void run_op(int t, const sched_op *op) {
             uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
             uint32_t got_n = gp ? 1 + ring_len_real(t) - before : 0;
             if (got_n != want_n) {
-                dsched_fail("wrong-steal-count",
+                dsched_fail(INV_WRONG_STEAL_COUNT,
                             "%s stole %u Gs from P%d running alone; the model "
                             "steals %u (half, rounded up)",
                             tn(t), got_n, op->target, want_n);
@@ -768,7 +877,6 @@ static void run_op(int t, const sched_op *op) {
         if (gp) {
             consume(t, gp, "runqsteal");
         }
-        snprintf(result, sizeof result, "G%d", got_ret);
         break;
     }
     case SOP_EMPTY: {
@@ -780,7 +888,7 @@ static void run_op(int t, const sched_op *op) {
         if (got_bool) {
             dsched_event(DEV_EMPTY_TRUE);
             if (!empty_seen[t]) {
-                dsched_fail("empty-lied",
+                dsched_fail(INV_EMPTY_LIED,
                             "runqempty(P%d) by %s returned true, but P%d was never "
                             "empty during the call",
                             v, tn(t), v);
@@ -789,13 +897,13 @@ static void run_op(int t, const sched_op *op) {
         if (solo_check && dsched_others_steps(t) == others) {
             model_bool = model_runqempty(M, v);
             if (got_bool != model_bool) {
-                dsched_fail("model-mismatch",
+                dsched_fail(INV_MODEL_MISMATCH,
                             "runqempty(P%d) by %s, alone, returned %d; the "
                             "model says %d",
                             v, tn(t), got_bool, model_bool);
             }
         }
-        snprintf(result, sizeof result, "%s", got_bool ? "true" : "false");
+        snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
         break;
     }
     case SOP_IDLE:
@@ -806,13 +914,14 @@ static void run_op(int t, const sched_op *op) {
     default:
         break;
     }
+    describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
     hand_must_be_empty(t, what);
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
     bool alone = dsched_others_steps(t) == others;
     if (solo_check && alone) {
         if (got_ret != model_ret) {
-            dsched_fail("model-mismatch", "%s's %s (alone) returned G%d; the model returns G%d",
+            dsched_fail(INV_MODEL_MISMATCH, "%s's %s (alone) returned G%d; the model returns G%d",
                         tn(t), what, got_ret, model_ret);
         }
         compare_with_model(t, what);
@@ -856,7 +965,7 @@ static void w_finish(void) {
     int queued = 0;
     for (int i = 0; i < ng; i++) {
         if (gw[i].where == W_HAND) {
-            dsched_fail("lost-g", "G%d is still in %s's hand at the end", i + 1, tn(gw[i].who));
+            dsched_fail(INV_LOST_G, "G%d is still in %s's hand at the end", i + 1, tn(gw[i].who));
             return;
         }
         queued += gw[i].where != W_DONE;
@@ -865,7 +974,7 @@ static void w_finish(void) {
         uint32_t rh = atomic_load_explicit(&ps[pi].runqhead, memory_order_relaxed);
         uint32_t rt = atomic_load_explicit(&ps[pi].runqtail, memory_order_relaxed);
         if (rh != sh_head[pi] || rt != sh_tail[pi]) {
-            dsched_fail("state-mismatch",
+            dsched_fail(INV_STATE_MISMATCH,
                         "at the end P%d's [head,tail) is [%u,%u), the ledger "
                         "says [%u,%u)",
                         pi, rh, rt, sh_head[pi], sh_tail[pi]);
@@ -875,14 +984,14 @@ static void w_finish(void) {
             int i =
                 gidx((g *)atomic_load_explicit(&ps[pi].runq[k % RUNQ_CAP], memory_order_relaxed));
             if (i != sh_ring[pi][k % RUNQ_CAP]) {
-                dsched_fail("state-mismatch", "at the end P%d slot %u holds G%d, the ledger G%d",
+                dsched_fail(INV_STATE_MISMATCH, "at the end P%d slot %u holds G%d, the ledger G%d",
                             pi, k % RUNQ_CAP, i + 1, sh_ring[pi][k % RUNQ_CAP] + 1);
                 return;
             }
         }
         int rn = gidx((g *)atomic_load_explicit(&ps[pi].runnext, memory_order_relaxed));
         if (rn != sh_next[pi]) {
-            dsched_fail("state-mismatch", "at the end P%d's runnext is G%d, the ledger G%d", pi,
+            dsched_fail(INV_STATE_MISMATCH, "at the end P%d's runnext is G%d, the ledger G%d", pi,
                         rn + 1, sh_next[pi] + 1);
             return;
         }
@@ -894,7 +1003,7 @@ static void w_finish(void) {
         counted += (int)(sh_tail[pi] - sh_head[pi]) + (sh_next[pi] >= 0);
     }
     if (counted != queued || ndone + queued != ng) {
-        dsched_fail("lost-g",
+        dsched_fail(INV_LOST_G,
                     "at the end %d Gs were created, %d ran, %d are queued, but the "
                     "queues hold %d",
                     ng, ndone, queued, counted);
@@ -921,7 +1030,60 @@ static void w_describe(char *buf, size_t n) {
         }
     }
     if (off < n) {
-        snprintf(buf + off, n - off, " | glob=%d", sh_glen);
+        off += (size_t)snprintf(buf + off, n - off, " | glob[%d]", sh_glen);
+    }
+    for (int k = 0; k < sh_glen && k < 6 && off < n; k++) {
+        off += (size_t)snprintf(buf + off, n - off, " G%d", glob_at(k) + 1);
+    }
+    if (sh_glen > 6 && off < n) {
+        snprintf(buf + off, n - off, " ..%d", sh_glen);
+    }
+}
+
+// One line of Gs ("  ran by owner: G1 G2 ..."); every G is listed.
+static void end_line(FILE *out, const char *where, int where_kind, int who) {
+    int count = 0;
+    for (int i = 0; i < ng; i++) {
+        if (gw[i].where == where_kind && (who < 0 || gw[i].who == who)) {
+            fprintf(out, "%s G%d", count++ ? "" : where, i + 1);
+        }
+    }
+    if (count) {
+        fprintf(out, "\n");
+    }
+}
+
+static void w_describe_end(FILE *out) {
+    fprintf(out, "where every G finished (%d created):\n", ng);
+    for (int t = 0; t < S->nthreads; t++) {
+        char label[48];
+        snprintf(label, sizeof label, "  ran by %s:", tn(t));
+        end_line(out, label, W_DONE, t);
+    }
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        uint32_t len = sh_tail[pi] - sh_head[pi];
+        if (len) {
+            fprintf(out, "  P%d's ring:", pi);
+            for (uint32_t k = 0; k < len; k++) {
+                fprintf(out, " G%d", sh_ring[pi][(sh_head[pi] + k) % RUNQ_CAP] + 1);
+            }
+            fprintf(out, "\n");
+        }
+        if (sh_next[pi] >= 0) {
+            fprintf(out, "  P%d's runnext: G%d\n", pi, sh_next[pi] + 1);
+        }
+    }
+    if (sh_glen) {
+        fprintf(out, "  global queue:");
+        for (int k = 0; k < sh_glen; k++) {
+            fprintf(out, " G%d", glob_at(k) + 1);
+        }
+        fprintf(out, "\n");
+    }
+    for (int t = 0; t < S->nthreads; t++) {
+        char label[48];
+        snprintf(label, sizeof label, "  still in %s's hand:", tn(t));
+        end_line(out, label, W_HAND, t);
     }
 }
 
@@ -981,6 +1143,7 @@ const struct dsched_world WORLD_SYMBOL = {
     .lock_event = w_lock_event,
     .finish = w_finish,
     .describe = w_describe,
+    .describe_end = w_describe_end,
     .describe_value = w_describe_value,
     .sizes = w_sizes,
 };

@@ -121,7 +121,7 @@ bool ledger_take(struct mstate *m, uint32_t goid, int from, int op, int pid) {
         char d[256];
         describe_token(old, d, sizeof d);
         stress_note_other(tok_thread(old));
-        stress_fail(m->id, "dup-g", "g%u: T%d got it with %s on P%d, but it was %s", goid, m->id,
+        stress_fail(m->id, INV_DUP_G, "g%u: T%d got it with %s on P%d, but it was %s", goid, m->id,
                     op_name(op), pid, d);
         return false;
     }
@@ -132,7 +132,7 @@ bool ledger_take(struct mstate *m, uint32_t goid, int from, int op, int pid) {
         char d[256];
         describe_token(old, d, sizeof d);
         stress_note_other(tok_thread(old));
-        stress_fail(m->id, "payload-mismatch",
+        stress_fail(m->id, INV_PAYLOAD_MISMATCH,
                     "g%u: T%d got it with %s on P%d and read payload seq=%llu sum=%s, but it "
                     "was %s",
                     goid, m->id, op_name(op), pid, (unsigned long long)seq,
@@ -155,8 +155,8 @@ bool ledger_release(struct mstate *m, uint32_t goid, int to, int op, int pid) {
         char d[256];
         describe_token(old, d, sizeof d);
         stress_note_other(tok_thread(old));
-        stress_fail(m->id, "not-holder", "g%u: T%d was about to %s it on P%d, but it was %s", goid,
-                    m->id, op_name(op), pid, d);
+        stress_fail(m->id, INV_NOT_HOLDER, "g%u: T%d was about to %s it on P%d, but it was %s",
+                    goid, m->id, op_name(op), pid, d);
         return false;
     }
     return true;

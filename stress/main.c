@@ -172,8 +172,9 @@ static bool stopped(int i) {
 }
 
 static void check_sanitizer(void) {
-    char inv[32], summary[256];
-    if (stress_sanitizer_report(inv, sizeof inv, summary, sizeof summary)) {
+    enum inv_id inv;
+    char summary[256];
+    if (stress_sanitizer_report(&inv, summary, sizeof summary)) {
         stress_fail(-1, inv, "a sanitizer reported (its report is on stderr): %s", summary);
     }
 }
@@ -240,7 +241,7 @@ static _Noreturn void finish(void) {
                    stress_first_message());
     }
     if (P.json && stats_json(P.json, &end, ok ? "SUCCESS" : "FAILURE", repro) != 0) {
-        stress_out("!!! invariant=json: could not write %s\n", P.json);
+        stress_out("!!! invariant=%s: could not write %s\n", inv_name(INV_JSON), P.json);
         ok = false;
     }
     banner(ok ? "End of test: SUCCESS" : "End of test: FAILURE");
@@ -265,7 +266,7 @@ _Noreturn void __wrap_rq_throw(const char *msg) {
         describe_doing(atomic_load_explicit(&self_m->doing, memory_order_relaxed), doing,
                        sizeof doing);
     }
-    stress_fail(self_m ? self_m->id : -1, "throw", "runq: %s (while %s)", msg, doing);
+    stress_fail(self_m ? self_m->id : -1, INV_THROW, "runq: %s (while %s)", msg, doing);
     if (!self_m) {
         finish();
     }
@@ -296,7 +297,7 @@ static bool watch_check(struct watch *w, uint64_t v, double now, const char *wha
                        sizeof doing);
     }
     if (idle >= P.watchdog) {
-        stress_fail(thread, "no-progress", "%s for %.1fs (watchdog %gs)%s%s", what, idle,
+        stress_fail(thread, INV_NO_PROGRESS, "%s for %.1fs (watchdog %gs)%s%s", what, idle,
                     P.watchdog, thread >= 0 ? "; doing: " : "", doing);
         return false;
     }
@@ -333,8 +334,8 @@ static bool audit_now(void) {
             if (stress_failed()) {
                 return false;
             }
-            stress_fail(-1, "no-progress", "stop-the-world: threads%s not at the barrier after %gs",
-                        who, P.watchdog);
+            stress_fail(-1, INV_NO_PROGRESS,
+                        "stop-the-world: threads%s not at the barrier after %gs", who, P.watchdog);
             return false;
         }
     }

@@ -292,6 +292,22 @@ static uint64_t random_seed(void) {
     return s % 1000000000000ull; // short enough to retype
 }
 
+// The options that take a value (a mistyped name is "unknown", not "needs a value").
+static bool takes_value(const char *name) {
+    static const char *const names[] = {
+        "--procs",     "--gs",         "--duration",      "--seed",
+        "--mix",       "--sparse-mix", "--phase",         "--batch-max",
+        "--slice",     "--work-max",   "--stat-interval", "--audit-interval",
+        "--watchdog",  "--capacity",   "--start",         "--json",
+        "--fail-file", "--stall",      "--schedule",      "--inject"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        if (strcmp(name, names[k]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int parse_params(struct params *pr, int argc, char **argv, const int *caps, int ncaps) {
     const char *slash = strrchr(argv[0], '/');
     set_defaults(pr);
@@ -318,6 +334,9 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             if (val) {
                 return usage_error(pr, name, "no value", val);
             }
+        } else if (!takes_value(name)) {
+            fprintf(stderr, "%s: unknown option '%s' (try --help)\n", pr->prog, name);
+            return 2;
         } else if (!val) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "%s: option %s needs a value (try --help)\n", pr->prog, name);

@@ -43,7 +43,8 @@ void stress_warn(const char *fmt, ...) {
     stress_out("??? %s\n", msg);
 }
 
-void stress_fail(int thread, const char *invariant, const char *fmt, ...) {
+void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
+    const char *invariant = inv_name(id);
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -141,22 +142,22 @@ void __sanitizer_report_error_summary(const char *summary) {
     }
 }
 
-bool stress_sanitizer_report(char *invariant, size_t ilen, char *summary, size_t slen) {
+bool stress_sanitizer_report(enum inv_id *invariant, char *summary, size_t slen) {
     int expected = 2;
     if (!atomic_compare_exchange_strong(&san_state, &expected, 3)) {
         return false;
     }
-    const char *id = "sanitizer";
+    enum inv_id id = INV_SANITIZER;
     if (strstr(san_summary, "ThreadSanitizer")) {
-        id = strstr(san_summary, "data race") ? "tsan-race" : "tsan-report";
+        id = strstr(san_summary, "data race") ? INV_TSAN_RACE : INV_TSAN_REPORT;
     } else if (strstr(san_summary, "LeakSanitizer")) {
-        id = "lsan-leak";
+        id = INV_LSAN_LEAK;
     } else if (strstr(san_summary, "AddressSanitizer")) {
-        id = "asan-error";
+        id = INV_ASAN_ERROR;
     } else if (strstr(san_summary, "UndefinedBehaviorSanitizer")) {
-        id = "ubsan";
+        id = INV_UBSAN;
     }
-    snprintf(invariant, ilen, "%s", id);
+    *invariant = id;
     snprintf(summary, slen, "%s", san_summary);
     return true;
 }

@@ -6,6 +6,8 @@
 #ifndef STRESS_TORTURE_H
 #define STRESS_TORTURE_H
 
+#include "invariants.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -286,9 +288,10 @@ void ledger_corrupt_payload(uint32_t goid); // --inject payload (see ledger.c)
 
 // ---- failures and output ---------------------------------------------------------------
 
-// stress_fail reports a broken invariant: a "!!!" line with invariant=<id>, and ends the
-// run. Thread-safe; every failure is printed (up to a limit), the first is the verdict.
-void stress_fail(int thread, const char *invariant, const char *fmt, ...)
+// stress_fail reports a broken invariant (an id of the registry, harness/invariants.def): a
+// "!!!" line with invariant=<id>, and ends the run. Thread-safe; every failure is printed
+// (up to a limit), the first is the verdict.
+void stress_fail(int thread, enum inv_id invariant, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void stress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void stress_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -304,7 +307,7 @@ uint64_t stress_error_count(void);
 // A sanitizer's report, seen through __sanitizer_report_error_summary (report.c): the
 // monitor turns it into a failure, so a sanitizer that lets the program go on still gets
 // the dump and the files. Returns false if none is pending.
-bool stress_sanitizer_report(char *invariant, size_t ilen, char *summary, size_t slen);
+bool stress_sanitizer_report(enum inv_id *invariant, char *summary, size_t slen);
 
 // Reads of state that a failed thread may still hold under sched.lock: after a failure the
 // dump reads without the lock. Under TSan they are marked, so the failure path does not

@@ -55,7 +55,7 @@ uint32_t goid_of(g *gp) {
 static uint32_t checked_goid(struct mstate *m, g *gp, int op, int pid) {
     uint32_t id = goid_of(gp);
     if (id == 0) {
-        stress_fail(m->id, "bad-g", "%s on P%d returned %p, which is not a G", op_name(op), pid,
+        stress_fail(m->id, INV_BAD_G, "%s on P%d returned %p, which is not a G", op_name(op), pid,
                     (void *)gp);
     }
     return id;
@@ -255,8 +255,8 @@ bool op_drain(struct mstate *m, int pid) {
         }
     }
     if (seen != n || q.tail == 0 || guintptr_ptr(q.tail)->schedlink != 0) {
-        stress_fail(m->id, "drain-count", "P%d: runqdrain said n=%u but its gQueue holds %u%s", pid,
-                    n, seen, seen > n ? " or more" : "");
+        stress_fail(m->id, INV_DRAIN_COUNT, "P%d: runqdrain said n=%u but its gQueue holds %u%s",
+                    pid, n, seen, seen > n ? " or more" : "");
         return false;
     }
     for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
@@ -660,7 +660,7 @@ static void mark(g *gp, int kind, int pid, uint32_t idx) {
     if (goid == 0) {
         loc_describe(l, a, sizeof a);
         audit_ok = false;
-        stress_fail(-1, "bad-g", "audit: %s holds %p, which is not a G", a, (void *)gp);
+        stress_fail(-1, INV_BAD_G, "audit: %s holds %p, which is not a G", a, (void *)gp);
         return;
     }
     if (loc_count[goid]++ == 0) {
@@ -669,14 +669,14 @@ static void mark(g *gp, int kind, int pid, uint32_t idx) {
         loc_describe(loc_first[goid], a, sizeof a);
         loc_describe(l, b, sizeof b);
         audit_ok = false;
-        stress_fail(-1, "dup-g", "audit: g%u is in two places: %s and %s", goid, a, b);
+        stress_fail(-1, INV_DUP_G, "audit: g%u is in two places: %s and %s", goid, a, b);
     }
     int want = kind == LOC_PARKED ? TOK_PARKED : TOK_QUEUED;
     if (ledger_state(goid) != want) {
         loc_describe(l, a, sizeof a);
         ledger_describe(goid, b, sizeof b);
         audit_ok = false;
-        stress_fail(-1, "audit-token", "audit: g%u is in %s but its token says %s", goid, a, b);
+        stress_fail(-1, INV_AUDIT_TOKEN, "audit: g%u is in %s but its token says %s", goid, a, b);
     }
 }
 
@@ -688,8 +688,8 @@ bool world_audit(void) {
         uint32_t h = atomic_load(&pp->runqhead), t = atomic_load(&pp->runqtail);
         if (t - h > (uint32_t)RUNQ_CAP) {
             audit_ok = false;
-            stress_fail(-1, "audit-count", "audit: P%d head=%u tail=%u: length %u > capacity %d", i,
-                        h, t, t - h, RUNQ_CAP);
+            stress_fail(-1, INV_AUDIT_COUNT, "audit: P%d head=%u tail=%u: length %u > capacity %d",
+                        i, h, t, t - h, RUNQ_CAP);
         } else {
             for (uint32_t k = 0; k < t - h; k++) {
                 mark(guintptr_ptr(atomic_load(&pp->runq[(h + k) % RUNQ_CAP])), LOC_RING, i, k);
@@ -716,7 +716,7 @@ bool world_audit(void) {
     }
     if ((int64_t)n != sched.runqsize || guintptr_of(last) != sched.runq.tail) {
         audit_ok = false;
-        stress_fail(-1, "audit-count",
+        stress_fail(-1, INV_AUDIT_COUNT,
                     "audit: global queue: runqsize=%d but the list holds %u%s, tail %s",
                     (int)sched.runqsize, n, n > (uint32_t)P.gs ? " or more (cycle?)" : "",
                     guintptr_of(last) == sched.runq.tail ? "ok" : "does not match");
@@ -728,19 +728,19 @@ bool world_audit(void) {
             char d[256];
             ledger_describe(goid, d, sizeof d);
             audit_ok = false;
-            stress_fail(-1, "lost-g", "audit: g%u is nowhere; it was last %s", goid, d);
+            stress_fail(-1, INV_LOST_G, "audit: g%u is nowhere; it was last %s", goid, d);
         } else if (!ledger_payload_ok(goid)) {
             char d[256], a[64];
             ledger_describe(goid, d, sizeof d);
             loc_describe(loc_first[goid], a, sizeof a);
             audit_ok = false;
-            stress_fail(-1, "payload-mismatch", "audit: g%u in %s: payload does not match: %s",
+            stress_fail(-1, INV_PAYLOAD_MISMATCH, "audit: g%u in %s: payload does not match: %s",
                         goid, a, d);
         }
     }
     if (total != (uint64_t)P.gs) {
         audit_ok = false;
-        stress_fail(-1, "audit-count", "audit: %llu G places counted, population is %d",
+        stress_fail(-1, INV_AUDIT_COUNT, "audit: %llu G places counted, population is %d",
                     (unsigned long long)total, P.gs);
     }
     // Every P is owned by one thread, or idle on the pidle list (never both, never neither).
@@ -757,7 +757,7 @@ bool world_audit(void) {
     for (int i = 0; i < P.procs; i++) {
         if (owners[i] != 1) {
             audit_ok = false;
-            stress_fail(-1, "p-owner", "audit: P%d has %d owners (threads + idle list)", i,
+            stress_fail(-1, INV_P_OWNER, "audit: P%d has %d owners (threads + idle list)", i,
                         owners[i]);
         }
     }

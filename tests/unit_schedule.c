@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failed, passed;
 
@@ -17,7 +18,7 @@ static int failed, passed;
             passed++;                                                                              \
         } else {                                                                                   \
             failed++;                                                                              \
-            fprintf(stderr, "!!! invariant=schedule-format %s:%d: ", __FILE__, __LINE__);          \
+            fprintf(stderr, "FAIL unit_schedule %s:%d: ", __FILE__, __LINE__);                     \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
         }                                                                                          \
@@ -114,33 +115,167 @@ static void locality(void) {
     EXPECT(diff == 1 && a.ndecisions == b.ndecisions, "changing one op byte changed %d ops", diff);
 }
 
+// Every parse error path: its message names the line and what was expected. The error
+// buffer starts as garbage, so a path that forgets to write it shows.
 static void parse_errors(void) {
+    static char longline[700];
+    memset(longline, 'x', sizeof longline - 1);
+    memcpy(longline, "runq-schedule v1\n", 17);
     static const struct {
         const char *text, *want;
     } cases[] = {
-        {"", "x:1: empty file"},
-        {"hello\n", "x:1: expected 'runq-schedule v1'"},
-        {"runq-schedule v9\n", "x:1: unsupported version 'v9'"},
-        {"runq-schedule v1\ncapacity 5\n", "x:2: expected capacity 4, 8 or 256"},
+        {"", "x:1: empty file: expected 'runq-schedule v1'"},
+        {"\n  \n# only a comment\n", "x:3: empty file: expected 'runq-schedule v1'"},
+        {"hello\n", "x:1: expected 'runq-schedule v1' as the first line, found 'hello'"},
+        {"runq-schedule v9\n", "x:1: unsupported version 'v9' (this build reads v1)"},
+        {"runq-schedule\n", "x:1: unsupported version '' (this build reads v1)"},
+        {"runq-schedule v1 extra\n", "x:1: unexpected 'extra' after 'runq-schedule v1'"},
+        {"runq-schedule v1\ncapacity 5\n", "x:2: expected capacity 4, 8 or 256, found '5'"},
+        {"runq-schedule v1\ncapacity\n", "x:2: expected capacity 4, 8 or 256, found 'end of line'"},
+        {"runq-schedule v1\ncapacity 0x8\n", "x:2: expected capacity 4, 8 or 256, found '0x8'"},
         {"runq-schedule v1\nthreads 9\n", "x:2: expected a thread count (1..4), found '9'"},
-        {"runq-schedule v1\nthreads 2\nthread thief2\n", "x:3: expected a thread name"},
+        {"runq-schedule v1\nthreads\n", "x:2: expected a thread count (1..4), found end of line"},
+        {"runq-schedule v1\nthreads 2 3\n", "x:2: unexpected '3' after 'threads 2'"},
+        {"runq-schedule v1\nstart 5000\n", "x:2: start index must be < 128 or >= 4294967168"},
+        {"runq-schedule v1\nstart -1\n", "x:2: expected a start index (0..4294967295), found '-1'"},
+        {"runq-schedule v1\nseed 70000\n", "x:2: expected a seed (0..65535), found '70000'"},
+        {"runq-schedule v1\nprefill 256\n", "x:2: expected a prefill count (0..255), found '256'"},
+        {"runq-schedule v1\nrandomize yes\n", "x:2: unexpected 'yes' after 'randomize'"},
+        {"runq-schedule v1\nstrategy dfs\n",
+         "x:2: expected 'strategy decisions' or 'strategy pct D'"},
+        {"runq-schedule v1\nstrategy pct 9\n", "x:2: expected a PCT depth (1..8), found '9'"},
+        {"runq-schedule v1\nstrategy pct 2 3\n", "x:2: unexpected '3' after 'strategy pct 2'"},
+        {"runq-schedule v1\ncolour blue\n", "x:2: expected a header item (threads, capacity"},
+        {"runq-schedule v1\nthreads 2\nthread thief2\n",
+         "x:3: expected a thread name (owner, thief1..thief1), found 'thief2'"},
+        {"runq-schedule v1\nthread\n",
+         "x:2: expected a thread name (owner, thief1..thief0), found ''"},
+        {"runq-schedule v1\nthread owner\nthread owner\n", "x:3: thread owner declared twice"},
+        {"runq-schedule v1\nthread owner now\n", "x:2: unexpected 'now' after 'thread owner'"},
         {"runq-schedule v1\nthread owner\n  put 0\n", "x:3: expected a count (1..256), found '0'"},
-        {"runq-schedule v1\nthread owner\n  juggle 3\n", "x:3: expected an operation"},
+        {"runq-schedule v1\nthread owner\n  put\n",
+         "x:3: expected a count (1..256), found end of line"},
+        {"runq-schedule v1\nthread owner\n  put 3 4\n", "x:3: unexpected '4' after 'put 3'"},
+        {"runq-schedule v1\nthread owner\n  drain 2\n", "x:3: unexpected '2' after 'drain'"},
+        {"runq-schedule v1\nthread owner\n  juggle 3\n",
+         "x:3: expected an operation (put, putnext"},
+        {"runq-schedule v1\nthread owner\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n"
+         " put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n put 1\n",
+         "x:19: more than 16 operations for thread owner"},
         {"runq-schedule v1\nthreads 2\nthread owner\n  steal owner\n",
-         "x:4: expected another thread's name after 'steal'"},
+         "x:4: expected another thread's name after 'steal', found 'owner'"},
+        {"runq-schedule v1\nthreads 2\nthread owner\n  steal thief1 now\n",
+         "x:4: unexpected 'now' after 'steal thief1'"},
+        {"runq-schedule v1\ndecisions\n  walk owner\n",
+         "x:3: expected 'run THREAD steps N|until SITE|op|ops N', found 'walk'"},
+        {"runq-schedule v1\ndecisions\n  run thief1 op\n",
+         "x:3: expected a thread name after 'run', found 'thief1'"},
+        {"runq-schedule v1\ndecisions\n  run owner steps 33\n",
+         "x:3: expected a step count (1..32), found '33'"},
         {"runq-schedule v1\ndecisions\n  run owner until nowhere\n",
          "x:3: expected a site name such as runqgrab.head, found 'nowhere'"},
-        {"runq-schedule v1\ndecisions\n  walk owner\n", "x:3: expected 'run THREAD"},
-        {"runq-schedule v1\nstart 5000\n", "x:2: start index must be < 128 or >= 4294967168"},
+        {"runq-schedule v1\ndecisions\n  run owner until\n",
+         "x:3: expected a site name such as runqgrab.head, found ''"},
+        {"runq-schedule v1\ndecisions\n  run owner ops 9\n",
+         "x:3: expected an operation count (1..8), found '9'"},
+        {"runq-schedule v1\ndecisions\n  run owner fast\n",
+         "x:3: expected 'steps N', 'until SITE', 'op' or 'ops N' after 'run owner', found 'fast'"},
+        {"runq-schedule v1\ndecisions\n  run owner op 2\n",
+         "x:3: unexpected '2' after 'run owner op'"},
+        {"runq-schedule v1\ndecisions\n  run owner steps 2 3\n",
+         "x:3: unexpected '3' after 'run owner steps 2'"},
+        {longline, "x:2: line longer than 511 characters"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static schedule s;
-        char err[512] = "";
+        char err[512];
+        memset(err, 'P', sizeof err - 1); // garbage, as an uninitialised buffer would hold
+        err[sizeof err - 1] = 0;
         int rc =
             schedule_parse_text(cases[i].text, strlen(cases[i].text), "x", &s, err, sizeof err);
         EXPECT(rc == -1 && strncmp(err, cases[i].want, strlen(cases[i].want)) == 0,
                "case %zu: got rc %d, '%s'; want '%s...'", i, rc, err, cases[i].want);
     }
+    // Too many decisions.
+    static char many[32 + 16 * (SCHED_MAX_DECISIONS + 1)];
+    size_t off = (size_t)snprintf(many, sizeof many, "runq-schedule v1\ndecisions\n");
+    for (int k = 0; k <= SCHED_MAX_DECISIONS; k++) {
+        off += (size_t)snprintf(many + off, sizeof many - off, "run owner op\n");
+    }
+    static schedule s;
+    char err[512];
+    int rc = schedule_parse_text(many, off, "x", &s, err, sizeof err);
+    EXPECT(rc == -1 && strcmp(err, "x:1027: more than 1024 decisions") == 0, "many decisions: '%s'",
+           err);
+    // A byte-order mark is skipped.
+    const char bom[] = "\xef\xbb\xbfrunq-schedule v1\nthreads 2\n";
+    rc = schedule_parse_text(bom, strlen(bom), "x", &s, err, sizeof err);
+    EXPECT(rc == 0 && s.nthreads == 2, "a byte-order mark: rc %d, '%s'", rc, rc ? err : "");
+}
+
+// Writes data to a fresh temporary file; returns its path (static buffer).
+static const char *temp_file(const void *data, size_t n) {
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/unit_schedule.XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f) {
+        fwrite(data, 1, n, f);
+        fclose(f);
+    }
+    return path;
+}
+
+// What the CLIs read: text, bytes, and what is refused (typed text without the first line,
+// empty files, directories), with --bytes as the way out.
+static void load_file(void) {
+    static const struct {
+        const char *data;
+        size_t n;
+        int form, rc;
+        const char *want; // error prefix after "PATH"
+    } cases[] = {
+        {"", 0, SCHED_LOAD_AUTO, -1, ":1: empty file"},
+        {"", 0, SCHED_LOAD_BYTES, 0, ""},
+        {"hello\n", 6, SCHED_LOAD_AUTO, -1,
+         ":1: expected 'runq-schedule v1' as the first line, found 'hello' (a text file; --bytes"},
+        {"hello\n", 6, SCHED_LOAD_BYTES, 0, ""},
+        {"# a scenario\nthreads 2\n", 23, SCHED_LOAD_AUTO, -1,
+         ":2: expected 'runq-schedule v1' as the first line, found 'threads'"},
+        {"Runq-schedule v1\n", 17, SCHED_LOAD_AUTO, -1,
+         ":1: expected 'runq-schedule v1' as the first line, found 'Runq-schedule'"},
+        {"\xef\xbb\xbfrunq-schedule v1\nthreads 3\n", 30, SCHED_LOAD_AUTO, 0, ""},
+        {"\xef\xbb\xbfhello\n", 9, SCHED_LOAD_AUTO, -1, ":1: expected 'runq-schedule v1'"},
+        // Bytes that happen to be printable stay bytes (shapes from the committed corpus).
+        {"e\ne\n########~~~~", 16, SCHED_LOAD_AUTO, 0, ""},
+        {"aammmmm", 7, SCHED_LOAD_AUTO, 0, ""},
+        {"77e\ne\n###77##", 13, SCHED_LOAD_AUTO, 0, ""},
+        {"\x01\x02hello\n", 8, SCHED_LOAD_AUTO, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static schedule s;
+        char err[512] = "";
+        const char *path = temp_file(cases[i].data, cases[i].n);
+        int rc = schedule_load_file_as(path, cases[i].form, &s, err, sizeof err);
+        size_t pl = strlen(path);
+        EXPECT(rc == cases[i].rc &&
+                   (rc == 0 || (strncmp(err, path, pl) == 0 &&
+                                strncmp(err + pl, cases[i].want, strlen(cases[i].want)) == 0)),
+               "load case %zu: got rc %d, '%s'; want %d, '%s%s...'", i, rc, err, cases[i].rc, path,
+               cases[i].want);
+        remove(path);
+    }
+    // A fuzz input's replay command gets --bytes exactly when runq-replay would refuse it.
+    EXPECT(schedule_needs_bytes_flag((const uint8_t *)"", 0) &&
+               schedule_needs_bytes_flag((const uint8_t *)"hello\n", 6) &&
+               !schedule_needs_bytes_flag((const uint8_t *)"runq-schedule v1\n", 17) &&
+               !schedule_needs_bytes_flag((const uint8_t *)"\x01\x02hello\n", 8),
+           "schedule_needs_bytes_flag");
+    static schedule s;
+    char err[512] = "";
+    int rc = schedule_load_file("/tmp", &s, err, sizeof err);
+    EXPECT(rc == -1 && strcmp(err, "/tmp: is a directory (expected a schedule file)") == 0,
+           "a directory: rc %d, '%s'", rc, err);
 }
 
 int main(int argc, char **argv) {
@@ -150,6 +285,7 @@ int main(int argc, char **argv) {
     random_bytes();
     locality();
     parse_errors();
+    load_file();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 // runq_explore.c - runq-explore: systematic search of a small scenario's interleavings.
 //
-//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT] SCHEDULE
+//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT] [--bytes]
+//                SCHEDULE
 //
 // Takes the thread programs (and header) of SCHEDULE, ignores its decisions, and runs every
 // interleaving with at most K preemptions (default 2), CHESS-style: a thread runs until it
@@ -23,6 +24,43 @@
 #include <unistd.h>
 
 #define MAX_STEPS_RECORDED 200000
+
+static const char usage_line[] =
+    "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT]\n"
+    "                    [--bytes] SCHEDULE\n";
+static const char help_text[] =
+    "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
+    "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
+    "as a text schedule whose decisions replay it.\n"
+    "\n"
+    "  --preemptions K  preemption bound, 0..8 (default 2)\n"
+    "  --max-runs N     stop after N interleavings (default 1000000; the search is then\n"
+    "                   incomplete and says so)\n"
+    "  --out FILE       where the failing schedule goes (default explore-failure.txt; never\n"
+    "                   overwritten: FILE.1, FILE.2, ... instead; if nothing can be written\n"
+    "                   the schedule is printed on stdout)\n"
+    "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
+    "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
+    "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text\n"
+    "  --help           this text\n"
+    "\n"
+    "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n";
+
+// The runq-replay of the same build as this program (argv[0] with runq-explore replaced
+// by runq-replay, keeping its directory and any suffix such as -grab-runnext-no-cas).
+static char replay_prog[1024] = "runq-replay";
+static const char *self_prog = "runq-explore";
+
+static void set_programs(const char *argv0) {
+    self_prog = argv0;
+    const char *base = strrchr(argv0, '/');
+    base = base ? base + 1 : argv0;
+    const char *at = strstr(base, "runq-explore");
+    if (at) {
+        snprintf(replay_prog, sizeof replay_prog, "%.*srunq-replay%s", (int)(at - argv0), argv0,
+                 at + strlen("runq-explore"));
+    }
+}
 
 static schedule base;
 static int bound = 2;
@@ -116,26 +154,36 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
     char used[1024];
     FILE *f = open_new(out_path, used, sizeof used);
-    if (f == NULL) {
-        fprintf(stderr, "runq-explore: cannot create %s: %s\n", out_path, strerror(errno));
-    } else {
+    bool written = false;
+    int err = errno;
+    if (f != NULL) {
         fprintf(f,
-                "# found by runq-explore with at most %d preemptions (this one uses %d),\n"
+                "# found by %s with at most %d preemptions (this one uses %d),\n"
                 "# run %llu: invariant=%s\n# %s\n",
-                bound, preemptions, runs, r->invariant, r->message);
+                self_prog, bound, preemptions, runs, r->invariant, r->message);
         schedule_print_text(&out, f);
-        fclose(f);
+        written = fclose(f) == 0;
+        err = errno;
     }
     printf("runq-explore: FAIL after %llu runs (%d preemption%s)\n", runs, preemptions,
            preemptions == 1 ? "" : "s");
-    char repro[1200];
-    snprintf(repro, sizeof repro, "runq-replay --trace %s", f ? used : "<not written>");
+    if (!written) {
+        // Losing the schedule would lose the finding: print it instead.
+        fprintf(stderr, "runq-explore: cannot write %s: %s; the failing schedule follows\n",
+                f ? used : out_path, strerror(err));
+        printf("--- the failing schedule (save it as a file to replay it):\n");
+        schedule_print_text(&out, stdout);
+        printf("--- end of the schedule\n");
+    }
+    char repro[2200];
+    snprintf(repro, sizeof repro, "%s --trace %s", replay_prog,
+             written ? used : "<the schedule above, saved as a file>");
     runner_report(stdout, r, repro);
     if (chrome_path) {
         // The written schedule, run as runq-replay runs it: the same picture it gives.
         FILE *cf = fopen(chrome_path, "w");
-        char title[1100];
-        snprintf(title, sizeof title, "runq-replay %s", f ? used : "<not written>");
+        char title[2100];
+        snprintf(title, sizeof title, "%s %s", replay_prog, written ? used : "<not written>");
         dsched_options o = {0};
         o.chrome = cf;
         o.chrome_title = title;
@@ -190,40 +238,58 @@ static void explore(const uint8_t *prefix, uint32_t plen, int first, int preempt
 
 int main(int argc, char **argv) {
     const char *file = NULL;
+    bool bytes = false;
+    set_programs(argv[0]);
     for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
         char *end;
-        if (strcmp(argv[i], "--preemptions") == 0 && i + 1 < argc) {
+        bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
+                      strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0;
+        if (valued && i + 1 >= argc) {
+            fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
+            return 2;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_line, stdout);
+            fputs(help_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--preemptions") == 0) {
             bound = (int)strtol(argv[++i], &end, 10);
-            if (*end || bound < 0 || bound > 8) {
+            if (*end || !*argv[i] || bound < 0 || bound > 8) {
                 fprintf(stderr, "runq-explore: --preemptions: expected 0..8, got '%s'\n", argv[i]);
                 return 2;
             }
-        } else if (strcmp(argv[i], "--max-runs") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--max-runs") == 0) {
             max_runs = strtoull(argv[++i], &end, 10);
             if (*end || max_runs == 0) {
                 fprintf(stderr, "runq-explore: --max-runs: expected a positive count, got '%s'\n",
                         argv[i]);
                 return 2;
             }
-        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--out") == 0) {
             out_path = argv[++i];
-        } else if (strcmp(argv[i], "--chrome-trace") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--chrome-trace") == 0) {
             chrome_path = argv[++i];
-        } else if (argv[i][0] == '-' || file) {
-            fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                            "[--chrome-trace OUT] SCHEDULE\n");
+        } else if (strcmp(a, "--bytes") == 0) {
+            bytes = true;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "runq-explore: unknown option '%s'\n%s", a, usage_line);
+            return 2;
+        } else if (file) {
+            fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n%s", file, a,
+                    usage_line);
             return 2;
         } else {
-            file = argv[i];
+            file = a;
         }
     }
     if (!file) {
-        fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                        "[--chrome-trace OUT] SCHEDULE\n");
+        fprintf(stderr, "runq-explore: no SCHEDULE given\n%s", usage_line);
         return 2;
     }
     char err[512];
-    if (schedule_load_file(file, &base, err, sizeof err) != 0) {
+    if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &base, err,
+                              sizeof err) != 0) {
         fprintf(stderr, "runq-explore: %s\n", err);
         return 2;
     }

@@ -1,22 +1,11 @@
 // runq_replay.c - runq-replay: run schedule files on the deterministic engine.
 //
-//   runq-replay [options] FILE...
-//     --trace          print a swimlane (a column per simulated thread, a row per step,
-//                      the queue state beside it)
-//     --sequential     run as fuzz_runq_model does (one whole op per decision)
-//     --text           print each schedule in text form and exit (bytes -> text)
-//     --to-bytes OUT   write the (single) schedule's canonical byte form to OUT
-//     --chrome-trace OUT  write the (single) schedule's execution to OUT in the Chrome
-//                      Trace Event format (Perfetto UI, chrome://tracing, speedscope);
-//                      the timestamp is the engine's step, so the bytes are the same
-//                      every run
-//     --repeat N       run each file N times; fail unless verdict and trace are identical
-//     --expect ID      succeed only if every file fails with invariant ID
-//     --quiet          print failures only
+// Options: see help_text below (runq-replay --help).
 // Reads byte schedules (fuzzer inputs, crash files) and text schedules ("runq-schedule v1").
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
 #include "runner.h"
+#include "runq_sites.h"
 #include "schedule.h"
 
 #include <errno.h>
@@ -24,9 +13,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char usage_line[] =
+    "usage: runq-replay [--trace [--steps]] [--sequential] [--bytes] [--text] [--to-bytes OUT]\n"
+    "                   [--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT] FILE...\n"
+    "       runq-replay --list-sites | --list-invariants | --help\n";
+
+static const char help_text[] =
+    "Runs schedule files on the deterministic engine and prints each one's verdict.\n"
+    "\n"
+    "  --trace          print a swimlane: a column per simulated thread, a row per step,\n"
+    "                   the queues beside it (see README.md, 'Reading a trace')\n"
+    "  --steps          with --trace: every step of every op (an op that ran alone is\n"
+    "                   folded into one line otherwise)\n"
+    "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
+    "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
+    "  --text           print each schedule in text form and exit (bytes -> text)\n"
+    "  --to-bytes OUT   write the (single) schedule's canonical byte form to OUT\n"
+    "  --chrome-trace OUT  write the (single) schedule's execution to OUT in the Chrome\n"
+    "                   Trace Event format (Perfetto UI, chrome://tracing, speedscope); the\n"
+    "                   timestamp is the engine's step, so the bytes are the same every run\n"
+    "  --repeat N       run each file N times; fail unless verdict and trace are identical\n"
+    "  --expect ID      succeed only if every file fails with invariant ID\n"
+    "                   (a registered id the engine reports: --list-invariants)\n"
+    "  --quiet          print failures only\n"
+    "  --list-sites     print the site names 'run T until SITE' takes, and exit\n"
+    "  --list-invariants  print the invariant registry (id, who reports it, meaning), and exit\n"
+    "  --help           this text\n"
+    "\n"
+    "A FILE is a text schedule if it starts with 'runq-schedule v1' (after a byte-order\n"
+    "mark, blank and '#' lines), else fuzzer bytes; empty files and typed text without\n"
+    "that line are refused (--bytes reads them as bytes).\n"
+    "Exit: 0 all passed (or failed as --expect said), 1 a failure, 2 usage or bad input.\n";
+
 static void usage(void) {
-    fprintf(stderr, "usage: runq-replay [--trace] [--sequential] [--text] [--to-bytes OUT] "
-                    "[--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT] FILE...\n");
+    fputs(usage_line, stderr);
+    fputs("(runq-replay --help for every option)\n", stderr);
     exit(2);
 }
 
@@ -41,33 +62,88 @@ static uint64_t fnv(const char *p, size_t n) {
 
 static const char *self_path = "runq-replay";
 
-static void repro_cmd(char *buf, size_t n, const char *file, bool sequential) {
-    snprintf(buf, n, "%s%s --trace %s", self_path, sequential ? " --sequential" : "", file);
+// Decisions that did not do what they say: the schedule's author should know.
+static void warn_decisions(const char *file, const schedule *s, const dsched_result *r) {
+    if (r->until_missed > 0) {
+        const sched_decision *d = &s->dec[r->until_missed - 1];
+        printf("%s: warning: decision %d (run %s until %s): %s ended without reaching %s and "
+               "ran to its end",
+               file, r->until_missed, sched_thread_name(d->thread),
+               runq_site_name((enum runq_site)d->arg), sched_thread_name(d->thread),
+               runq_site_name((enum runq_site)d->arg));
+        if (r->until_missed_count > 1) {
+            printf(" (%d more 'until' decisions did the same)", r->until_missed_count - 1);
+        }
+        printf("\n");
+    }
+    if (r->decisions_redirected > 0) {
+        printf("%s: warning: %d decision%s named a thread that had finished; the next runnable "
+               "thread ran instead\n",
+               file, r->decisions_redirected, r->decisions_redirected == 1 ? "" : "s");
+    }
+    if (r->decisions_unused > 0 && !r->failed) {
+        printf("%s: warning: %d decision%s unused (%d..%d): every thread had finished\n", file,
+               r->decisions_unused, r->decisions_unused == 1 ? "" : "s",
+               s->ndecisions - r->decisions_unused + 1, s->ndecisions);
+    }
+}
+
+static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bool bytes) {
+    snprintf(buf, n, "%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
+             bytes ? " --bytes" : "", file);
 }
 
 int main(int argc, char **argv) {
-    bool trace = false, text = false, quiet = false, sequential = false;
+    bool trace = false, text = false, quiet = false, sequential = false, bytes = false;
+    bool trace_steps = false;
     const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
     long repeat = 1;
     int first = argc;
     self_path = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--trace") == 0) {
+        bool valued = strcmp(a, "--to-bytes") == 0 || strcmp(a, "--expect") == 0 ||
+                      strcmp(a, "--repeat") == 0 || strcmp(a, "--chrome-trace") == 0;
+        if (valued && i + 1 >= argc) {
+            fprintf(stderr, "runq-replay: option %s needs a value\n", a);
+            usage();
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_line, stdout);
+            fputs(help_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--list-sites") == 0) {
+            for (int k = 0; k < RQ_SITE_COUNT; k++) {
+                printf("%-24s %s\n", runq_site_name((enum runq_site)k),
+                       runq_site_what((enum runq_site)k));
+            }
+            return 0;
+        } else if (strcmp(a, "--list-invariants") == 0) {
+            for (int k = 0; k < INV_COUNT; k++) {
+                printf("%-20s %-16s %s\n", inv_name((enum inv_id)k),
+                       inv_emitters_text(inv_emitters((enum inv_id)k)),
+                       inv_meaning((enum inv_id)k));
+            }
+            return 0;
+        } else if (strcmp(a, "--trace") == 0) {
             trace = true;
+        } else if (strcmp(a, "--steps") == 0) {
+            trace_steps = true;
+        } else if (strcmp(a, "--bytes") == 0) {
+            bytes = true;
         } else if (strcmp(a, "--text") == 0) {
             text = true;
         } else if (strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(a, "--sequential") == 0) {
             sequential = true;
-        } else if (strcmp(a, "--to-bytes") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--to-bytes") == 0) {
             to_bytes = argv[++i];
-        } else if (strcmp(a, "--chrome-trace") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--chrome-trace") == 0) {
             chrome = argv[++i];
-        } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--expect") == 0) {
             expect = argv[++i];
-        } else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
+        } else if (strcmp(a, "--repeat") == 0) {
             char *end;
             repeat = strtol(argv[++i], &end, 10);
             if (*end || repeat < 1 || repeat > 1000000) {
@@ -87,7 +163,23 @@ int main(int argc, char **argv) {
         }
     }
     if (first >= argc) {
+        fprintf(stderr, "runq-replay: no FILE given\n");
         usage();
+    }
+    if (expect) {
+        int id = inv_lookup(expect);
+        if (id < 0) {
+            fprintf(stderr,
+                    "runq-replay: --expect: '%s' is not a registered invariant id "
+                    "(harness/invariants.def; README.md lists them)\n",
+                    expect);
+            return 2;
+        }
+        if (!(inv_emitters((enum inv_id)id) & (INV_ENGINE | INV_TOOLS))) {
+            fprintf(stderr, "runq-replay: --expect: '%s' is reported by %s, never by runq-replay\n",
+                    expect, inv_emitters_text(inv_emitters((enum inv_id)id)));
+            return 2;
+        }
     }
     if (to_bytes && argc - first != 1) {
         fprintf(stderr, "runq-replay: --to-bytes takes exactly one input file\n");
@@ -102,7 +194,8 @@ int main(int argc, char **argv) {
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
         char err[512];
-        if (schedule_load_file(file, &s, err, sizeof err) != 0) {
+        if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, err,
+                                  sizeof err) != 0) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
             continue;
@@ -147,6 +240,7 @@ int main(int argc, char **argv) {
             }
             dsched_options o = {0};
             o.trace = tf;
+            o.trace_steps = trace_steps;
             o.chrome = cf;
             o.chrome_title = title;
             runner_run_opts(&s, &o, &r);
@@ -167,9 +261,9 @@ int main(int argc, char **argv) {
             } else if (h != first_hash || r.failed != first_r.failed || r.steps != first_r.steps ||
                        strcmp(r.invariant, first_r.invariant) != 0) {
                 fprintf(stderr,
-                        "!!! invariant=nondeterminism: %s: run %ld differs from run 1 "
+                        "!!! invariant=%s: %s: run %ld differs from run 1 "
                         "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
-                        file, k + 1, r.failed ? r.invariant : "ok",
+                        inv_name(INV_NONDETERMINISM), file, k + 1, r.failed ? r.invariant : "ok",
                         first_r.failed ? first_r.invariant : "ok", (unsigned long long)r.steps,
                         (unsigned long long)first_r.steps, (unsigned long long)h,
                         (unsigned long long)first_hash);
@@ -181,7 +275,7 @@ int main(int argc, char **argv) {
             }
         }
         char repro[1024];
-        repro_cmd(repro, sizeof repro, file, sequential);
+        repro_cmd(repro, sizeof repro, file, sequential, bytes);
         if (mismatch) {
             failed++;
         } else if (first_r.failed) {
@@ -201,10 +295,14 @@ int main(int argc, char **argv) {
         } else {
             passed++;
             if (!quiet) {
-                printf("%s: ok (%llu steps, %u switches%s)\n", file,
-                       (unsigned long long)first_r.steps, first_r.switches,
-                       repeat > 1 ? ", identical on every repeat" : "");
+                printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
+                       "preconditions%s)\n",
+                       file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
+                       first_r.ops_skipped, repeat > 1 ? ", identical on every repeat" : "");
             }
+        }
+        if (!quiet && !mismatch) {
+            warn_decisions(file, &s, &first_r);
         }
         fflush(stdout);
     }
