@@ -5,6 +5,7 @@
 #include "dsched.h"
 
 #include "fiber.h"
+#include "memmodel.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -34,6 +35,10 @@ typedef struct sthread {
     uint64_t alone; // steps in the current op since another thread stepped
     bool in_op;
     int priority; // PCT
+    // `read T stale K` decisions not used yet (weak memory): K for each coming load
+    // that has a choice, in order.
+    uint8_t stale_q[64];
+    uint8_t stale_head, stale_len;
 } sthread;
 
 static struct {
@@ -65,7 +70,9 @@ static bool fibers_made;
 #if defined(RUNQ_FUZZ_COUNTERS)
 __attribute__((section("__libfuzzer_extra_counters")))
 #endif
-static uint8_t extra_counters[DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2];
+static uint8_t extra_counters[DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 +
+                              RQ_SITE_COUNT];
+// the last RQ_SITE_COUNT counters: a weak-memory load at that site read a stale store
 
 static inline void bump(size_t i) {
     if (extra_counters[i] < 255) {
@@ -230,19 +237,44 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
-void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
-                     uintptr_t w) {
+static const char *order_tag(memory_order mo) {
+    switch (mo) {
+    case memory_order_relaxed:
+        return "rlx";
+    case memory_order_acquire:
+        return "acq";
+    case memory_order_release:
+        return "rel";
+    case memory_order_acq_rel:
+        return "ar";
+    default:
+        return "sc";
+    }
+}
+
+// Report of the access just made (no scheduling point in between).
+static void after_access(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
+                         uintptr_t w, memory_order mo) {
     int t = E.cur;
     if (k == RQ_ACC_CAS_FAIL || k == RQ_ACC_CAS_OK) {
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {
-        char val[64], row[96];
+        char val[64], row[112], rf[32] = "";
         E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
                             sizeof val);
         const char *tag = k == RQ_ACC_CAS_OK ? " ok" : k == RQ_ACC_CAS_FAIL ? " FAIL" : "";
-        snprintf(row, sizeof row, "%s %s%s", runq_site_name(s), val, tag);
+        if (k == RQ_ACC_LOAD) {
+            // which store it read (its step; s0 = the initial value) and, under weak
+            // memory, how many newer stores it skipped
+            uint64_t from;
+            uint32_t stale;
+            mm_last_read(t, &from, &stale);
+            snprintf(rf, sizeof rf, stale ? "<s%llu~%u" : "<s%llu", (unsigned long long)from,
+                     stale);
+        }
+        snprintf(row, sizeof row, "%s %s%s %s%s", runq_site_name(s), val, tag, order_tag(mo), rf);
         trace_row(t, row);
     }
     sthread *th = &E.th[t];
@@ -251,8 +283,63 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
     }
 }
 
+// ---- the seam's accesses: the memory model makes them (memmodel.c) ------------------------
+
+uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, memory_order mo,
+                              uintptr_t real) {
+    uintptr_t v = mm_load(E.cur, s, a, width, mo, &real);
+    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    return v;
+}
+uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory_order mo) {
+    rq_dsched_point(s, a);
+    uintptr_t v = mm_load(E.cur, s, a, width, mo, NULL);
+    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    return v;
+}
+void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v,
+                          memory_order mo) {
+    mm_store(E.cur, s, a, width, v, mo, true);
+    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+}
+void rq_dsched_store(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
+    rq_dsched_point(s, a);
+    mm_store(E.cur, s, a, width, v, mo, false);
+    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+}
+static bool cas_common(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                       memory_order ok, memory_order fail, int done, uintptr_t found) {
+    bool r = mm_cas(E.cur, s, a, width, old, new_, ok, fail, done, &found);
+    after_access(s, a, r ? RQ_ACC_CAS_OK : RQ_ACC_CAS_FAIL, old, r ? new_ : found, r ? ok : fail);
+    return r;
+}
+bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                        memory_order ok, memory_order fail, bool done_ok, uintptr_t found) {
+    return cas_common(s, a, width, old, new_, ok, fail, done_ok, found);
+}
+bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                   memory_order ok, memory_order fail) {
+    rq_dsched_point(s, a);
+    return cas_common(s, a, width, old, new_, ok, fail, -1, 0);
+}
+
+unsigned dsched_stale_choice(int t, enum runq_site s) {
+    sthread *th = &E.th[t];
+    if (th->stale_len == 0) {
+        return 0;
+    }
+    unsigned k = th->stale_q[th->stale_head];
+    th->stale_head = (uint8_t)((th->stale_head + 1) % sizeof th->stale_q);
+    th->stale_len--;
+    if (k > 0) {
+        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 + (size_t)s);
+    }
+    return k;
+}
+
 void rq_dsched_gwrite(const void *gp) {
     E.w->gwrite(E.cur, gp);
+    mm_gaccess(E.cur, gp, MM_G_SCHEDLINK);
 }
 
 void rq_dsched_backoff(enum runq_site s) {
@@ -294,6 +381,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     if (__tsan_acquire) {
         __tsan_acquire(l);
     }
+    mm_lock(t, true);
     E.w->lock_event(t, true);
     if (E.trace) {
         trace_row(t, "lock sched.lock");
@@ -308,6 +396,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
                     sched_thread_name(t), runq_site_name(s));
     }
     E.w->lock_event(t, false);
+    mm_lock(t, false);
     if (__tsan_release) {
         __tsan_release(l);
     }
@@ -401,6 +490,15 @@ static int pick(int *dec_index) {
         E.th[t].mode = SMODE_STEPS;
         E.th[t].remaining = UNLIMITED;
         return t;
+    }
+    // `read T stale K`: queued for T's coming loads; the next decision says who runs.
+    while (*dec_index < s->ndecisions && s->dec[*dec_index].mode == SMODE_READ) {
+        d = s->dec[(*dec_index)++];
+        sthread *rt = &E.th[d.thread];
+        if (rt->stale_len < sizeof rt->stale_q) {
+            rt->stale_q[(rt->stale_head + rt->stale_len) % sizeof rt->stale_q] = (uint8_t)d.arg;
+            rt->stale_len++;
+        }
     }
     if (*dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
@@ -498,6 +596,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         }
         E.next_low_priority = 50;
     }
+    mm_reset(E.n, (s->flags & SFLAG_WEAK) != 0);
     w->reset(s);
     trace_header();
     fiber_start_release();

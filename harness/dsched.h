@@ -102,6 +102,10 @@ enum dsched_event {
     DEV_COUNT
 };
 void dsched_event(enum dsched_event e);
+// Weak memory: how many stores older than the newest allowed one thread t's load at site s
+// reads (the next queued `read T stale K` decision; 0 when none is left). The memory
+// model asks only when the load has a choice.
+unsigned dsched_stale_choice(int t, enum runq_site s);
 // Events of the last execution, for tests and benchmarks.
 const uint32_t *dsched_event_counts(void);
 // Scheduling-point counts by site for the last execution.
