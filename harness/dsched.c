@@ -39,6 +39,7 @@ typedef struct sthread {
     // that has a choice, in order.
     uint8_t stale_q[64];
     uint8_t stale_head, stale_len;
+    uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
 } sthread;
 
 static struct {
@@ -98,7 +99,9 @@ uint64_t dsched_step(void) {
     return E.step;
 }
 uint64_t dsched_others_steps(int t) {
-    return E.step - E.th[t].my_steps;
+    // A stale read counts as interference: the op no longer ran alone in the sequentially
+    // consistent sense that the reference model checks.
+    return E.step - E.th[t].my_steps + E.th[t].stale_reads;
 }
 bool dsched_failed(void) {
     return E.r && E.r->failed;
@@ -297,8 +300,7 @@ uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory
     after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
     return v;
 }
-void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v,
-                          memory_order mo) {
+void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
     mm_store(E.cur, s, a, width, v, mo, true);
     after_access(s, a, RQ_ACC_STORE, v, 0, mo);
 }
@@ -332,6 +334,7 @@ unsigned dsched_stale_choice(int t, enum runq_site s) {
     th->stale_head = (uint8_t)((th->stale_head + 1) % sizeof th->stale_q);
     th->stale_len--;
     if (k > 0) {
+        th->stale_reads++;
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 + (size_t)s);
     }
     return k;

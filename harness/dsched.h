@@ -78,8 +78,8 @@ bool dsched_failed(void);
 // The running simulated thread (-1 in the main context) and the current step.
 int dsched_thread(void);
 uint64_t dsched_step(void);
-// Scheduling points made by threads other than t so far (an op ran alone if this did not
-// change between its begin and end).
+// Scheduling points made by threads other than t so far, plus t's stale reads (an op ran
+// alone if this did not change between its begin and end).
 uint64_t dsched_others_steps(int t);
 
 // Operation boundaries, from the world's thread body (for decisions, liveness, trace).

@@ -76,12 +76,11 @@ const char *mm_order_name(memory_order mo) {
 }
 
 static bool is_acquire(memory_order mo) {
-    return mo == memory_order_acquire || mo == memory_order_acq_rel ||
-           mo == memory_order_seq_cst || mo == memory_order_consume;
+    return mo == memory_order_acquire || mo == memory_order_acq_rel || mo == memory_order_seq_cst ||
+           mo == memory_order_consume;
 }
 static bool is_release(memory_order mo) {
-    return mo == memory_order_release || mo == memory_order_acq_rel ||
-           mo == memory_order_seq_cst;
+    return mo == memory_order_release || mo == memory_order_acq_rel || mo == memory_order_seq_cst;
 }
 
 bool mm_weak(void) {
@@ -102,7 +101,7 @@ void mm_reset(int n, bool w) {
     }
     memset(lock_clock, 0, sizeof lock_clock);
     memset(last_read, 0, sizeof last_read);
-    memset(cur_site, 0, sizeof cur_site);
+    memset(cur_site, 0xff, sizeof cur_site); // no access yet
 }
 
 // ---- locations ----------------------------------------------------------------------------
@@ -340,6 +339,18 @@ static const char *tname(int t) {
     return t < 0 ? "the initial state" : sched_thread_name(t);
 }
 
+// "after SITE", or the start of the thread's program.
+static const char *after_site(uint16_t site) {
+    static char buf[2][64];
+    static int k;
+    k ^= 1;
+    if (site >= RQ_SITE_COUNT) {
+        return "before its first seam access";
+    }
+    snprintf(buf[k], sizeof buf[k], "after %s", runq_site_name((enum runq_site)site));
+    return buf[k];
+}
+
 // ---- G fields: g-race ------------------------------------------------------------------------
 
 #define MM_MAX_G 32768
@@ -365,13 +376,12 @@ void mm_gaccess(int t, const void *gp, enum mm_gfield f) {
     uint16_t site = cur_site[t];
     if (w->gen == gen && w->t != t && C[t][w->t] < w->epoch) {
         dsched_fail("g-race",
-                    "G%lld: %s by %s at step %llu (after %s) races with the %s by %s at step "
-                    "%llu (after %s): no happens-before edge from %s to %s (a release after "
+                    "G%lld: %s by %s at step %llu (%s) races with the %s by %s at step "
+                    "%llu (%s): no happens-before edge from %s to %s (a release after "
                     "the first access, read by an acquire before the second, is missing)",
                     (long long)id, gfield_names[f], tname(t), (unsigned long long)dsched_step(),
-                    runq_site_name((enum runq_site)site), gfield_names[w->field], tname(w->t),
-                    (unsigned long long)w->step, runq_site_name((enum runq_site)w->site),
-                    tname(w->t), tname(t));
+                    after_site(site), gfield_names[w->field], tname(w->t),
+                    (unsigned long long)w->step, after_site(w->site), tname(w->t), tname(t));
     }
     w->gen = gen;
     w->t = (int8_t)t;

@@ -29,8 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MM_THREADS 4   // = SCHED_MAX_THREADS
-#define MM_HISTORY 8   // stores kept per location
+#define MM_THREADS 4 // = SCHED_MAX_THREADS
+#define MM_HISTORY 8 // stores kept per location
 #define MM_MAX_SLOTS 256
 
 // New execution: forget every location, clock and check state.

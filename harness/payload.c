@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 void payload_take(g *gp, int t) {
-    mm_gaccess(t, gp, MM_G_PAYLOAD); // the engine's happens-before check (g-race)
+    mm_gaccess(t, gp, MM_G_PAYLOAD);   // the engine's happens-before check (g-race)
     uintptr_t v = (uintptr_t)gp->user; // plain read: ordered after the last holder's write
     gp->user = (void *)((v & ~(uintptr_t)0xff) + 0x100 + (uintptr_t)t); // plain write
 }

@@ -73,8 +73,7 @@ bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uin
                    memory_order ok, memory_order fail);
 uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, memory_order mo,
                               uintptr_t real);
-void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v,
-                          memory_order mo);
+void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo);
 bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
                         memory_order ok, memory_order fail, bool done_ok, uintptr_t found);
 
