@@ -37,8 +37,8 @@ typedef struct sthread {
     int priority; // PCT
     // `read T stale K` decisions not used yet (weak memory): K for each coming load
     // that has a choice, in order.
-    uint8_t stale_q[64];
-    uint8_t stale_head, stale_len;
+    uint8_t stale_q[256];
+    uint16_t stale_head, stale_len;
     uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
 } sthread;
 
@@ -325,14 +325,25 @@ bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uin
     return cas_common(s, a, width, old, new_, ok, fail, -1, 0);
 }
 
-unsigned dsched_stale_choice(int t, enum runq_site s) {
+unsigned dsched_stale_choice(int t, enum runq_site s, unsigned max) {
     sthread *th = &E.th[t];
-    if (th->stale_len == 0) {
-        return 0;
+    unsigned k = 0;
+    if (th->stale_len > 0) {
+        k = th->stale_q[th->stale_head];
+        th->stale_head = (uint16_t)((th->stale_head + 1) % sizeof th->stale_q);
+        th->stale_len--;
     }
-    unsigned k = th->stale_q[th->stale_head];
-    th->stale_head = (uint8_t)((th->stale_head + 1) % sizeof th->stale_q);
-    th->stale_len--;
+    if (k > max) {
+        k = max;
+    }
+    if (E.opt && E.opt->record_choices && E.opt->choice_len &&
+        *E.opt->choice_len < E.opt->choice_cap) {
+        struct dsched_choice *c = &E.opt->record_choices[(*E.opt->choice_len)++];
+        c->step = (uint32_t)(E.step - 1);
+        c->thread = (uint8_t)t;
+        c->max = (uint8_t)(max > 255 ? 255 : max);
+        c->taken = (uint8_t)k;
+    }
     if (k > 0) {
         th->stale_reads++;
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 + (size_t)s);
@@ -598,6 +609,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             E.change_at[i] = 1 + rnd() % 2000;
         }
         E.next_low_priority = 50;
+    }
+    if (o && o->choice_len) {
+        *o->choice_len = 0;
     }
     mm_reset(E.n, (s->flags & SFLAG_WEAK) != 0);
     w->reset(s);

@@ -238,7 +238,7 @@ uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory
     if (weak && mo != memory_order_seq_cst) {
         uint32_t lb = oldest_allowed(l, t);
         if (lb < idx) {
-            uint32_t k = dsched_stale_choice(t, s);
+            uint32_t k = dsched_stale_choice(t, s, idx - lb);
             stale = k < idx - lb ? k : idx - lb;
             idx -= stale;
         }
