@@ -211,6 +211,7 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
         E.opt->record_runnable[E.step] = (uint8_t)mask;
     }
     E.step++;
+    mm_now = E.step;
     th->my_steps++;
     E.site_counts[s]++;
     if (E.last_stepper != t) {
@@ -579,6 +580,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.cur = -1;
     E.last_stepper = -1;
     E.step = 0;
+    mm_now = 0;
     E.switches = 0;
     E.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->seed * 0x2545f4914f6cdd1dull);
     memset(E.events, 0, sizeof E.events);

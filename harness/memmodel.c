@@ -19,43 +19,65 @@ typedef struct mm_store_rec {
     uint64_t step;             // 0: the initial value (or a write the engine did not see)
     int8_t t;                  // writer, -1 for the initial value
     uint8_t mo;
+    bool has_sync; // sync is not all 0
     uint16_t site;
     uint32_t epoch; // writer's clock entry at the store
 } mm_store_rec;
 
 typedef struct mm_loc {
-    const void *addr;
-    uint32_t gen;
-    uint32_t n;                // stores so far; store i is h[i % MM_HISTORY]
+    uint32_t n;                // stores so far; store i is h[i & hmask]
     uint32_t tidx[MM_THREADS]; // newest store index each thread read or wrote
     mm_store_rec h[MM_HISTORY];
 } mm_loc;
 
-#define MM_LOCS 4096 // power of two; a world has at most 4 * (256 + 4) locations
-
-static mm_loc locs[MM_LOCS];
+// Address -> location: a small open-addressing table (cache-friendly), the locations
+// themselves dense in the order an execution first touches them.
+#define MM_TABLE 4096 // power of two; a world has at most 4 * (256 + 4) locations
+#define MM_MAX_LOCS 2048
+typedef struct mm_entry {
+    const void *addr;
+    uint32_t gen;
+    uint32_t loc;
+} mm_entry;
+static mm_entry table[MM_TABLE];
+// The world's Ps: a direct map from (address - base) / 4 to a location (+1; 0: none yet).
+#define MM_REGION_WORDS 4096
+static const char *region;
+static size_t region_words;
+static uint32_t region_gen[MM_REGION_WORDS], region_loc[MM_REGION_WORDS];
+static mm_loc locs[MM_MAX_LOCS];
+static uint32_t nlocs;
+static uint32_t hmask; // history kept: 1 store (SC: only the newest is ever read) or 8
 static uint32_t gen;
 static bool weak;
 static int nthreads;
 static uint32_t C[MM_THREADS][MM_THREADS]; // vector clocks
 static uint32_t lock_clock[MM_THREADS];
 
-// What each thread's last load read.
+// A load as the slot checks keep it: the reader's side, and the store it read.
 typedef struct mm_read {
-    const mm_store_rec *r; // the store (valid until the location's next store)
     int8_t wt;
     uint8_t wmo;
     uint16_t wsite;
     uint32_t wepoch;
     uint64_t wstep;
-    uint32_t stale;
     bool hb; // the store happens-before the load
     uint8_t mo;
     uint16_t site;
     uint32_t epoch; // reader's epoch
     uint64_t step;
 } mm_read;
-static mm_read last_read[MM_THREADS];
+
+// Each thread's last load: the store it read (valid until that location's next store,
+// which cannot come before the world's hook for this load runs) and what is cheap to keep.
+typedef struct mm_last {
+    const mm_store_rec *r;
+    uint32_t stale;
+    uint8_t mo;
+    uint16_t site;
+} mm_last;
+static mm_last last_read[MM_THREADS];
+uint64_t mm_now; // the engine's step, kept current by dsched.c
 static uint16_t cur_site[MM_THREADS]; // each thread's last seam site (for messages)
 
 const char *mm_order_name(memory_order mo) {
@@ -90,10 +112,13 @@ bool mm_weak(void) {
 void mm_reset(int n, bool w) {
     gen++;
     if (gen == 0) { // wrapped: clear the tags for real
-        memset(locs, 0, sizeof locs);
+        memset(table, 0, sizeof table);
+        memset(region_gen, 0, sizeof region_gen);
         gen = 1;
     }
+    nlocs = 0;
     weak = w;
+    hmask = w ? MM_HISTORY - 1 : 0;
     nthreads = n;
     memset(C, 0, sizeof C);
     for (int t = 0; t < MM_THREADS; t++) {
@@ -119,19 +144,22 @@ static void mem_write(void *a, unsigned width, uintptr_t v) {
 }
 
 static mm_store_rec *newest(mm_loc *l) {
-    return &l->h[(l->n - 1) % MM_HISTORY];
+    return &l->h[(l->n - 1) & hmask];
 }
 
 // A store record appended by thread t (-1: a value the engine did not see written, such
 // as the world's own initialisation; it happens-before everything).
 static mm_store_rec *append(mm_loc *l, int t, uintptr_t v) {
     uint32_t i = l->n++;
-    mm_store_rec *r = &l->h[i % MM_HISTORY];
+    mm_store_rec *r = &l->h[i & hmask];
     r->v = v;
     r->t = (int8_t)t;
-    r->step = t < 0 ? 0 : dsched_step();
+    r->step = t < 0 ? 0 : mm_now;
     memset(r->sync, 0, sizeof r->sync);
-    memset(r->seen, 0, sizeof r->seen);
+    r->has_sync = false;
+    if (weak) {
+        memset(r->seen, 0, sizeof r->seen);
+    }
     if (t >= 0) {
         r->epoch = C[t][t];
         r->seen[t] = C[t][t];
@@ -144,24 +172,46 @@ static mm_store_rec *append(mm_loc *l, int t, uintptr_t v) {
     return r;
 }
 
-static mm_loc *loc_of(const void *a, unsigned width) {
-    uintptr_t k = (uintptr_t)a;
-    uint32_t i = (uint32_t)((k >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (MM_LOCS - 1);
-    for (;;) {
-        mm_loc *l = &locs[i];
-        if (l->gen != gen) { // first access this execution: its value is the initial store
-            l->gen = gen;
-            l->addr = a;
-            l->n = 0;
-            memset(l->tidx, 0, sizeof l->tidx);
-            append(l, -1, mem_read(a, width));
-            return l;
-        }
-        if (l->addr == a) {
-            return l;
-        }
-        i = (i + 1) & (MM_LOCS - 1);
+static mm_loc *new_loc(const void *a, unsigned width, uint32_t *slot) {
+    if (nlocs == MM_MAX_LOCS) {
+        dsched_fail("engine", "memory model: more than %d locations", MM_MAX_LOCS);
     }
+    *slot = nlocs;
+    mm_loc *l = &locs[nlocs++];
+    l->n = 0;
+    memset(l->tidx, 0, sizeof l->tidx);
+    append(l, -1, mem_read(a, width)); // first access this execution: the initial store
+    return l;
+}
+
+static inline mm_loc *loc_of(const void *a, unsigned width) {
+    size_t w = (size_t)((const char *)a - region) / 4;
+    if (w < region_words) {
+        if (region_gen[w] == gen) {
+            return &locs[region_loc[w]];
+        }
+        region_gen[w] = gen;
+        return new_loc(a, width, &region_loc[w]);
+    }
+    uintptr_t k = (uintptr_t)a;
+    uint32_t i = (uint32_t)((k >> 3) * 0x9E3779B97F4A7C15ull >> 40) & (MM_TABLE - 1);
+    for (;;) {
+        mm_entry *e = &table[i];
+        if (e->gen != gen) {
+            e->gen = gen;
+            e->addr = a;
+            return new_loc(a, width, &e->loc);
+        }
+        if (e->addr == a) {
+            return &locs[e->loc];
+        }
+        i = (i + 1) & (MM_TABLE - 1);
+    }
+}
+
+void mm_set_region(const void *base, size_t bytes) {
+    region = base;
+    region_words = bytes / 4 < MM_REGION_WORDS ? bytes / 4 : MM_REGION_WORDS;
 }
 
 // Real memory changed behind the model's back (the world sets a P's status directly):
@@ -180,29 +230,18 @@ static void join(int t, const uint32_t *c) {
     }
 }
 
-static bool rec_hb(const mm_store_rec *r, int t) {
-    return r->t < 0 || C[t][r->t] >= r->epoch;
-}
 
-static void note_read(int t, enum runq_site s, memory_order mo, const mm_store_rec *r,
-                      uint32_t stale) {
-    mm_read *x = &last_read[t];
+static inline void note_read(int t, enum runq_site s, memory_order mo, const mm_store_rec *r,
+                             uint32_t stale) {
+    mm_last *x = &last_read[t];
     x->r = r;
-    x->wt = r->t;
-    x->wmo = r->mo;
-    x->wsite = r->site;
-    x->wepoch = r->epoch;
-    x->wstep = r->step;
     x->stale = stale;
-    x->hb = rec_hb(r, t);
     x->mo = (uint8_t)mo;
     x->site = (uint16_t)s;
-    x->epoch = C[t][t];
-    x->step = dsched_step();
 }
 
 void mm_last_read(int t, uint64_t *store_step, uint32_t *stale) {
-    *store_step = last_read[t].wstep;
+    *store_step = last_read[t].r ? last_read[t].r->step : 0;
     *stale = last_read[t].stale;
 }
 
@@ -216,7 +255,7 @@ static uint32_t oldest_allowed(mm_loc *l, int t) {
         lb = l->tidx[t];
     }
     for (uint32_t i = last; i > lb; i--) {
-        const mm_store_rec *r = &l->h[i % MM_HISTORY];
+        const mm_store_rec *r = &l->h[i & hmask];
         if (r->t < 0) {
             return i;
         }
@@ -244,12 +283,12 @@ uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory
         }
         l->tidx[t] = idx;
     }
-    mm_store_rec *r = &l->h[idx % MM_HISTORY];
+    mm_store_rec *r = &l->h[idx & hmask];
     if (weak && r->seen[t] == 0) {
         r->seen[t] = C[t][t];
     }
     note_read(t, s, mo, r, stale);
-    if (is_acquire(mo)) {
+    if (r->has_sync && is_acquire(mo)) {
         join(t, r->sync);
     }
     return r->v;
@@ -257,6 +296,7 @@ uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory
 
 static void release_point(int t, mm_store_rec *r, memory_order mo) {
     if (is_release(mo)) {
+        r->has_sync = true;
         for (int u = 0; u < MM_THREADS; u++) {
             if (C[t][u] > r->sync[u]) {
                 r->sync[u] = C[t][u];
@@ -301,16 +341,18 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
     mm_store_rec *prev = newest(l);
     l->tidx[t] = l->n - 1;
     note_read(t, s, ok ? ok_mo : fail_mo, prev, 0);
-    if (is_acquire(ok ? ok_mo : fail_mo)) {
+    if (prev->has_sync && is_acquire(ok ? ok_mo : fail_mo)) {
         join(t, prev->sync);
     }
     if (!ok) {
         return false;
     }
-    uint32_t carried[MM_THREADS];
-    memcpy(carried, prev->sync, sizeof carried); // the release sequence goes on
+    uint32_t carried[MM_THREADS]; // the release sequence goes on (prev may be overwritten)
+    memcpy(carried, prev->sync, sizeof carried);
+    bool carried_any = prev->has_sync;
     mm_store_rec *r = append(l, t, new_);
     memcpy(r->sync, carried, sizeof carried);
+    r->has_sync = carried_any;
     r->mo = (uint8_t)ok_mo;
     r->site = (uint16_t)s;
     release_point(t, r, ok_mo);
@@ -330,7 +372,9 @@ void mm_acquire_latest(int t, const void *a) {
     mm_loc *l = loc_of(a, 4);
     sync_external(l, mem_read(a, 4));
     l->tidx[t] = l->n - 1;
-    join(t, newest(l)->sync);
+    if (newest(l)->has_sync) {
+        join(t, newest(l)->sync);
+    }
 }
 
 // ---- reports ------------------------------------------------------------------------------
@@ -379,7 +423,7 @@ void mm_gaccess(int t, const void *gp, enum mm_gfield f) {
                     "G%lld: %s by %s at step %llu (%s) races with the %s by %s at step "
                     "%llu (%s): no happens-before edge from %s to %s (a release after "
                     "the first access, read by an acquire before the second, is missing)",
-                    (long long)id, gfield_names[f], tname(t), (unsigned long long)dsched_step(),
+                    (long long)id, gfield_names[f], tname(t), (unsigned long long)mm_now,
                     after_site(site), gfield_names[w->field], tname(w->t),
                     (unsigned long long)w->step, after_site(w->site), tname(w->t), tname(t));
     }
@@ -388,7 +432,7 @@ void mm_gaccess(int t, const void *gp, enum mm_gfield f) {
     w->field = (uint8_t)f;
     w->site = site;
     w->epoch = C[t][t];
-    w->step = dsched_step();
+    w->step = mm_now;
 }
 
 // ---- ring slots: slot-reuse, slot-publication ----------------------------------------------
@@ -407,9 +451,21 @@ static struct {
 
 void mm_slot_read(int t, int pi, uint32_t slot) {
     mm_sread *p = &pending[pi][slot][t];
+    const mm_last *x = &last_read[t];
+    const mm_store_rec *w = x->r;
     p->gen = gen;
     p->valid = true;
-    p->r = last_read[t];
+    p->r.wt = w->t;
+    p->r.wmo = w->mo;
+    p->r.wsite = w->site;
+    p->r.wepoch = w->epoch;
+    p->r.wstep = w->step;
+    // The load's clock is still t's clock: nothing ran in between but the world's hook.
+    p->r.hb = w->t < 0 || C[t][w->t] >= w->epoch;
+    p->r.mo = x->mo;
+    p->r.site = x->site;
+    p->r.epoch = C[t][t];
+    p->r.step = mm_now;
 }
 
 static void describe_read(char *buf, size_t n, int reader, const mm_read *r) {
@@ -435,7 +491,7 @@ void mm_head_commit(int t, int pi, uint32_t h, uint32_t nh, uint32_t cap) {
                         "happens-before edge from that store: the chain slot store -> "
                         "store-release of runqtail -> load-acquire of runqtail by the "
                         "consumer is broken",
-                        pi, slot, rd, tname(t), h, nh, (unsigned long long)dsched_step(),
+                        pi, slot, rd, tname(t), h, nh, (unsigned long long)mm_now,
                         tname(p->r.wt), (unsigned long long)p->r.wstep,
                         runq_site_name((enum runq_site)p->r.wsite),
                         mm_order_name((memory_order)p->r.wmo));
@@ -458,7 +514,7 @@ void mm_slot_write(int t, int pi, uint32_t slot) {
                         "committed by a successful runqhead CAS, does not happen-before that "
                         "write: the chain slot read -> cas-release of runqhead (commits "
                         "consume) -> load-acquire of runqhead by the owner is broken",
-                        pi, slot, tname(t), (unsigned long long)dsched_step(),
+                        pi, slot, tname(t), (unsigned long long)mm_now,
                         runq_site_name((enum runq_site)cur_site[t]), rd);
         }
         committed[pi][slot].reader = -1;

@@ -27,6 +27,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MM_THREADS 4 // = SCHED_MAX_THREADS
@@ -35,6 +36,10 @@
 
 // New execution: forget every location, clock and check state.
 void mm_reset(int nthreads, bool weak);
+// The world's shared words lie in [base, base + bytes) (its Ps): looked up by offset.
+void mm_set_region(const void *base, size_t bytes);
+// The engine's current step (dsched.c keeps it up to date).
+extern uint64_t mm_now;
 bool mm_weak(void);
 
 // The accesses of thread t at site s (width 4 or 8). real != NULL: the port already made

@@ -858,6 +858,7 @@ static void w_thread_body(int t) {
 
 static void w_reset(const schedule *s) {
     S = s;
+    mm_set_region(ps, sizeof ps); // the memory model finds a P's words by offset
     runq_sched_init(s->nthreads);
     runq_set_randomize((s->flags & SFLAG_RANDOMIZE) != 0, (uint64_t)s->seed + 1);
     for (int i = 0; i < NP; i++) {
