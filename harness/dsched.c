@@ -615,7 +615,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     if (o && o->choice_len) {
         *o->choice_len = 0;
     }
-    mm_reset(E.n, (s->flags & SFLAG_WEAK) != 0);
+    mm_reset(E.n, (s->flags & SFLAG_WEAK) != 0, E.trace != NULL);
     w->reset(s);
     trace_header();
     fiber_start_release();

@@ -50,6 +50,7 @@ static uint32_t nlocs;
 static uint32_t hmask; // history kept: 1 store (SC: only the newest is ever read) or 8
 static uint32_t gen;
 static bool weak;
+static bool full; // every load goes through the model (weak memory, or a trace wants rf)
 static int nthreads;
 static uint32_t C[MM_THREADS][MM_THREADS]; // vector clocks
 static uint32_t lock_clock[MM_THREADS];
@@ -77,7 +78,7 @@ typedef struct mm_last {
     uint16_t site;
 } mm_last;
 static mm_last last_read[MM_THREADS];
-uint64_t mm_now; // the engine's step, kept current by dsched.c
+uint64_t mm_now;                      // the engine's step, kept current by dsched.c
 static uint16_t cur_site[MM_THREADS]; // each thread's last seam site (for messages)
 
 const char *mm_order_name(memory_order mo) {
@@ -109,7 +110,7 @@ bool mm_weak(void) {
     return weak;
 }
 
-void mm_reset(int n, bool w) {
+void mm_reset(int n, bool w, bool trace) {
     gen++;
     if (gen == 0) { // wrapped: clear the tags for real
         memset(table, 0, sizeof table);
@@ -118,6 +119,7 @@ void mm_reset(int n, bool w) {
     }
     nlocs = 0;
     weak = w;
+    full = w || trace;
     hmask = w ? MM_HISTORY - 1 : 0;
     nthreads = n;
     memset(C, 0, sizeof C);
@@ -155,8 +157,7 @@ static mm_store_rec *append(mm_loc *l, int t, uintptr_t v) {
     r->v = v;
     r->t = (int8_t)t;
     r->step = t < 0 ? 0 : mm_now;
-    memset(r->sync, 0, sizeof r->sync);
-    r->has_sync = false;
+    r->has_sync = false; // sync is read only when has_sync
     if (weak) {
         memset(r->seen, 0, sizeof r->seen);
     }
@@ -230,7 +231,6 @@ static void join(int t, const uint32_t *c) {
     }
 }
 
-
 static inline void note_read(int t, enum runq_site s, memory_order mo, const mm_store_rec *r,
                              uint32_t stale) {
     mm_last *x = &last_read[t];
@@ -270,9 +270,18 @@ static uint32_t oldest_allowed(mm_loc *l, int t) {
 
 uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
                   const uintptr_t *real) {
-    mm_loc *l = loc_of(a, width);
     cur_site[t] = (uint16_t)s;
-    sync_external(l, real ? *real : mem_read(a, width));
+    if (!full && !is_acquire(mo)) {
+        // SC, no trace: a relaxed load reads the newest store and changes no clock; the
+        // slot checks look the store up themselves (mm_slot_read).
+        last_read[t].mo = (uint8_t)mo;
+        last_read[t].r = NULL;
+        return real ? *real : mem_read(a, width);
+    }
+    mm_loc *l = loc_of(a, width);
+    if (weak) {
+        sync_external(l, real ? *real : mem_read(a, width));
+    }
     uint32_t idx = l->n - 1, stale = 0;
     if (weak && mo != memory_order_seq_cst) {
         uint32_t lb = oldest_allowed(l, t);
@@ -291,12 +300,18 @@ uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory
     if (r->has_sync && is_acquire(mo)) {
         join(t, r->sync);
     }
-    return r->v;
+    // SC: the newest store is what memory holds (the world may have written it directly)
+    return weak ? r->v : real ? *real : mem_read(a, width);
 }
 
 static void release_point(int t, mm_store_rec *r, memory_order mo) {
     if (is_release(mo)) {
-        r->has_sync = true;
+        if (!r->has_sync) {
+            memcpy(r->sync, C[t], sizeof r->sync);
+            r->has_sync = true;
+            C[t][t]++;
+            return;
+        }
         for (int u = 0; u < MM_THREADS; u++) {
             if (C[t][u] > r->sync[u]) {
                 r->sync[u] = C[t][u];
@@ -311,7 +326,9 @@ void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, mem
     mm_loc *l = loc_of(a, width);
     cur_site[t] = (uint16_t)s;
     if (!done) {
-        sync_external(l, mem_read(a, width));
+        if (weak) {
+            sync_external(l, mem_read(a, width));
+        }
         mem_write(a, width, v);
     }
     mm_store_rec *r = append(l, t, v);
@@ -327,7 +344,9 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
     bool ok;
     if (done < 0) {
         uintptr_t cur = mem_read(a, width);
-        sync_external(l, cur);
+        if (weak) {
+            sync_external(l, cur);
+        }
         ok = cur == old;
         *found = cur;
         if (ok) {
@@ -335,7 +354,9 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
         }
     } else {
         ok = done != 0;
-        sync_external(l, ok ? old : *found);
+        if (weak) {
+            sync_external(l, ok ? old : *found);
+        }
     }
     // An RMW, and (here) a failed CAS too, reads the newest store.
     mm_store_rec *prev = newest(l);
@@ -348,11 +369,15 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
         return false;
     }
     uint32_t carried[MM_THREADS]; // the release sequence goes on (prev may be overwritten)
-    memcpy(carried, prev->sync, sizeof carried);
     bool carried_any = prev->has_sync;
+    if (carried_any) {
+        memcpy(carried, prev->sync, sizeof carried);
+    }
     mm_store_rec *r = append(l, t, new_);
-    memcpy(r->sync, carried, sizeof carried);
-    r->has_sync = carried_any;
+    if (carried_any) {
+        memcpy(r->sync, carried, sizeof carried);
+        r->has_sync = true;
+    }
     r->mo = (uint8_t)ok_mo;
     r->site = (uint16_t)s;
     release_point(t, r, ok_mo);
@@ -370,7 +395,9 @@ void mm_lock(int t, bool acquired) {
 
 void mm_acquire_latest(int t, const void *a) {
     mm_loc *l = loc_of(a, 4);
-    sync_external(l, mem_read(a, 4));
+    if (weak) {
+        sync_external(l, mem_read(a, 4));
+    }
     l->tidx[t] = l->n - 1;
     if (newest(l)->has_sync) {
         join(t, newest(l)->sync);
@@ -449,10 +476,10 @@ static struct {
     mm_read r;
 } committed[MM_THREADS][MM_MAX_SLOTS];
 
-void mm_slot_read(int t, int pi, uint32_t slot) {
+void mm_slot_read(int t, int pi, uint32_t slot, const void *addr) {
     mm_sread *p = &pending[pi][slot][t];
     const mm_last *x = &last_read[t];
-    const mm_store_rec *w = x->r;
+    const mm_store_rec *w = x->r ? x->r : newest(loc_of(addr, sizeof(uintptr_t)));
     p->gen = gen;
     p->valid = true;
     p->r.wt = w->t;
@@ -463,7 +490,7 @@ void mm_slot_read(int t, int pi, uint32_t slot) {
     // The load's clock is still t's clock: nothing ran in between but the world's hook.
     p->r.hb = w->t < 0 || C[t][w->t] >= w->epoch;
     p->r.mo = x->mo;
-    p->r.site = x->site;
+    p->r.site = cur_site[t];
     p->r.epoch = C[t][t];
     p->r.step = mm_now;
 }
@@ -491,9 +518,8 @@ void mm_head_commit(int t, int pi, uint32_t h, uint32_t nh, uint32_t cap) {
                         "happens-before edge from that store: the chain slot store -> "
                         "store-release of runqtail -> load-acquire of runqtail by the "
                         "consumer is broken",
-                        pi, slot, rd, tname(t), h, nh, (unsigned long long)mm_now,
-                        tname(p->r.wt), (unsigned long long)p->r.wstep,
-                        runq_site_name((enum runq_site)p->r.wsite),
+                        pi, slot, rd, tname(t), h, nh, (unsigned long long)mm_now, tname(p->r.wt),
+                        (unsigned long long)p->r.wstep, runq_site_name((enum runq_site)p->r.wsite),
                         mm_order_name((memory_order)p->r.wmo));
         }
         committed[pi][slot].gen = gen;

@@ -34,8 +34,9 @@
 #define MM_HISTORY 8 // stores kept per location
 #define MM_MAX_SLOTS 256
 
-// New execution: forget every location, clock and check state.
-void mm_reset(int nthreads, bool weak);
+// New execution: forget every location, clock and check state. trace: the trace wants
+// to know which store each load read (else SC relaxed loads skip the model).
+void mm_reset(int nthreads, bool weak, bool trace);
 // The world's shared words lie in [base, base + bytes) (its Ps): looked up by offset.
 void mm_set_region(const void *base, size_t bytes);
 // The engine's current step (dsched.c keeps it up to date).
@@ -68,7 +69,7 @@ void mm_gaccess(int t, const void *gp, enum mm_gfield f);
 
 // Ring slots (the world knows the layout): t's last load was of P pi's slot; t wrote it;
 // t's CAS moved P pi's runqhead from h to nh, committing slots [h, nh) mod cap.
-void mm_slot_read(int t, int pi, uint32_t slot);
+void mm_slot_read(int t, int pi, uint32_t slot, const void *addr);
 void mm_slot_write(int t, int pi, uint32_t slot);
 void mm_head_commit(int t, int pi, uint32_t h, uint32_t nh, uint32_t cap);
 

@@ -422,7 +422,7 @@ static void mm_world_access(int t, int pi, int field, uint32_t slot, enum dsched
                             uintptr_t v, uintptr_t w) {
     if (field == 3) {
         if (k == DACC_LOAD) {
-            mm_slot_read(t, pi, slot);
+            mm_slot_read(t, pi, slot, &ps[pi].runq[slot]);
         } else if (k == DACC_STORE) {
             mm_slot_write(t, pi, slot);
         }
