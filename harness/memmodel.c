@@ -98,12 +98,18 @@ const char *mm_order_name(memory_order mo) {
     }
 }
 
-static bool is_acquire(memory_order mo) {
-    return mo == memory_order_acquire || mo == memory_order_acq_rel || mo == memory_order_seq_cst ||
-           mo == memory_order_consume;
+// Bit masks over memory_order values (relaxed 0 .. seq_cst 5): cheaper than a switch.
+#define MO_BIT(mo) (1u << (unsigned)(mo))
+#define ACQUIRE_ORDERS                                                                             \
+    (MO_BIT(memory_order_consume) | MO_BIT(memory_order_acquire) | MO_BIT(memory_order_acq_rel) |  \
+     MO_BIT(memory_order_seq_cst))
+#define RELEASE_ORDERS                                                                             \
+    (MO_BIT(memory_order_release) | MO_BIT(memory_order_acq_rel) | MO_BIT(memory_order_seq_cst))
+static inline bool is_acquire(memory_order mo) {
+    return (MO_BIT(mo) & ACQUIRE_ORDERS) != 0;
 }
-static bool is_release(memory_order mo) {
-    return mo == memory_order_release || mo == memory_order_acq_rel || mo == memory_order_seq_cst;
+static inline bool is_release(memory_order mo) {
+    return (MO_BIT(mo) & RELEASE_ORDERS) != 0;
 }
 
 bool mm_weak(void) {

@@ -153,7 +153,8 @@ static void consume(int t, g *gp, const char *what) {
     ndone++;
 }
 
-static int which_p(const void *addr, int *field, uint32_t *slot) {
+static inline __attribute__((always_inline)) int which_p(const void *addr, int *field,
+                                                         uint32_t *slot) {
     const char *a = addr, *base = (const char *)ps;
     if (a < base || a >= base + sizeof ps) {
         return -1;
