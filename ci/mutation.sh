@@ -12,8 +12,8 @@
 #
 # How: copies the tree (git ls-files: tracked plus untracked non-ignored files) into a
 # scratch dir ($RUNQ_MUTATION_SCRATCH, default /tmp/runq-mutation.<uid>; kept between runs
-# so rebuilds are incremental), builds there the presets the detectors need (asan: unit,
-# corpus, stress; tsan: corpus and stress under TSan; fuzz: libFuzzer), runs every detector
+# so rebuilds are incremental), builds there the presets the detectors need (default:
+# corpus; asan: unit, corpus, stress; tsan: corpus and stress under TSan; fuzz: libFuzzer), runs every detector
 # on the unmodified port (any failure there is a false alarm), then for each mutant:
 # apply (patch -p1), rebuild incrementally, run the detectors cheapest first until one
 # kills it, revert (the touched files are restored byte for byte, also on interrupt).
@@ -21,6 +21,9 @@
 #
 # Detectors, cheapest first (measured: replaying the corpus takes about a second, the
 # unit tests a minute under ASan; MUT_DETECTORS="..." picks others or another order):
+#                       corpus-plain ctest -L corpus     (default build, gcc, no sanitizer:
+#                                    the ledger and the engine's memory model, which checks
+#                                    happens-before itself: order mutants die here)
 #                       corpus       ctest -L corpus     (asan build: runq-replay of corpus/)
 #                       corpus-tsan  ctest -L corpus     (tsan build: memory orders)
 #                       unit         ctest -L unit       (asan build)
@@ -282,7 +285,7 @@ ensure_built() {
 # ---- detectors -----------------------------------------------------------------------------
 # Each detector: det_<name> LOG -> 0 passed, 1 found a failure, 3 not applicable (skipped),
 # 2 the detector itself failed (usage/setup). DET_NOTE explains a skip or an error.
-ALL_DETECTORS="corpus corpus-tsan unit fuzz stress stress-tsan"
+ALL_DETECTORS="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan"
 DETECTORS=${MUT_DETECTORS:-$ALL_DETECTORS}
 for d in $DETECTORS; do
   case " $ALL_DETECTORS " in *" $d "*) ;; *) echo "mutation.sh: MUT_DETECTORS: unknown detector '$d'" >&2; exit 2 ;; esac
@@ -347,6 +350,7 @@ det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
 }
 det_unit() { det_ctest asan unit "$UNIT_TIMEOUT" "$1"; }
 det_corpus() { det_ctest asan corpus "$CORPUS_TIMEOUT" "$1"; }
+det_corpus_plain() { det_ctest default corpus "$CORPUS_TIMEOUT" "$1"; }
 det_corpus_tsan() { det_ctest tsan corpus "$CORPUS_TIMEOUT" "$1"; }
 
 # libfuzzer_flags TARGET: -key=value flags from fuzz/TARGET.options ([libfuzzer] section)
@@ -440,18 +444,21 @@ reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
 
 # ---- baseline: the unmodified port must pass every detector ---------------------------------
 t0=$(now_ms)
-configure_preset asan
-if [ "${PRESET_OK[asan]}" != 1 ]; then
-  echo "!!! the asan preset does not build: nothing to check with (setup error)"
-  exit 2
+# Only the presets the chosen detectors use (MUT_DETECTORS="corpus-plain" builds one).
+wants() { case " $DETECTORS " in *" $1 "*) return 0 ;; esac; return 1; }
+wants corpus-plain && configure_preset default
+if wants corpus || wants unit || wants stress; then
+  configure_preset asan
+  if [ "${PRESET_OK[asan]}" != 1 ]; then
+    echo "!!! the asan preset does not build: nothing to check with (setup error)"
+    exit 2
+  fi
 fi
-need_tsan=0
-[ "$(ctest_count "$SCRATCH/build/asan" corpus)" -gt 0 ] 2>/dev/null && need_tsan=1
-[ -x "$SCRATCH/build/asan/bin/runq-torture" ] && need_tsan=1
-if [ $need_tsan = 1 ]; then configure_preset tsan; else
-  note "tsan: not built (no corpus tests and no runq-torture yet)"; fi
-if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz; else
-  note "fuzz: not built (no fuzz/CMakeLists.txt yet)"; fi
+if wants corpus-tsan || wants stress-tsan; then configure_preset tsan; fi
+if wants fuzz; then
+  if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz; else
+    note "fuzz: not built (no fuzz/CMakeLists.txt yet)"; fi
+fi
 
 declare -A DET_BROKEN=()  # detector -> 1 if it raised a false alarm (not used on mutants)
 BASE_REPORT=()            # "detector|status|seconds|invariant"

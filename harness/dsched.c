@@ -7,6 +7,7 @@
 #include "chrome_trace.h"
 #include "fiber.h"
 #include "trace.h"
+#include "memmodel.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -37,6 +38,11 @@ typedef struct sthread {
     bool in_op;
     int priority; // PCT
     int decision; // number (from 1) of the decision in effect; 0: none (PRNG, PCT)
+    // `read T stale K` decisions not used yet (weak memory): K for each coming load
+    // that has a choice, in order.
+    uint8_t stale_q[256];
+    uint16_t stale_head, stale_len;
+    uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
 } sthread;
 
 static struct {
@@ -68,7 +74,9 @@ static bool fibers_made;
 #if defined(RUNQ_FUZZ_COUNTERS)
 __attribute__((section("__libfuzzer_extra_counters")))
 #endif
-static uint8_t extra_counters[DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2];
+static uint8_t extra_counters[DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 +
+                              RQ_SITE_COUNT];
+// the last RQ_SITE_COUNT counters: a weak-memory load at that site read a stale store
 
 static inline void bump(size_t i) {
     if (extra_counters[i] < 255) {
@@ -94,7 +102,9 @@ uint64_t dsched_step(void) {
     return E.step;
 }
 uint64_t dsched_others_steps(int t) {
-    return E.step - E.th[t].my_steps;
+    // A stale read counts as interference: the op no longer ran alone in the sequentially
+    // consistent sense that the reference model checks.
+    return E.step - E.th[t].my_steps + E.th[t].stale_reads;
 }
 bool dsched_failed(void) {
     return E.r && E.r->failed;
@@ -202,6 +212,7 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
         E.opt->record_runnable[E.step] = (uint8_t)mask;
     }
     E.step++;
+    mm_now = E.step;
     th->my_steps++;
     E.site_counts[s]++;
     if (E.last_stepper != t) {
@@ -241,22 +252,50 @@ static void trace_decision(int t, int number, const sched_decision *d) {
     }
 }
 
-void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
-                     uintptr_t w) {
+static const char *order_tag(memory_order mo) {
+    switch (mo) {
+    case memory_order_relaxed:
+        return "rlx";
+    case memory_order_acquire:
+        return "acq";
+    case memory_order_release:
+        return "rel";
+    case memory_order_acq_rel:
+        return "ar";
+    default:
+        return "sc";
+    }
+}
+
+// Report of the access just made (no scheduling point in between).
+static void after_access(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
+                         uintptr_t w, memory_order mo) {
     int t = E.cur;
     if (k == RQ_ACC_CAS_FAIL || k == RQ_ACC_CAS_OK) {
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {
-        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w);
+        char note[48];
+        snprintf(note, sizeof note, "%s", order_tag(mo));
+        if (k == RQ_ACC_LOAD) {
+            // which store it read (its step; s0 = the initial value) and, under weak
+            // memory, how many newer stores it skipped
+            uint64_t from;
+            uint32_t stale;
+            mm_last_read(t, &from, &stale);
+            snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
+                     (unsigned long long)from, stale);
+        }
+        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
     }
     if (ctrace_on()) {
-        char val[64];
+        char val[64], kind[32];
         E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
                             sizeof val);
         static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
-        ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kinds[k & 3]);
+        snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
+        ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kind);
         chrome_counters();
     }
     sthread *th = &E.th[t];
@@ -265,8 +304,74 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
     }
 }
 
+// ---- the seam's accesses: the memory model makes them (memmodel.c) ------------------------
+
+uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, memory_order mo,
+                              uintptr_t real) {
+    uintptr_t v = mm_load(E.cur, s, a, width, mo, &real);
+    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    return v;
+}
+uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory_order mo) {
+    rq_dsched_point(s, a);
+    uintptr_t v = mm_load(E.cur, s, a, width, mo, NULL);
+    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    return v;
+}
+void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
+    mm_store(E.cur, s, a, width, v, mo, true);
+    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+}
+void rq_dsched_store(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
+    rq_dsched_point(s, a);
+    mm_store(E.cur, s, a, width, v, mo, false);
+    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+}
+static bool cas_common(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                       memory_order ok, memory_order fail, int done, uintptr_t found) {
+    bool r = mm_cas(E.cur, s, a, width, old, new_, ok, fail, done, &found);
+    after_access(s, a, r ? RQ_ACC_CAS_OK : RQ_ACC_CAS_FAIL, old, r ? new_ : found, r ? ok : fail);
+    return r;
+}
+bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                        memory_order ok, memory_order fail, bool done_ok, uintptr_t found) {
+    return cas_common(s, a, width, old, new_, ok, fail, done_ok, found);
+}
+bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+                   memory_order ok, memory_order fail) {
+    rq_dsched_point(s, a);
+    return cas_common(s, a, width, old, new_, ok, fail, -1, 0);
+}
+
+unsigned dsched_stale_choice(int t, enum runq_site s, unsigned max) {
+    sthread *th = &E.th[t];
+    unsigned k = 0;
+    if (th->stale_len > 0) {
+        k = th->stale_q[th->stale_head];
+        th->stale_head = (uint16_t)((th->stale_head + 1) % sizeof th->stale_q);
+        th->stale_len--;
+    }
+    if (k > max) {
+        k = max;
+    }
+    if (E.opt && E.opt->record_choices && E.opt->choice_len &&
+        *E.opt->choice_len < E.opt->choice_cap) {
+        struct dsched_choice *c = &E.opt->record_choices[(*E.opt->choice_len)++];
+        c->step = (uint32_t)(E.step - 1);
+        c->thread = (uint8_t)t;
+        c->max = (uint8_t)(max > 255 ? 255 : max);
+        c->taken = (uint8_t)k;
+    }
+    if (k > 0) {
+        th->stale_reads++;
+        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + RQ_SITE_COUNT * 2 + (size_t)s);
+    }
+    return k;
+}
+
 void rq_dsched_gwrite(const void *gp) {
     E.w->gwrite(E.cur, gp);
+    mm_gaccess(E.cur, gp, MM_G_SCHEDLINK);
 }
 
 void rq_dsched_backoff(enum runq_site s) {
@@ -309,6 +414,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     if (__tsan_acquire) {
         __tsan_acquire(l);
     }
+    mm_lock(t, true);
     E.w->lock_event(t, true);
     ctrace_lock(t, E.step, true);
     if (E.trace) {
@@ -324,6 +430,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
                     sched_thread_name(t), runq_site_name(s));
     }
     E.w->lock_event(t, false);
+    mm_lock(t, false);
     if (__tsan_release) {
         __tsan_release(l);
     }
@@ -440,6 +547,15 @@ static int pick(int *dec_index) {
         return t;
     }
     int number = 0;
+    // `read T stale K`: queued for T's coming loads; the next decision says who runs.
+    while (*dec_index < s->ndecisions && s->dec[*dec_index].mode == SMODE_READ) {
+        d = s->dec[(*dec_index)++];
+        sthread *rt = &E.th[d.thread];
+        if (rt->stale_len < sizeof rt->stale_q) {
+            rt->stale_q[(rt->stale_head + rt->stale_len) % sizeof rt->stale_q] = (uint8_t)d.arg;
+            rt->stale_len++;
+        }
+    }
     if (*dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
         number = *dec_index;
@@ -511,6 +627,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.cur = -1;
     E.last_stepper = -1;
     E.step = 0;
+    mm_now = 0;
     E.switches = 0;
     E.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)s->seed * 0x2545f4914f6cdd1dull);
     memset(E.events, 0, sizeof E.events);
@@ -542,6 +659,10 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         }
         E.next_low_priority = 50;
     }
+    if (o && o->choice_len) {
+        *o->choice_len = 0;
+    }
+    mm_reset(E.n, (s->flags & SFLAG_WEAK) != 0, E.trace != NULL);
     w->reset(s);
     trace_start(E.trace, o && o->trace_steps, E.n, w->describe, w->describe_value);
     if (o && o->chrome) {

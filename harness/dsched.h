@@ -82,6 +82,15 @@ typedef struct dsched_options {
     uint8_t *record_runnable;
     uint32_t record_cap;
     uint32_t *record_len;
+    // If set (weak memory), each load that had a choice of stores is recorded here in
+    // execution order: its step index, thread, the staleness it could have taken at most,
+    // and the one it took (choice_cap entries at most; choice_len gets the count).
+    struct dsched_choice {
+        uint32_t step;
+        uint8_t thread, max, taken;
+    } * record_choices;
+    uint32_t choice_cap;
+    uint32_t *choice_len;
 } dsched_options;
 
 // Run one execution. Returns true if it passed.
@@ -97,8 +106,8 @@ bool dsched_failed(void);
 // The running simulated thread (-1 in the main context) and the current step.
 int dsched_thread(void);
 uint64_t dsched_step(void);
-// Scheduling points made by threads other than t so far (an op ran alone if this did not
-// change between its begin and end).
+// Scheduling points made by threads other than t so far, plus t's stale reads (an op ran
+// alone if this did not change between its begin and end).
 uint64_t dsched_others_steps(int t);
 
 // Operation boundaries, from the world's thread body (for decisions, liveness, trace).
@@ -123,6 +132,10 @@ enum dsched_event {
     DEV_COUNT
 };
 void dsched_event(enum dsched_event e);
+// Weak memory: how many stores older than the newest allowed one thread t's load at site s
+// reads (the next queued `read T stale K` decision; 0 when none is left). The memory
+// model asks only when the load has a choice; max (>= 1) is the most it may skip.
+unsigned dsched_stale_choice(int t, enum runq_site s, unsigned max);
 // Events of the last execution, for tests and benchmarks.
 const uint32_t *dsched_event_counts(void);
 // Scheduling-point counts by site for the last execution.

@@ -55,10 +55,12 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
 //  [0] threads = 1 + b%4       [1] capacity = {4,8,256}[b%3]
 //  [2] start: b<128 -> b ; else 2^32 - 1 - (b-128)  (reaches the uint32 wrap early)
 //  [3] flags: bit0 randomize, bit1 PCT, bits 2-4 PCT depth-1
-//  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)  [7] reserved
+//  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)
+//  [7] SCHED_WEAK_MAGIC: memory weak (any other value: sequentially consistent)
 //  op (2 bytes): kind = b0 % SOP_COUNT, target = b0 / SOP_COUNT, n = 1 + b1
 //  decision (2 bytes): thread = b0 % 4 (mod threads), mode = (b0/4) % 4, then b1:
 //    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT | (op) | ops 1 + b1%8
+//    memory weak only: b0 & 0x30 == 0x30 is `read T stale K`, T = b0 % 4, K = b1 % 8
 
 void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     uint8_t hdr[SCHED_HEADER_BYTES] = {0};
@@ -71,6 +73,9 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     s->pct_depth = (uint8_t)(1 + ((hdr[3] >> 2) & 7));
     s->seed = (uint16_t)(hdr[4] | hdr[5] << 8);
     s->prefill = hdr[6];
+    if (hdr[7] == SCHED_WEAK_MAGIC) {
+        s->flags |= SFLAG_WEAK;
+    }
     for (int t = 0; t < SCHED_MAX_THREADS; t++) {
         int k = 0;
         for (int i = 0; i < SCHED_MAX_OPS; i++) {
@@ -94,6 +99,9 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
         d.thread = (uint8_t)((data[off] % 4) % s->nthreads);
         d.mode = (uint8_t)((data[off] / 4) % 4);
         uint8_t b = data[off + 1];
+        if ((s->flags & SFLAG_WEAK) && (data[off] & 0x30) == 0x30) {
+            d.mode = SMODE_READ;
+        }
         switch (d.mode) {
         case SMODE_STEPS:
             d.arg = (uint16_t)(1 + b % 32);
@@ -103,6 +111,9 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
             break;
         case SMODE_OP:
             d.arg = 1;
+            break;
+        case SMODE_READ:
+            d.arg = (uint16_t)(b % SCHED_STALE_MAX);
             break;
         default:
             d.arg = (uint16_t)(1 + b % 8);
@@ -118,10 +129,11 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
     buf[0] = (uint8_t)(s->nthreads - 1);
     buf[1] = (uint8_t)(s->cap == 4 ? 0 : s->cap == 8 ? 1 : 2);
     buf[2] = (uint8_t)(s->start < 128 ? s->start : 128 + (0xffffffffu - s->start));
-    buf[3] = (uint8_t)(s->flags | ((s->pct_depth - 1) & 7) << 2);
+    buf[3] = (uint8_t)((s->flags & (SFLAG_RANDOMIZE | SFLAG_PCT)) | ((s->pct_depth - 1) & 7) << 2);
     buf[4] = (uint8_t)(s->seed & 0xff);
     buf[5] = (uint8_t)(s->seed >> 8);
     buf[6] = (uint8_t)s->prefill;
+    buf[7] = (s->flags & SFLAG_WEAK) ? SCHED_WEAK_MAGIC : 0;
     for (int t = 0; t < s->nthreads; t++) {
         for (int i = 0; i < s->nops[t]; i++) {
             size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
@@ -134,6 +146,10 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
         const sched_decision *d = &s->dec[i];
         buf[len] = (uint8_t)(d->thread + 4 * d->mode);
         switch (d->mode) {
+        case SMODE_READ:
+            buf[len] = (uint8_t)(d->thread | 0x30);
+            buf[len + 1] = (uint8_t)d->arg;
+            break;
         case SMODE_STEPS:
             buf[len + 1] = (uint8_t)(d->arg - 1);
             break;
@@ -171,6 +187,9 @@ void schedule_print_text(const schedule *s, FILE *out) {
     if (s->prefill) {
         fprintf(out, "prefill %u\n", s->prefill);
     }
+    if (s->flags & SFLAG_WEAK) {
+        fprintf(out, "memory weak\n");
+    }
     for (int t = 0; t < s->nthreads; t++) {
         fprintf(out, "thread %s\n", thread_names[t]);
         for (int i = 0; i < s->nops[t]; i++) {
@@ -203,6 +222,9 @@ void schedule_print_text(const schedule *s, FILE *out) {
             break;
         case SMODE_OP:
             fprintf(out, "  run %s op\n", who);
+            break;
+        case SMODE_READ:
+            fprintf(out, "  read %s stale %u\n", who, d->arg);
             break;
         default:
             fprintf(out, "  run %s ops %u\n", who, d->arg);
@@ -403,6 +425,15 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     return -1;
                 }
                 s->prefill = (uint16_t)v;
+            } else if (strcmp(tok[0], "memory") == 0) {
+                if (tok[1] && strcmp(tok[1], "weak") == 0) {
+                    s->flags |= SFLAG_WEAK;
+                } else if (tok[1] && strcmp(tok[1], "sc") == 0) {
+                    s->flags &= (uint8_t)~SFLAG_WEAK;
+                } else {
+                    return perr(&p, "expected 'memory sc' or 'memory weak', found '%s'",
+                                tok[1] ? tok[1] : "");
+                }
             } else if (strcmp(tok[0], "randomize") == 0) {
                 s->flags |= SFLAG_RANDOMIZE;
             } else if (strcmp(tok[0], "strategy") == 0) {
@@ -420,7 +451,7 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             } else {
                 return perr(&p,
                             "expected a header item (threads, capacity, start, seed, "
-                            "prefill, randomize, strategy) or 'thread NAME', found '%s'",
+                            "prefill, memory, randomize, strategy) or 'thread NAME', found '%s'",
                             tok[0]);
             }
         } else if (section == PROGRAM) {
@@ -456,6 +487,27 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 op.target = (uint8_t)t;
             }
             s->ops[cur][s->nops[cur]++] = op;
+        } else if (strcmp(tok[0], "read") == 0) {
+            int t = thread_index(tok[1]);
+            if (t < 0 || t >= s->nthreads) {
+                return perr(&p, "expected a thread name after 'read', found '%s'",
+                            tok[1] ? tok[1] : "");
+            }
+            if (!tok[2] || strcmp(tok[2], "stale") != 0) {
+                return perr(&p, "expected 'read %s stale K', found '%s'", tok[1],
+                            tok[2] ? tok[2] : "");
+            }
+            if (parse_uint(&p, tok[3], 0, SCHED_STALE_MAX - 1, &v, "a staleness")) {
+                return -1;
+            }
+            if (!(s->flags & SFLAG_WEAK)) {
+                return perr(&p, "'read ... stale' needs 'memory weak' in the header");
+            }
+            if (s->ndecisions == SCHED_MAX_DECISIONS) {
+                return perr(&p, "more than %d decisions", SCHED_MAX_DECISIONS);
+            }
+            sched_decision d = {(uint8_t)t, SMODE_READ, (uint16_t)v};
+            s->dec[s->ndecisions++] = d;
         } else {
             if (strcmp(tok[0], "run") != 0) {
                 return perr(&p, "expected 'run THREAD steps N|until SITE|op|ops N', found '%s'",

@@ -9,7 +9,7 @@
 //  - bytes (what libFuzzer mutates): a total decoder, every byte string is a schedule;
 //    fixed-size fields so that changing one byte changes one op or one decision.
 //      [0] threads  [1] capacity  [2] start index  [3] flags  [4..5] seed  [6] prefill
-//      [7] reserved, then SCHED_MAX_OPS ops (2 bytes) for each of 4 threads, then
+//      [7] 0x77 = memory weak, then SCHED_MAX_OPS ops (2 bytes) for each of 4 threads, then
 //      decisions (2 bytes each) to the end. See schedule.c for each byte's meaning.
 //  - text (humans, regression files): "runq-schedule v1" first, one item per line,
 //    '#' comments. Decisions are stated at operation level ("run thief1 until
@@ -66,6 +66,8 @@ enum sched_mode {
     SMODE_UNTIL = 1, // until just after its next access at site arg (enum runq_site)
     SMODE_OP = 2,    // until its current (or next) operation ends
     SMODE_OPS = 3,   // until arg operations have ended
+    SMODE_READ = 4,  // not a run: thread's next load with a choice reads arg stores back
+                     // (`memory weak` only; see memmodel.h)
 };
 
 typedef struct sched_decision {
@@ -77,7 +79,14 @@ typedef struct sched_decision {
 enum {
     SFLAG_RANDOMIZE = 1, // randomizeScheduler on (batches shuffled; order checks off)
     SFLAG_PCT = 2,       // PCT strategy: ignore decisions, priorities + change points
+    SFLAG_WEAK = 4,      // `memory weak`: loads may read older stores (default: SC)
 };
+// Byte form: header byte [7] (reserved before) equal to this means `memory weak`. No
+// committed byte file has it there, so every one keeps its meaning.
+#define SCHED_WEAK_MAGIC 0x77
+// Byte form, weak schedules only: a decision whose first byte has both bits 0x30 set is
+// `read T stale K` with K = second byte % SCHED_STALE_MAX.
+#define SCHED_STALE_MAX 8
 
 typedef struct schedule {
     uint8_t nthreads;  // 1..4

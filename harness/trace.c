@@ -130,7 +130,7 @@ void trace_op_end(int t, uint64_t step, unsigned done, const char *result) {
 }
 
 void trace_access(int t, uint64_t step, unsigned done, enum runq_site site, const void *addr,
-                  int kind, uintptr_t v, uintptr_t w) {
+                  int kind, uintptr_t v, uintptr_t w, const char *note) {
     if (!T.out) {
         return;
     }
@@ -151,6 +151,10 @@ void trace_access(int t, uint64_t step, unsigned done, enum runq_site site, cons
         size_t n = strlen(name);
         bool publish = kind == DACC_STORE && n > 8 && strcmp(name + n - 8, ".publish") == 0;
         snprintf(row, sizeof row, "%s%s %s", publish ? "* " : "", name, val);
+    }
+    if (note && note[0]) {
+        size_t n = strlen(row);
+        snprintf(row + n, sizeof row - n, " %s", note);
     }
     trace_row(t, step, done, row);
 }

@@ -28,7 +28,7 @@ void trace_row(int t, uint64_t step, unsigned done, const char *text);
 // publish, a successful CAS) is marked '*'; a CAS shows what it expected and what it wrote
 // ("P0.h 3->5") or found ("P0.h want 3, found 4 FAIL").
 void trace_access(int t, uint64_t step, unsigned done, enum runq_site site, const void *addr,
-                  int kind, uintptr_t v, uintptr_t w);
+                  int kind, uintptr_t v, uintptr_t w, const char *note);
 // Thread t takes over by decision number (0: the PRNG) d; preempted: the thread it stops
 // mid-op, or -1.
 void trace_takeover(int t, uint64_t step, unsigned done, int number, const sched_decision *d,

@@ -15,6 +15,7 @@
 // An op that ran with no other thread stepping is also replayed on the reference model
 // (model.c) and must give the same result and the same state.
 #include "dsched.h"
+#include "memmodel.h"
 #include "model.h"
 #include "payload.h"
 #include "runq.h"
@@ -153,7 +154,8 @@ static void consume(int t, g *gp, const char *what) {
     ndone++;
 }
 
-static int which_p(const void *addr, int *field, uint32_t *slot) {
+static inline __attribute__((always_inline)) int which_p(const void *addr, int *field,
+                                                         uint32_t *slot) {
     const char *a = addr, *base = (const char *)ps;
     if (a < base || a >= base + sizeof ps) {
         return -1;
@@ -416,6 +418,23 @@ static void reconcile_global(int t) {
 
 // ---- dsched_world hooks ----------------------------------------------------------------------
 
+// Ring-slot events for the memory model (memmodel.c): slot loads and stores, and the
+// head CASes that commit slot reads.
+static void mm_world_access(int t, int pi, int field, uint32_t slot, enum dsched_access k,
+                            uintptr_t v, uintptr_t w) {
+    if (field == 3) {
+        if (k == DACC_LOAD) {
+            mm_slot_read(t, pi, slot, &ps[pi].runq[slot]);
+        } else if (k == DACC_STORE) {
+            mm_slot_write(t, pi, slot);
+        }
+    } else if (field == 0 && k == DACC_CAS_OK) {
+        mm_head_commit(t, pi, (uint32_t)v, (uint32_t)w, RUNQ_CAP);
+    } else if (field == 0 && k == DACC_STORE) { // a broken variant's plain store
+        mm_head_commit(t, pi, sh_head[pi], (uint32_t)v, RUNQ_CAP);
+    }
+}
+
 static void w_after_access(int t, enum runq_site site, const void *addr, enum dsched_access k,
                            uintptr_t v, uintptr_t w) {
     int field;
@@ -424,6 +443,7 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
     if (pi < 0) {
         return;
     }
+    mm_world_access(t, pi, field, slot, k, v, w); // the memory model's slot checks
     if (k == DACC_CAS_FAIL) {
         if (field == 0) {
             dsched_event(DEV_CAS_FAIL_HEAD);
@@ -714,6 +734,11 @@ static void run_op(int t, const sched_op *op) {
                              : "skipped: Go's precondition (a thief steals into an empty ring)");
         return;
     }
+    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) {
+        // Go steals only after runqget found the own queue empty: its load-acquire of
+        // runqhead, which the precondition above stands for.
+        mm_acquire_latest(t, &pp->runqhead);
+    }
     if (solo_check) {
         model_from_shadow(M);
     }
@@ -943,6 +968,7 @@ static void w_thread_body(int t) {
 
 static void w_reset(const schedule *s) {
     S = s;
+    mm_set_region(ps, sizeof ps); // the memory model finds a P's words by offset
     runq_sched_init(s->nthreads);
     runq_set_randomize((s->flags & SFLAG_RANDOMIZE) != 0, (uint64_t)s->seed + 1);
     for (int i = 0; i < NP; i++) {

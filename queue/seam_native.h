@@ -31,6 +31,20 @@ static inline bool rq_CasRel(_Atomic uint32_t *a, uint32_t old, uint32_t new_, e
     return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_release,
                                                    memory_order_relaxed);
 }
+// Not used by the faithful port: relaxed CASes, for variants that weaken a commit or a
+// runnext hand-over (ci/mutants/).
+static inline bool rq_plain_cas32(_Atomic uint32_t *a, uint32_t old, uint32_t new_,
+                                  enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_relaxed,
+                                                   memory_order_relaxed);
+}
+static inline bool rq_plain_casg(_Atomic(uintptr_t) *a, uintptr_t old, uintptr_t new_,
+                                 enum runq_site s) {
+    RQ_UNUSED_SITE(s);
+    return atomic_compare_exchange_strong_explicit(a, &old, new_, memory_order_relaxed,
+                                                   memory_order_relaxed);
+}
 static inline uint32_t rq_plain_load32(_Atomic uint32_t *a, enum runq_site s) {
     RQ_UNUSED_SITE(s);
     return atomic_load_explicit(a, memory_order_relaxed);

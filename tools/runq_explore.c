@@ -1,6 +1,7 @@
 // runq_explore.c - runq-explore: systematic search of a small scenario's interleavings.
 //
-//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT] [--bytes]
+//   runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N] [--out FILE]
+//                [--chrome-trace OUT] [--bytes] SCHEDULE
 //                SCHEDULE
 //
 // Takes the thread programs (and header) of SCHEDULE, ignores its decisions, and runs every
@@ -12,6 +13,11 @@
 // numbered name is chosen instead) as a text schedule whose decisions replay it:
 // `runq-replay --trace FILE`. --chrome-trace OUT also writes that failing execution in the
 // Chrome Trace Event format (as `runq-replay --chrome-trace OUT FILE` would).
+// --stale K (weak memory; sets `memory weak`): also branch on reads-from choices: each
+// relaxed or acquire load that may read an older store (harness/memmodel.c) reads each of
+// the newest K+1 stores it may read, with at most N stale reads per execution
+// (--stale-reads, default 2). The failure's schedule pins every such choice with
+// `read T stale K` decisions.
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "runner.h"
 #include "schedule.h"
@@ -24,10 +30,11 @@
 #include <unistd.h>
 
 #define MAX_STEPS_RECORDED 200000
+#define MAX_DEPTH 64
 
 static const char usage_line[] =
-    "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--chrome-trace OUT]\n"
-    "                    [--bytes] SCHEDULE\n";
+    "usage: runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N]\n"
+    "                    [--out FILE] [--chrome-trace OUT] [--bytes] SCHEDULE\n";
 static const char help_text[] =
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
@@ -39,6 +46,9 @@ static const char help_text[] =
     "  --out FILE       where the failing schedule goes (default explore-failure.txt; never\n"
     "                   overwritten: FILE.1, FILE.2, ... instead; if nothing can be written\n"
     "                   the schedule is printed on stdout)\n"
+    "  --stale K        weak memory (sets `memory weak`): also branch on reads-from choices,\n"
+    "                   each relaxed/acquire load reading one of its newest K+1 allowed stores\n"
+    "  --stale-reads N  at most N stale reads per execution (default 2)\n"
     "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
     "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
     "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text\n"
@@ -68,9 +78,13 @@ static unsigned long long max_runs = 1000000, runs;
 static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
+static int stale_max = 0, stale_reads = 2;
+
+typedef struct dsched_choice choice;
+#define MAX_CHOICES 4096
+static choice *cbufs[MAX_DEPTH], *fbufs[MAX_DEPTH];
 
 // One recording buffer per recursion depth (a child must not clobber its parent's record).
-#define MAX_DEPTH 64
 static uint8_t *bufs_t[MAX_DEPTH], *bufs_r[MAX_DEPTH];
 static bool too_deep;
 static uint8_t *rec_thread_for(int depth) {
@@ -83,13 +97,36 @@ static uint8_t *rec_thread_for(int depth) {
 static uint8_t *rec_runnable_for(int depth) {
     return bufs_r[depth];
 }
+static choice *rec_choices_for(int depth) {
+    if (!cbufs[depth]) {
+        cbufs[depth] = malloc(MAX_CHOICES * sizeof(choice));
+        fbufs[depth] = malloc(MAX_CHOICES * sizeof(choice));
+    }
+    return cbufs[depth];
+}
+
+// `read T stale K` for each fixed reads-from choice, first (each thread's queue keeps
+// their order).
+static bool add_reads(schedule *s, const choice *fixed, uint32_t nfixed) {
+    for (uint32_t i = 0; i < nfixed; i++) {
+        if (s->ndecisions == SCHED_MAX_DECISIONS) {
+            return false;
+        }
+        s->dec[s->ndecisions++] = (sched_decision){fixed[i].thread, SMODE_READ, fixed[i].taken};
+    }
+    return true;
+}
 
 // Run: decisions = run-length encoding of prefix[0..plen), then `first` for one step (if
 // >= 0), then no preemption. Records the executed steps.
-static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, uint8_t *rt, uint8_t *rr,
-                       uint32_t *len, dsched_result *r, schedule *s) {
+static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, const choice *fixed,
+                       uint32_t nfixed, uint8_t *rt, uint8_t *rr, uint32_t *len, choice *cb,
+                       uint32_t *clen, dsched_result *r, schedule *s) {
     *s = base;
     s->ndecisions = 0;
+    if (!add_reads(s, fixed, nfixed)) {
+        return false;
+    }
     for (uint32_t i = 0; i < plen;) {
         uint32_t j = i;
         while (j < plen && prefix[j] == prefix[i]) {
@@ -117,6 +154,9 @@ static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, uint8_t 
     o.record_runnable = rr;
     o.record_cap = MAX_STEPS_RECORDED;
     o.record_len = len;
+    o.record_choices = cb;
+    o.choice_cap = MAX_CHOICES;
+    o.choice_len = clen;
     runs++;
     runner_run_opts(s, &o, r);
     return true;
@@ -138,11 +178,16 @@ static FILE *open_new(const char *path, char *used, size_t n) {
 }
 
 static void report(const schedule *s, const dsched_result *r, const uint8_t *rt, uint32_t len,
-                   int preemptions) {
+                   const choice *cb, uint32_t clen, int preemptions) {
     // The failing run as explicit decisions up to the failure: replay needs no search.
     static schedule out;
     out = *s;
     out.ndecisions = 0;
+    uint32_t nc = 0;
+    while (nc < clen && cb[nc].step <= r->step) {
+        nc++;
+    }
+    add_reads(&out, cb, nc);
     uint32_t upto = r->step < len ? (uint32_t)r->step + 1 : len;
     for (uint32_t i = 0; i < upto && out.ndecisions < SCHED_MAX_DECISIONS;) {
         uint32_t j = i;
@@ -200,7 +245,8 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
 }
 
-static void explore(const uint8_t *prefix, uint32_t plen, int first, int preemptions, int depth) {
+static void explore(const uint8_t *prefix, uint32_t plen, int first, const choice *fixed,
+                    uint32_t nfixed, int preemptions, int nstale, int depth) {
     if (found || runs >= max_runs) {
         return;
     }
@@ -209,19 +255,24 @@ static void explore(const uint8_t *prefix, uint32_t plen, int first, int preempt
         return;
     }
     uint8_t *rt = rec_thread_for(depth), *rr = rec_runnable_for(depth);
-    uint32_t len = 0;
+    choice *cb = rec_choices_for(depth), *fb = fbufs[depth];
+    uint32_t len = 0, clen = 0;
     dsched_result r;
     static schedule s;
-    if (!run_prefix(prefix, plen, first, rt, rr, &len, &r, &s)) {
+    if (!run_prefix(prefix, plen, first, fixed, nfixed, rt, rr, &len, cb, &clen, &r, &s)) {
         return;
     }
     if (r.failed) {
         found = true;
-        report(&s, &r, rt, len, preemptions);
+        report(&s, &r, rt, len, cb, clen, preemptions);
         return;
     }
     uint32_t from = plen + (first >= 0);
+    uint32_t nc = 0; // choices made before step j: fixed for a branch at j
     for (uint32_t j = from; j < len && !found && runs < max_runs; j++) {
+        while (nc < clen && cb[nc].step < j) {
+            nc++;
+        }
         int prev = j > 0 ? rt[j - 1] : -1;
         bool prev_runnable = prev >= 0 && (rr[j] >> prev & 1);
         for (int a = 0; a < base.nthreads && !found; a++) {
@@ -230,8 +281,22 @@ static void explore(const uint8_t *prefix, uint32_t plen, int first, int preempt
             }
             int cost = prev_runnable && a != prev ? 1 : 0;
             if (preemptions + cost <= bound) {
-                explore(rt, j, a, preemptions + cost, depth + 1);
+                explore(rt, j, a, cb, nc, preemptions + cost, nstale, depth + 1);
             }
+        }
+    }
+    // Reads-from: each free load with a choice reads 1..K stores back instead.
+    for (uint32_t ci = 0; ci < clen && nstale < stale_reads && !found && runs < max_runs; ci++) {
+        if (cb[ci].step < from) {
+            continue; // fixed by the parent
+        }
+        unsigned most = cb[ci].max < (unsigned)stale_max ? cb[ci].max : (unsigned)stale_max;
+        for (unsigned v = 1; v <= most && !found; v++) {
+            memcpy(fb, cb, ci * sizeof *cb);
+            fb[ci] = cb[ci];
+            fb[ci].taken = (uint8_t)v;
+            explore(rt, cb[ci].step, rt[cb[ci].step], fb, ci + 1, preemptions, nstale + 1,
+                    depth + 1);
         }
     }
 }
@@ -244,7 +309,8 @@ int main(int argc, char **argv) {
         const char *a = argv[i];
         char *end;
         bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
-                      strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0;
+                      strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0 ||
+                      strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0;
         if (valued && i + 1 >= argc) {
             fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
             return 2;
@@ -264,6 +330,19 @@ int main(int argc, char **argv) {
             if (*end || max_runs == 0) {
                 fprintf(stderr, "runq-explore: --max-runs: expected a positive count, got '%s'\n",
                         argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--stale") == 0) {
+            stale_max = (int)strtol(argv[++i], &end, 10);
+            if (*end || stale_max < 0 || stale_max >= SCHED_STALE_MAX) {
+                fprintf(stderr, "runq-explore: --stale: expected 0..%d, got '%s'\n",
+                        SCHED_STALE_MAX - 1, argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--stale-reads") == 0) {
+            stale_reads = (int)strtol(argv[++i], &end, 10);
+            if (*end || stale_reads < 0 || stale_reads > 8) {
+                fprintf(stderr, "runq-explore: --stale-reads: expected 0..8, got '%s'\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(a, "--out") == 0) {
@@ -294,12 +373,17 @@ int main(int argc, char **argv) {
         return 2;
     }
     base.flags &= (uint8_t)~SFLAG_PCT;
-    explore(NULL, 0, -1, 0, 0);
+    if (stale_max > 0) {
+        base.flags |= SFLAG_WEAK;
+    }
+    explore(NULL, 0, -1, NULL, 0, 0, 0, 0);
     if (found) {
         return 1;
     }
-    printf("runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s%s%s\n",
+    printf("runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s"
+           "%s%s%s\n",
            file, runs, bound, bound == 1 ? "" : "s",
+           stale_max > 0 ? " and stale reads (weak memory)" : "",
            runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
            too_deep ? " (some branches pruned: too many choice points in a row)" : "");
     return 0;
