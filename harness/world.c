@@ -14,6 +14,10 @@
 //     its holder (the lock holder holds the global queue).
 // An op that ran with no other thread stepping is also replayed on the reference model
 // (model.c) and must give the same result and the same state.
+// Every answer "nothing" and every steal count is checked under concurrency too: it must
+// be the model's answer at some step of the op's interval (runqget/runqdrain: their own
+// P only shrinks meanwhile, so at the return; runqsteal: the victim's state at each commit
+// during the steal, O(threads) per commit; globrunqget: the queue under sched.lock).
 #include "dsched.h"
 #include "model.h"
 #include "payload.h"
@@ -55,6 +59,22 @@ static uint32_t glob_stamp[MAXG], stamp;
 // at some step since the call began.
 static int empty_victim[NP];
 static bool empty_seen[NP];
+
+// Linearizability of steals: a thread inside runqsteal(victim) watches the victim's
+// abstract state at every commit between its op's first and last step, so its answer can
+// be checked against what the model would have answered at some step of that interval.
+// Each commit costs O(threads); nothing is kept per step.
+#define HALF_WORDS ((RUNQ_CAP / 2 + 64) / 64)
+static struct {
+    int victim;         // -1: not inside a steal
+    bool ring_empty;    // the victim's ring was empty at some step of the op
+    bool then_next_nil; // ... and its runnext nil then or at a later step
+    uint32_t min_len;   // least ring length seen
+    uint64_t first;     // the op's first step
+    // ceil(len/2) of every ring state seen since the victim's head last moved (a steal
+    // that takes from head h may only have looked at states with head h)
+    uint64_t halves[HALF_WORDS];
+} lin[NP];
 
 // ---- naming -------------------------------------------------------------------------------
 
@@ -185,6 +205,50 @@ static void note_emptiness(void) {
     }
 }
 
+static void half_add(int t, uint32_t len) {
+    uint32_t h = len - len / 2;
+    if (h < 64 * HALF_WORDS) {
+        lin[t].halves[h / 64] |= 1ull << (h % 64);
+    }
+}
+
+static bool half_seen(int t, uint32_t n) {
+    return n < 64 * HALF_WORDS && (lin[t].halves[n / 64] >> (n % 64) & 1);
+}
+
+// P pi's shadow changed (head_moved: its runqhead moved): update the stealers watching it.
+static void lin_observe(int pi, bool head_moved) {
+    uint32_t len = sh_tail[pi] - sh_head[pi];
+    for (int t = 0; t < S->nthreads; t++) {
+        if (lin[t].victim != pi) {
+            continue;
+        }
+        if (len == 0) {
+            lin[t].ring_empty = true;
+        }
+        if (lin[t].ring_empty && sh_next[pi] == -1) {
+            lin[t].then_next_nil = true;
+        }
+        if (len < lin[t].min_len) {
+            lin[t].min_len = len;
+        }
+        if (head_moved) {
+            memset(lin[t].halves, 0, sizeof lin[t].halves);
+        }
+        half_add(t, len);
+    }
+}
+
+static void lin_begin_steal(int t, int v) {
+    lin[t].victim = -1; // set below, after the state is taken
+    lin[t].ring_empty = lin[t].then_next_nil = false;
+    lin[t].min_len = UINT32_MAX;
+    lin[t].first = dsched_step();
+    memset(lin[t].halves, 0, sizeof lin[t].halves);
+    lin[t].victim = v;
+    lin_observe(v, false);
+}
+
 // runqhead of P pi moved from old to nw by thread t (a CAS or, in broken variants, a store).
 static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site site) {
     uint32_t n = nw - old, len = sh_tail[pi] - sh_head[pi];
@@ -204,6 +268,14 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
                         "(at most %u now)",
                         tn(t), n, pi, len, len - len / 2);
         }
+        if (lin[t].victim == pi && !half_seen(t, n)) {
+            dsched_fail("steal-count-unseen",
+                        "%s's steal from P%d (steps %llu-%llu) took %u Gs from head %u, but "
+                        "while the head stood there during the steal half the ring, rounded "
+                        "up, was never %u (the ring holds %u Gs now)",
+                        tn(t), pi, (unsigned long long)lin[t].first,
+                        (unsigned long long)dsched_step(), n, old, n, len);
+        }
         dsched_event(DEV_STEAL);
     } else if (site == RQ_SITE_runqputslow_headcas) {
         dsched_event(DEV_OVERFLOW);
@@ -220,6 +292,7 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
     }
     sh_head[pi] = nw;
     note_emptiness();
+    lin_observe(pi, true);
 }
 
 static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
@@ -247,6 +320,7 @@ static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
         dsched_event(DEV_WRAP);
     }
     sh_tail[pi] = nw;
+    lin_observe(pi, false);
 }
 
 static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_site site) {
@@ -280,6 +354,7 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     }
     sh_next[pi] = ni;
     note_emptiness();
+    lin_observe(pi, false);
 }
 
 // The shadow of the global queue is a deque of G indices: sh_glob[(sh_gh + k) % MAXG].
@@ -587,6 +662,20 @@ static void hand_must_be_empty(int t, const char *what) {
     }
 }
 
+// runqget answered nil: only the owner adds to its ring and runnext, so during the call
+// they only shrank; nil is right only if they are empty now.
+static void spurious_empty_check(int t, const char *what, uint64_t first) {
+    if (shadow_empty(t)) {
+        return;
+    }
+    char b[96];
+    dsched_fail("spurious-empty-get",
+                "%s's %s (steps %llu-%llu) returned nil, but its P%d still holds %u Gs in its "
+                "ring and runnext %s (only the owner adds to them: never empty during the call)",
+                tn(t), what, (unsigned long long)first, (unsigned long long)dsched_step(), t,
+                sh_tail[t] - sh_head[t], gdesc(sh_next[t], b, sizeof b));
+}
+
 static void run_op(int t, const sched_op *op) {
     p *pp = &ps[t];
     model *M = &models[t];
@@ -600,6 +689,7 @@ static void run_op(int t, const sched_op *op) {
         snprintf(what, sizeof what, "%s %u", sched_op_name(op->kind), op->n);
     }
     dsched_op_begin(t, what);
+    uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
     // Go's preconditions: skipped, not reported, when they do not hold.
     if ((op->kind == SOP_GLOBGET && ring_len_real(t) > RUNQ_CAP / 2) ||
         // globrunqget's puts must fit (else runqputslow would take sched.lock again)
@@ -633,6 +723,9 @@ static void run_op(int t, const sched_op *op) {
         for (int k = 0; k < op->n; k++) {
             bool inh = false, minh = false;
             g *gp = runqget(pp, &inh);
+            if (gp == NULL) {
+                spurious_empty_check(t, "runqget", first);
+            }
             solo_check = solo_check && dsched_others_steps(t) == others;
             if (solo_check) {
                 int32_t want = model_runqget(M, t, &minh);
@@ -688,6 +781,16 @@ static void run_op(int t, const sched_op *op) {
     case SOP_DRAIN: {
         uint32_t n = 0;
         gQueue q = runqdrain(pp, &n);
+        if (!shadow_empty(t)) {
+            // Only the owner adds to its ring and runnext, so during the drain they only
+            // shrank: what is there now was there all along, since the drain's last commit.
+            char b[96];
+            dsched_fail("drain-left-gs",
+                        "%s's runqdrain (steps %llu-%llu) returned %u Gs, but its P%d still "
+                        "holds %u in its ring and runnext %s: they were never drained",
+                        tn(t), (unsigned long long)first, (unsigned long long)dsched_step(), n, t,
+                        sh_tail[t] - sh_head[t], gdesc(sh_next[t], b, sizeof b));
+        }
         uint32_t walked = 0;
         for (g *gp = guintptr_ptr(q.head); gp != NULL && walked <= (uint32_t)MAXG;
              gp = guintptr_ptr(gp->schedlink)) {
@@ -735,8 +838,18 @@ static void run_op(int t, const sched_op *op) {
     }
     case SOP_GLOBGET: {
         rq_lock(&sched.lock, RQ_SITE_caller_lock);
+        // The shadow was reconciled when sched.lock was last released: it is the global
+        // queue this call sees, for as long as it holds the lock.
+        int glen = sh_glen;
         g *gp = globrunqget(pp, op->n - 1);
         rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        if (gp == NULL && glen != 0) {
+            dsched_fail("spurious-empty-globget",
+                        "%s's globrunqget (steps %llu-%llu) returned nil, but the global "
+                        "queue held %d Gs when it took sched.lock (%d when it let go)",
+                        tn(t), (unsigned long long)first, (unsigned long long)dsched_step(), glen,
+                        sh_glen);
+        }
         got_ret = gp ? gidx(gp) + 1 : 0;
         if (solo_check) {
             model_ret = model_globrunqget(M, t, op->n - 1);
@@ -751,7 +864,25 @@ static void run_op(int t, const sched_op *op) {
     case SOP_STEAL:
     case SOP_STEALNEXT: {
         uint32_t before = ring_len_real(t);
-        g *gp = runqsteal(pp, &ps[op->target], op->kind == SOP_STEALNEXT);
+        bool next = op->kind == SOP_STEALNEXT;
+        lin_begin_steal(t, op->target);
+        g *gp = runqsteal(pp, &ps[op->target], next);
+        lin[t].victim = -1;
+        if (gp == NULL && !(next ? lin[t].then_next_nil : lin[t].ring_empty)) {
+            char seen[48] = "";
+            if (!lin[t].ring_empty) {
+                snprintf(seen, sizeof seen, " (at least %u Gs)", lin[t].min_len);
+            }
+            // runqgrab answers nothing only after it saw h == t (the ring empty at its tail
+            // load) and, with stealRunNextG, then read runnext as nil.
+            dsched_fail("spurious-empty-steal",
+                        "%s's %s of P%d (steps %llu-%llu) took nothing, but %s%s", tn(t),
+                        next ? "runqsteal(stealRunNextG)" : "runqsteal", op->target,
+                        (unsigned long long)lin[t].first, (unsigned long long)dsched_step(),
+                        lin[t].ring_empty ? "after its ring was empty, its runnext was never nil"
+                                          : "its ring was never empty during it",
+                        seen);
+        }
         got_ret = gp ? gidx(gp) + 1 : 0;
         solo_check = solo_check && dsched_others_steps(t) == others;
         if (solo_check) {
@@ -842,6 +973,7 @@ static void w_reset(const schedule *s) {
         sh_next[i] = -1;
         hand_count[i] = 0;
         empty_victim[i] = -1;
+        lin[i].victim = -1;
     }
     memset(gw, 0, sizeof(gw[0]) * (size_t)(ng > 0 ? ng : 0));
     ng = 0;
