@@ -19,6 +19,7 @@
 // P only shrinks meanwhile, so at the return; runqsteal: the victim's state at each commit
 // during the steal, O(threads) per commit; globrunqget: the queue under sched.lock).
 #include "dsched.h"
+#include "interleave.h"
 #include "model.h"
 #include "payload.h"
 #include "runq.h"
@@ -498,6 +499,11 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
     if (pi < 0) {
         return;
     }
+    interleave_access(t,
+                      pi * INTERLEAVE_P_LOCS + (field == 3   ? 4 + (int)slot
+                                                : field == 4 ? 3
+                                                             : field),
+                      (int)site, (int)k);
     if (k == DACC_CAS_FAIL) {
         if (field == 0) {
             dsched_event(DEV_CAS_FAIL_HEAD);
@@ -690,6 +696,7 @@ static void run_op(int t, const sched_op *op) {
     }
     dsched_op_begin(t, what);
     uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
+    bool nothing = false;           // the op's answer was "nothing" (interleaving coverage)
     // Go's preconditions: skipped, not reported, when they do not hold.
     if ((op->kind == SOP_GLOBGET && ring_len_real(t) > RUNQ_CAP / 2) ||
         // globrunqget's puts must fit (else runqputslow would take sched.lock again)
@@ -698,6 +705,7 @@ static void run_op(int t, const sched_op *op) {
         dsched_op_end(t, "skipped (precondition)");
         return;
     }
+    interleave_op(t, op->kind);
     if (solo_check) {
         model_from_shadow(M);
     }
@@ -725,6 +733,7 @@ static void run_op(int t, const sched_op *op) {
             g *gp = runqget(pp, &inh);
             if (gp == NULL) {
                 spurious_empty_check(t, "runqget", first);
+                nothing = true;
             }
             solo_check = solo_check && dsched_others_steps(t) == others;
             if (solo_check) {
@@ -810,6 +819,7 @@ static void run_op(int t, const sched_op *op) {
             model_globrunqputbatch(M, ML);
         }
         snprintf(result, sizeof result, "drained %u", n);
+        nothing = n == 0;
         break;
     }
     case SOP_GLOBPUT:
@@ -851,6 +861,7 @@ static void run_op(int t, const sched_op *op) {
                         sh_glen);
         }
         got_ret = gp ? gidx(gp) + 1 : 0;
+        nothing = gp == NULL;
         if (solo_check) {
             model_ret = model_globrunqget(M, t, op->n - 1);
         }
@@ -884,6 +895,7 @@ static void run_op(int t, const sched_op *op) {
                         seen);
         }
         got_ret = gp ? gidx(gp) + 1 : 0;
+        nothing = gp == NULL;
         solo_check = solo_check && dsched_others_steps(t) == others;
         if (solo_check) {
             uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
@@ -927,6 +939,7 @@ static void run_op(int t, const sched_op *op) {
             }
         }
         snprintf(result, sizeof result, "%s", got_bool ? "true" : "false");
+        nothing = got_bool;
         break;
     }
     case SOP_IDLE:
@@ -941,6 +954,7 @@ static void run_op(int t, const sched_op *op) {
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
     bool alone = dsched_others_steps(t) == others;
+    interleave_op_end(t, op->kind, nothing, alone);
     if (solo_check && alone) {
         if (got_ret != model_ret) {
             dsched_fail("model-mismatch", "%s's %s (alone) returned G%d; the model returns G%d",
@@ -982,6 +996,7 @@ static void w_reset(const schedule *s) {
     sh_gh = 0;
     reconciles = 0;
     lock_holder = -1;
+    interleave_reset();
 }
 
 static void w_finish(void) {
