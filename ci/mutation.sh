@@ -55,7 +55,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,12p' "$0"; }
+usage() { sed -n '2,19p' "$0"; }
 quick=0 only="" list=0 no_mutants=0 no_baseline=0 from_empty=0
 while [ $# -gt 0 ]; do
   case $1 in
