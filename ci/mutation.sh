@@ -3,12 +3,19 @@
 # variant of the port (ci/mutants/*.patch), and must stay silent on the port itself.
 #
 #   ci/mutation.sh [--quick] [--only NAME] [--list] [--no-mutants] [--no-baseline]
+#   ci/mutation.sh --from-empty [--only NAME]
 #
 #   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
 #   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
 #   --list         list the mutants with what each should be killed by, and exit
 #   --no-mutants   only the false-alarm check: every detector on the unmodified port
 #   --no-baseline  skip the false-alarm check (for iterating on one mutant; not in the gate)
+#   --from-empty   time to kill from an EMPTY corpus (a nightly/bench figure, not a gate):
+#                  each mutant, fuzz_runq_sched (then fuzz_runq_model if it survives) with
+#                  no seed corpus, libFuzzer seeds 1 2 3, one process (one core) at a time;
+#                  prints a Markdown table (mutant, each seed's seconds, median, max) and
+#                  writes it to OUT/from-empty.md. Limit per run: MUT_FROM_EMPTY_SECONDS
+#                  (30); seeds: MUT_FROM_EMPTY_SEEDS ("1 2 3").
 #
 # How: copies the tree (git ls-files: tracked plus untracked non-ignored files) into a
 # scratch dir ($RUNQ_MUTATION_SCRATCH, default /tmp/runq-mutation.<uid>; kept between runs
@@ -51,8 +58,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,12p' "$0"; }
-quick=0 only="" list=0 no_mutants=0 no_baseline=0
+usage() { sed -n '2,19p' "$0"; }
+quick=0 only="" list=0 no_mutants=0 no_baseline=0 from_empty=0
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
@@ -62,6 +69,7 @@ while [ $# -gt 0 ]; do
     --list) list=1 ;;
     --no-mutants) no_mutants=1 ;;
     --no-baseline) no_baseline=1 ;;
+    --from-empty) from_empty=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "mutation.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -441,6 +449,102 @@ invariant_of() {
   fi
 }
 reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
+
+# ---- --from-empty: time to kill each mutant from an empty corpus ----------------------------
+# run_from_empty TARGET SEED DIR: one fuzz run with no seed corpus; prints "MS RC".
+run_from_empty() {
+  local t=$1 seed=$2 w=$3 b=$SCRATCH/build/fuzz flags=() rc=0
+  rm -rf "$w"
+  mkdir -p "$w/corpus" "$w/artifacts"
+  mapfile -t flags < <(libfuzzer_flags "$t")
+  local t0
+  t0=$(now_ms)
+  ASAN_OPTIONS=$FUZZ_ASAN_OPTIONS \
+    run_limited "$((FE_SECONDS + 60))" "$b/bin/$t" "$w/corpus" -seed="$seed" \
+    -max_total_time="$FE_SECONDS" -runs="$FUZZ_RUNS" -artifact_prefix="$w/artifacts/" \
+    "${flags[@]}" >"$w/log" 2>&1 || rc=$?
+  echo "$(($(now_ms) - t0)) $rc"
+}
+# median_max "S1 S2 ..." (seconds; ">N" survived, above any number): "MEDIAN MAX" (lower median).
+median_max() {
+  python3 - "$1" <<'PYEOF'
+import sys
+vals = sys.argv[1].split()
+key = lambda v: (1, float(v[1:])) if v.startswith(">") else (0, float(v))
+s = sorted(vals, key=key)
+print(s[(len(s) - 1) // 2], s[-1])
+PYEOF
+}
+if [ $from_empty = 1 ]; then
+  FE_SECONDS=${MUT_FROM_EMPTY_SECONDS:-30}
+  FE_SEEDS=${MUT_FROM_EMPTY_SEEDS:-1 2 3}
+  echo "== from an empty corpus: limit ${FE_SECONDS}s per run, seeds $FE_SEEDS, one run at a time"
+  echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  configure_preset fuzz
+  [ "${PRESET_OK[fuzz]:-0}" = 1 ] || { echo "!!! the fuzz preset does not build" >&2; exit 2; }
+  names=$(mutant_names)
+  [ -n "$only" ] && names=$only
+  FE_ROWS=()
+  fe_rc=0
+  for m in $names; do
+    if [ -z "$only" ] && equivalent_argument "$m" >/dev/null; then continue; fi
+    printf '== %-36s' "$m"
+    if ! apply_mutant "$m"; then
+      revert_mutant
+      echo " does not apply"
+      FE_ROWS+=("| $m | stale | | | | | |")
+      fe_rc=2
+      continue
+    fi
+    if ! ensure_built fuzz bin/fuzz_runq_sched bin/fuzz_runq_model; then
+      revert_mutant
+      echo " does not build"
+      FE_ROWS+=("| $m | error | | | | | |")
+      fe_rc=2
+      continue
+    fi
+    times="" cells="" invs=""
+    for seed in $FE_SEEDS; do
+      cell=">$FE_SECONDS" val=">$FE_SECONDS"
+      for t in $FUZZ_TARGETS; do
+        w=$SCRATCH/.mutation-fuzz/from-empty/$m/$t-$seed
+        read -r ms rc < <(run_from_empty "$t" "$seed" "$w")
+        if [ "$rc" != 0 ]; then
+          val=$(printf '%d.%02d' $((ms / 1000)) $(((ms % 1000) / 10)))
+          cell=$val
+          [ "$t" = fuzz_runq_sched ] || cell="$val (model)"
+          inv=$(invariant_of fuzz "$w/log")
+          case " $invs " in *" $inv "*) ;; *) invs="$invs $inv" ;; esac
+          break
+        fi
+      done
+      times="$times $val"
+      cells="$cells | $cell"
+      printf ' %s' "$cell"
+    done
+    revert_mutant
+    read -r med mx < <(median_max "$times")
+    case $mx in ">"*) fe_rc=1 ;; esac
+    echo "  median $med max $mx"
+    FE_ROWS+=("| $m$cells | $med | $mx |${invs:- -} |")
+  done
+  {
+    echo
+    echo "## Time to kill from an empty corpus"
+    echo
+    echo "fuzz_runq_sched (then fuzz_runq_model if sched survives), no seed corpus, limit ${FE_SECONDS}s per run, one process at a time; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores. Seconds of wall clock per libFuzzer seed; '>N' survived."
+    echo
+    hdr="| mutant"
+    sep="| ---"
+    for seed in $FE_SEEDS; do hdr="$hdr | seed $seed"; sep="$sep | ---"; done
+    echo "$hdr | median | max | invariant |"
+    echo "$sep | --- | --- | --- |"
+    printf '%s\n' "${FE_ROWS[@]}"
+  } | tee "$OUT/from-empty.md"
+  trap - EXIT
+  echo "from-empty: exit $fe_rc (table: $OUT/from-empty.md)"
+  exit $fe_rc
+fi
 
 # ---- baseline: the unmodified port must pass every detector ---------------------------------
 t0=$(now_ms)

@@ -153,7 +153,7 @@ build_one() { # build_one PRESET CMAKE_ARG... -- TARGET...
   return $rc
 }
 build_one fuzz -DRUNQ_SKIP_SUBDIRS=stress -- fuzz_runq_sched fuzz_runq_model runq-replay \
-  fuzz_runq_sched-standalone fuzz_runq_model-standalone
+  runq-explore fuzz_runq_sched-standalone fuzz_runq_model-standalone
 build_one fuzz-tsan -DRUNQ_SKIP_SUBDIRS=stress -- fuzz_runq_sched
 build_one coverage -DRUNQ_SKIP_SUBDIRS=stress -- runq-replay
 stress_presets=()
@@ -279,6 +279,29 @@ for p in "${stress_presets[@]}"; do
   tail -n 1 "$out/logs/stress-$p.log"
   phase_end "$status"
 done
+
+# ---- bounded exploration of every regress scenario ------------------------------------------
+# Every interleaving of each corpus/fuzz_runq_sched/regress-*.txt with at most 2 preemptions
+# (up to 20000 per scenario): the hand-written races, searched around exhaustively.
+if build_ok fuzz && [ -x build/fuzz/bin/runq-explore ]; then
+  phase "explore: regress scenarios, preemption bound 2"
+  mkdir -p "$out/explore"
+  nfail=0 nscen=0
+  for f in "$corpus_root"/fuzz_runq_sched/regress-*.txt; do
+    [ -f "$f" ] || continue
+    nscen=$((nscen + 1))
+    name=$(basename "$f" .txt)
+    timeout -s KILL 300 build/fuzz/bin/runq-explore --preemptions 2 --max-runs 20000 \
+      --out "$out/explore/$name.fail.txt" "$f" >"$out/explore/$name.log" 2>&1
+    rc=$?
+    echo "   $(tail -n 1 "$out/explore/$name.log")"
+    if [ $rc != 0 ]; then
+      nfail=$((nfail + 1))
+      note "explore: $name fails (exit $rc): $(grep -m 1 -o 'invariant=[^ ]*' "$out/explore/$name.log"); schedule $(rel "$out/explore/$name.fail.txt")"
+    fi
+  done
+  phase_end "$([ $nfail = 0 ] && echo ok || echo FAILED)" "$nscen scenarios, $nfail failing"
+fi
 
 # ---- corpus merge ---------------------------------------------------------------------------
 if build_ok fuzz; then

@@ -114,6 +114,10 @@ def main():
         corpus_fail = sum(v["failed"] for v in cov["replay"].values())
         if corpus_fail:
             failures.append(f"{corpus_fail} corpus file(s) fail to replay (see coverage/replay.log)")
+    bad_explore = [p for p in phases if p["phase"].startswith("explore") and p["result"] == "FAILED"]
+    if bad_explore:
+        failures.append("runq-explore found a failing interleaving of a regress scenario: "
+                        + bad_explore[0]["note"] + " (see Notes)")
     ran = [f for f in fuzz if f["status"] == "ran"]
     if not ran:
         failures.append("no fuzz run happened (see Builds)")

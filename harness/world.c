@@ -14,8 +14,13 @@
 //     its holder (the lock holder holds the global queue).
 // An op that ran with no other thread stepping is also replayed on the reference model
 // (model.c) and must give the same result and the same state.
+// Every answer "nothing" and every steal count is checked under concurrency too: it must
+// be the model's answer at some step of the op's interval (runqget/runqdrain: their own
+// P only shrinks meanwhile, so at the return; runqsteal: the victim's state at each commit
+// during the steal, O(threads) per commit; globrunqget: the queue under sched.lock).
 #include "dsched.h"
 #include "memmodel.h"
+#include "interleave.h"
 #include "model.h"
 #include "payload.h"
 #include "runq.h"
@@ -56,6 +61,25 @@ static uint32_t glob_stamp[MAXG], stamp;
 // at some step since the call began.
 static int empty_victim[NP];
 static bool empty_seen[NP];
+
+// Linearizability of steals: a thread inside runqsteal(victim) watches the victim's
+// abstract state at every commit between its op's first and last step, so its answer can
+// be checked against what the model would have answered at some step of that interval.
+// Each commit costs O(threads); nothing is kept per step.
+#define HALF_WORDS ((RUNQ_CAP / 2 + 64) / 64)
+static struct {
+    int victim;         // -1: not inside a steal
+    bool ring_empty;    // the victim's ring was empty at some step of the op
+    bool then_next_nil; // ... and its runnext nil then or at a later step
+    uint32_t min_len;   // least ring length seen
+    uint64_t first;     // the op's first step
+    // ceil(len/2) of every ring state seen since the victim's head last moved (a steal
+    // that takes from head h may only have looked at states with head h)
+    uint64_t halves[HALF_WORDS];
+} lin[NP];
+// The interval checks judge answers against the states the ledger saw; they hold under the
+// default sequentially consistent memory only (a `memory weak` load may read an older store).
+static bool lin_on = true;
 
 // ---- naming -------------------------------------------------------------------------------
 
@@ -188,6 +212,50 @@ static void note_emptiness(void) {
     }
 }
 
+static void half_add(int t, uint32_t len) {
+    uint32_t h = len - len / 2;
+    if (h < 64 * HALF_WORDS) {
+        lin[t].halves[h / 64] |= 1ull << (h % 64);
+    }
+}
+
+static bool half_seen(int t, uint32_t n) {
+    return n < 64 * HALF_WORDS && (lin[t].halves[n / 64] >> (n % 64) & 1);
+}
+
+// P pi's shadow changed (head_moved: its runqhead moved): update the stealers watching it.
+static void lin_observe(int pi, bool head_moved) {
+    uint32_t len = sh_tail[pi] - sh_head[pi];
+    for (int t = 0; t < S->nthreads; t++) {
+        if (lin[t].victim != pi) {
+            continue;
+        }
+        if (len == 0) {
+            lin[t].ring_empty = true;
+        }
+        if (lin[t].ring_empty && sh_next[pi] == -1) {
+            lin[t].then_next_nil = true;
+        }
+        if (len < lin[t].min_len) {
+            lin[t].min_len = len;
+        }
+        if (head_moved) {
+            memset(lin[t].halves, 0, sizeof lin[t].halves);
+        }
+        half_add(t, len);
+    }
+}
+
+static void lin_begin_steal(int t, int v) {
+    lin[t].victim = -1; // set below, after the state is taken
+    lin[t].ring_empty = lin[t].then_next_nil = false;
+    lin[t].min_len = UINT32_MAX;
+    lin[t].first = dsched_step();
+    memset(lin[t].halves, 0, sizeof lin[t].halves);
+    lin[t].victim = v;
+    lin_observe(v, false);
+}
+
 // runqhead of P pi moved from old to nw by thread t (a CAS or, in broken variants, a store).
 static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site site) {
     uint32_t n = nw - old, len = sh_tail[pi] - sh_head[pi];
@@ -207,6 +275,14 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
                         "(at most %u now)",
                         tn(t), n, pi, len, len - len / 2);
         }
+        if (lin_on && lin[t].victim == pi && !half_seen(t, n)) {
+            dsched_fail(INV_STEAL_COUNT_UNSEEN,
+                        "%s's steal from P%d (steps %llu-%llu) took %u Gs from head %u, but "
+                        "while the head stood there during the steal half the ring, rounded "
+                        "up, was never %u (the ring holds %u Gs now)",
+                        tn(t), pi, (unsigned long long)lin[t].first,
+                        (unsigned long long)dsched_step(), n, old, n, len);
+        }
         dsched_event(DEV_STEAL);
     } else if (site == RQ_SITE_runqputslow_headcas) {
         dsched_event(DEV_OVERFLOW);
@@ -223,6 +299,7 @@ static void head_moved(int t, int pi, uint32_t old, uint32_t nw, enum runq_site 
     }
     sh_head[pi] = nw;
     note_emptiness();
+    lin_observe(pi, true);
 }
 
 static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
@@ -250,6 +327,7 @@ static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
         dsched_event(DEV_WRAP);
     }
     sh_tail[pi] = nw;
+    lin_observe(pi, false);
 }
 
 static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_site site) {
@@ -283,6 +361,7 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     }
     sh_next[pi] = ni;
     note_emptiness();
+    lin_observe(pi, false);
 }
 
 // The shadow of the global queue is a deque of G indices: sh_glob[(sh_gh + k) % MAXG].
@@ -444,6 +523,11 @@ static void w_after_access(int t, enum runq_site site, const void *addr, enum ds
         return;
     }
     mm_world_access(t, pi, field, slot, k, v, w); // the memory model's slot checks
+    interleave_access(t,
+                      pi * INTERLEAVE_P_LOCS + (field == 3   ? 4 + (int)slot
+                                                : field == 4 ? 3
+                                                             : field),
+                      (int)site, (int)k);
     if (k == DACC_CAS_FAIL) {
         if (field == 0) {
             dsched_event(DEV_CAS_FAIL_HEAD);
@@ -707,6 +791,20 @@ static void describe_result(int t, const sched_op *op, char *result, size_t n, i
     }
 }
 
+// runqget answered nil: only the owner adds to its ring and runnext, so during the call
+// they only shrank; nil is right only if they are empty now.
+static void spurious_empty_check(int t, const char *what, uint64_t first) {
+    if (!lin_on || shadow_empty(t)) {
+        return;
+    }
+    char b[96];
+    dsched_fail(INV_SPURIOUS_EMPTY_GET,
+                "%s's %s (steps %llu-%llu) returned nil, but its P%d still holds %u Gs in its "
+                "ring and runnext %s (only the owner adds to them: never empty during the call)",
+                tn(t), what, (unsigned long long)first, (unsigned long long)dsched_step(), t,
+                sh_tail[t] - sh_head[t], gdesc(sh_next[t], b, sizeof b));
+}
+
 static void run_op(int t, const sched_op *op) {
     p *pp = &ps[t];
     model *M = &models[t];
@@ -723,6 +821,8 @@ static void run_op(int t, const sched_op *op) {
         snprintf(what, sizeof what, "%s %u", sched_op_name(op->kind), op->n);
     }
     dsched_op_begin(t, what);
+    uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
+    bool nothing = false;           // the op's answer was "nothing" (interleaving coverage)
     // Go's preconditions: skipped, not reported, when they do not hold.
     if ((op->kind == SOP_GLOBGET && ring_len_real(t) > RUNQ_CAP / 2) ||
         // globrunqget's puts must fit (else runqputslow would take sched.lock again)
@@ -739,6 +839,7 @@ static void run_op(int t, const sched_op *op) {
         // runqhead, which the precondition above stands for.
         mm_acquire_latest(t, &pp->runqhead);
     }
+    interleave_op(t, op->kind);
     if (solo_check) {
         model_from_shadow(M);
     }
@@ -764,6 +865,10 @@ static void run_op(int t, const sched_op *op) {
         for (int k = 0; k < op->n; k++) {
             bool inh = false, minh = false;
             g *gp = runqget(pp, &inh);
+            if (gp == NULL) {
+                spurious_empty_check(t, "runqget", first);
+                nothing = true;
+            }
             solo_check = solo_check && dsched_others_steps(t) == others;
             if (solo_check) {
                 int32_t want = model_runqget(M, t, &minh);
@@ -821,6 +926,16 @@ static void run_op(int t, const sched_op *op) {
     case SOP_DRAIN: {
         uint32_t n = 0;
         gQueue q = runqdrain(pp, &n);
+        if (lin_on && !shadow_empty(t)) {
+            // Only the owner adds to its ring and runnext, so during the drain they only
+            // shrank: what is there now was there all along, since the drain's last commit.
+            char b[96];
+            dsched_fail(INV_DRAIN_LEFT_GS,
+                        "%s's runqdrain (steps %llu-%llu) returned %u Gs, but its P%d still "
+                        "holds %u in its ring and runnext %s: they were never drained",
+                        tn(t), (unsigned long long)first, (unsigned long long)dsched_step(), n, t,
+                        sh_tail[t] - sh_head[t], gdesc(sh_next[t], b, sizeof b));
+        }
         uint32_t walked = 0;
         for (g *gp = guintptr_ptr(q.head); gp != NULL && walked <= (uint32_t)MAXG;
              gp = guintptr_ptr(gp->schedlink)) {
@@ -842,6 +957,7 @@ static void run_op(int t, const sched_op *op) {
             model_runqdrain(M, t, ML);
             model_globrunqputbatch(M, ML);
         }
+        nothing = n == 0;
         break;
     }
     case SOP_GLOBPUT:
@@ -870,9 +986,20 @@ static void run_op(int t, const sched_op *op) {
     }
     case SOP_GLOBGET: {
         rq_lock(&sched.lock, RQ_SITE_caller_lock);
+        // The shadow was reconciled when sched.lock was last released: it is the global
+        // queue this call sees, for as long as it holds the lock.
+        int glen = sh_glen;
         g *gp = globrunqget(pp, op->n - 1);
         rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        if (lin_on && gp == NULL && glen != 0) {
+            dsched_fail(INV_SPURIOUS_EMPTY_GLOBGET,
+                        "%s's globrunqget (steps %llu-%llu) returned nil, but the global "
+                        "queue held %d Gs when it took sched.lock (%d when it let go)",
+                        tn(t), (unsigned long long)first, (unsigned long long)dsched_step(), glen,
+                        sh_glen);
+        }
         got_ret = gp ? gidx(gp) + 1 : 0;
+        nothing = gp == NULL;
         if (solo_check) {
             model_ret = model_globrunqget(M, t, op->n - 1);
         }
@@ -885,8 +1012,27 @@ static void run_op(int t, const sched_op *op) {
     case SOP_STEAL:
     case SOP_STEALNEXT: {
         uint32_t before = ring_len_real(t);
-        g *gp = runqsteal(pp, &ps[op->target], op->kind == SOP_STEALNEXT);
+        bool next = op->kind == SOP_STEALNEXT;
+        lin_begin_steal(t, op->target);
+        g *gp = runqsteal(pp, &ps[op->target], next);
+        lin[t].victim = -1;
+        if (lin_on && gp == NULL && !(next ? lin[t].then_next_nil : lin[t].ring_empty)) {
+            char seen[48] = "";
+            if (!lin[t].ring_empty) {
+                snprintf(seen, sizeof seen, " (at least %u Gs)", lin[t].min_len);
+            }
+            // runqgrab answers nothing only after it saw h == t (the ring empty at its tail
+            // load) and, with stealRunNextG, then read runnext as nil.
+            dsched_fail(INV_SPURIOUS_EMPTY_STEAL,
+                        "%s's %s of P%d (steps %llu-%llu) took nothing, but %s%s", tn(t),
+                        next ? "runqsteal(stealRunNextG)" : "runqsteal", op->target,
+                        (unsigned long long)lin[t].first, (unsigned long long)dsched_step(),
+                        lin[t].ring_empty ? "after its ring was empty, its runnext was never nil"
+                                          : "its ring was never empty during it",
+                        seen);
+        }
         got_ret = gp ? gidx(gp) + 1 : 0;
+        nothing = gp == NULL;
         solo_check = solo_check && dsched_others_steps(t) == others;
         if (solo_check) {
             uint32_t want_n = model_grab_count(M, op->target, op->kind == SOP_STEALNEXT);
@@ -929,6 +1075,7 @@ static void run_op(int t, const sched_op *op) {
             }
         }
         snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
+        nothing = got_bool;
         break;
     }
     case SOP_IDLE:
@@ -944,6 +1091,7 @@ static void run_op(int t, const sched_op *op) {
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
     bool alone = dsched_others_steps(t) == others;
+    interleave_op_end(t, op->kind, nothing, alone);
     if (solo_check && alone) {
         if (got_ret != model_ret) {
             dsched_fail(INV_MODEL_MISMATCH, "%s's %s (alone) returned G%d; the model returns G%d",
@@ -964,10 +1112,12 @@ static void w_thread_body(int t) {
     }
 }
 
-// ---- set-up and final accounting --------------------------------------------------------------
+// ---- set-up and final accounting
+// --------------------------------------------------------------
 
 static void w_reset(const schedule *s) {
     S = s;
+    lin_on = (s->flags & SFLAG_WEAK) == 0;
     mm_set_region(ps, sizeof ps); // the memory model finds a P's words by offset
     runq_sched_init(s->nthreads);
     runq_set_randomize((s->flags & SFLAG_RANDOMIZE) != 0, (uint64_t)s->seed + 1);
@@ -977,6 +1127,7 @@ static void w_reset(const schedule *s) {
         sh_next[i] = -1;
         hand_count[i] = 0;
         empty_victim[i] = -1;
+        lin[i].victim = -1;
     }
     memset(gw, 0, sizeof(gw[0]) * (size_t)(ng > 0 ? ng : 0));
     ng = 0;
@@ -985,6 +1136,7 @@ static void w_reset(const schedule *s) {
     sh_gh = 0;
     reconciles = 0;
     lock_holder = -1;
+    interleave_reset();
 }
 
 static void w_finish(void) {
@@ -1036,7 +1188,8 @@ static void w_finish(void) {
     }
 }
 
-// ---- trace text -------------------------------------------------------------------------------
+// ---- trace text
+// -------------------------------------------------------------------------------
 
 static void w_describe(char *buf, size_t n) {
     size_t off = 0;
