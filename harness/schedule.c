@@ -56,7 +56,7 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
 //  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)  [7] reserved
 //  op (2 bytes): kind = b0 % SOP_COUNT, target = b0 / SOP_COUNT, n = 1 + b1
 //  decision (2 bytes): thread = b0 % 4 (mod threads), mode = (b0/4) % 4, then b1:
-//    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT | (op) | ops 1 + b1%8
+//    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT_V119 | (op) | ops 1 + b1%8
 
 void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     uint8_t hdr[SCHED_HEADER_BYTES] = {0};
@@ -97,7 +97,7 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
             d.arg = (uint16_t)(1 + b % 32);
             break;
         case SMODE_UNTIL:
-            d.arg = (uint16_t)(b % RQ_SITE_COUNT);
+            d.arg = (uint16_t)(b % RQ_SITE_COUNT_V119);
             break;
         case SMODE_OP:
             d.arg = 1;
