@@ -1,9 +1,9 @@
-// payload.c - see payload.h. Deliberately tiny: plain accesses to gp->user only.
+// payload.c - see payload.h. Deliberately tiny: plain accesses to a G's user word only.
 #include "payload.h"
 
 #include <stdint.h>
 
-void payload_take(g *gp, int t) {
-    uintptr_t v = (uintptr_t)gp->user; // plain read: ordered after the last holder's write
-    gp->user = (void *)((v & ~(uintptr_t)0xff) + 0x100 + (uintptr_t)t); // plain write
+void payload_take_user(void **user, int t) {
+    uintptr_t v = (uintptr_t)*user; // plain read: ordered after the last holder's write
+    *user = (void *)((v & ~(uintptr_t)0xff) + 0x100 + (uintptr_t)t); // plain write
 }

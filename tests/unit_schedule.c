@@ -2,6 +2,7 @@
 // decoder is total and canonical, parse errors name the line and what was expected.
 //
 //   unit_schedule FILE.txt...   (the committed text schedules, for the round trip)
+#include "runq_sites.h"
 #include "schedule.h"
 
 #include <stdbool.h>
@@ -132,6 +133,13 @@ static void parse_errors(void) {
          "x:3: expected a site name such as runqgrab.head, found 'nowhere'"},
         {"runq-schedule v1\ndecisions\n  walk owner\n", "x:3: expected 'run THREAD"},
         {"runq-schedule v1\nstart 5000\n", "x:2: start index must be < 128 or >= 4294967168"},
+        {"runq-schedule v1\ngo 2.0\n", "x:2: expected 'go 1.19' or 'go master', found '2.0'"},
+        {"runq-schedule v1\nsysmon off\n", "x:2: 'sysmon' needs 'go master' before it"},
+        {"runq-schedule v1\ngo master\nsysmon off\ngo 1.19\n",
+         "x:4: 'sysmon off' is for Go master only"},
+        {"runq-schedule v1\nthread owner\n  syscall\n", "x:3: 'syscall' needs 'go master'"},
+        {"runq-schedule v1\ndecisions\n  run owner until runqgrab.gstatus\n",
+         "x:3: site runqgrab.gstatus exists only in Go master's port"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static schedule s;
@@ -143,6 +151,52 @@ static void parse_errors(void) {
     }
 }
 
+// The Go version: header byte 7 'M' is master, anything else 1.19 (every older byte
+// schedule); master's extras (sysmon off, syscall, its sites) survive bytes <-> text.
+static void versions(void) {
+    static uint8_t in[SCHED_FIXED_BYTES + 4], out[SCHED_MAX_BYTES];
+    static schedule a, b;
+    memset(in, 0, sizeof in);
+    in[0] = 1;                                                   // 2 threads
+    in[3] = 0x20;                                                // bit5: no sysmon (master)
+    in[SCHED_HEADER_BYTES] = (uint8_t)(SOP_RUNNING + SOP_COUNT); // running, target 1
+    in[SCHED_FIXED_BYTES] = 4;                                   // run owner until ...
+    in[SCHED_FIXED_BYTES + 1] = (uint8_t)RQ_SITE_COUNT_V119;     // the first master site
+    for (int v = 0; v < 256; v++) {
+        in[7] = (uint8_t)v;
+        schedule_decode(in, sizeof in, &a);
+        bool master = v == SCHED_VERSION_BYTE;
+        EXPECT(a.version == (master ? SVER_MASTER : SVER_119), "byte7=%d: version %d", v,
+               a.version);
+        EXPECT(((a.flags & SFLAG_NOSYSMON) != 0) == master &&
+                   (a.ops[0][0].target == SCHED_SYSCALL) == master &&
+                   (a.dec[0].arg == RQ_SITE_COUNT_V119) == master,
+               "byte7=%d: master-only meanings %s", v, master ? "lost" : "leaked into 1.19");
+    }
+    in[7] = SCHED_VERSION_BYTE;
+    schedule_decode(in, sizeof in, &a);
+    char *ta = print_to_string(&a);
+    EXPECT(strstr(ta, "go master\n") && strstr(ta, "sysmon off\n") && strstr(ta, "  syscall\n") &&
+               strstr(ta, "until runqgrab.m\n"),
+           "master text lacks its header or extras:\n%s", ta);
+    size_t m = schedule_encode(&a, out, sizeof out);
+    schedule_decode(out, m, &b);
+    char *tb = print_to_string(&b);
+    static schedule c;
+    char err[256] = "";
+    int rc = schedule_parse_text(ta, strlen(ta), "t", &c, err, sizeof err);
+    char *tc = rc == 0 ? print_to_string(&c) : NULL;
+    EXPECT(strcmp(ta, tb) == 0 && tc && strcmp(ta, tc) == 0 && out[7] == SCHED_VERSION_BYTE,
+           "master schedule does not round-trip (%s)", err);
+    schedule_set_version(&c, SVER_119);
+    EXPECT(c.version == SVER_119 && !(c.flags & SFLAG_NOSYSMON) && c.ops[0][0].target == 0 &&
+               c.dec[0].mode == SMODE_OP,
+           "--go 1.19 kept master-only items");
+    free(ta);
+    free(tb);
+    free(tc);
+}
+
 int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         round_trip_file(argv[i]);
@@ -150,6 +204,7 @@ int main(int argc, char **argv) {
     random_bytes();
     locality();
     parse_errors();
+    versions();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

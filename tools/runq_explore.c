@@ -1,6 +1,6 @@
 // runq_explore.c - runq-explore: systematic search of a small scenario's interleavings.
 //
-//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] SCHEDULE
+//   runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--go 1.19|master] SCHEDULE
 //
 // Takes the thread programs (and header) of SCHEDULE, ignores its decisions, and runs every
 // interleaving with at most K preemptions (default 2), CHESS-style: a thread runs until it
@@ -9,7 +9,8 @@
 // execution of the deterministic engine, so a failure is a schedule like any other. The
 // first failure is written to FILE (default explore-failure.txt, never overwritten: a
 // numbered name is chosen instead) as a text schedule whose decisions replay it:
-// `runq-replay --trace FILE`.
+// `runq-replay --trace FILE`. The Go version is the schedule's ("go master" line) unless
+// --go names one; the written schedule names the version it failed on.
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "runner.h"
 #include "schedule.h"
@@ -28,6 +29,7 @@ static int bound = 2;
 static unsigned long long max_runs = 1000000, runs;
 static const char *out_path = "explore-failure.txt";
 static bool found;
+static int go_override = -1; // --go
 
 // One recording buffer per recursion depth (a child must not clobber its parent's record).
 #define MAX_DEPTH 64
@@ -186,17 +188,25 @@ int main(int argc, char **argv) {
             }
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             out_path = argv[++i];
+        } else if (strcmp(argv[i], "--go") == 0 && i + 1 < argc) {
+            go_override = sched_version_lookup(argv[++i]);
+            if (go_override < 0) {
+                fprintf(stderr, "runq-explore: --go: expected 1.19 or master, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (argv[i][0] == '-' || file) {
-            fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                            "SCHEDULE\n");
+            fprintf(stderr,
+                    "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--go V] "
+                    "SCHEDULE\n");
             return 2;
         } else {
             file = argv[i];
         }
     }
     if (!file) {
-        fprintf(stderr, "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] "
-                        "SCHEDULE\n");
+        fprintf(stderr,
+                "usage: runq-explore [--preemptions K] [--max-runs N] [--out FILE] [--go V] "
+                "SCHEDULE\n");
         return 2;
     }
     char err[512];
@@ -204,14 +214,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "runq-explore: %s\n", err);
         return 2;
     }
+    if (go_override >= 0) {
+        schedule_set_version(&base, go_override);
+    }
     base.flags &= (uint8_t)~SFLAG_PCT;
     explore(NULL, 0, -1, 0, 0);
     if (found) {
         return 1;
     }
-    printf("runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s%s%s\n",
-           file, runs, bound, bound == 1 ? "" : "s",
-           runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
-           too_deep ? " (some branches pruned: too many choice points in a row)" : "");
+    printf(
+        "runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s%s%s%s\n",
+        file, runs, bound, bound == 1 ? "" : "s", base.version == SVER_MASTER ? " (go master)" : "",
+        runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
+        too_deep ? " (some branches pruned: too many choice points in a row)" : "");
     return 0;
 }

@@ -9,6 +9,7 @@
 //     --repeat N       run each file N times; fail unless verdict and trace are identical
 //     --expect ID      succeed only if every file fails with invariant ID
 //     --quiet          print failures only
+//     --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names
 // Reads byte schedules (fuzzer inputs, crash files) and text schedules ("runq-schedule v1").
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
@@ -22,7 +23,7 @@
 
 static void usage(void) {
     fprintf(stderr, "usage: runq-replay [--trace] [--sequential] [--text] [--to-bytes OUT] "
-                    "[--repeat N] [--expect INVARIANT] [--quiet] FILE...\n");
+                    "[--repeat N] [--expect INVARIANT] [--quiet] [--go 1.19|master] FILE...\n");
     exit(2);
 }
 
@@ -37,8 +38,12 @@ static uint64_t fnv(const char *p, size_t n) {
 
 static const char *self_path = "runq-replay";
 
+static int go_override = -1; // --go: a version for every file, or -1
+
 static void repro_cmd(char *buf, size_t n, const char *file, bool sequential) {
-    snprintf(buf, n, "%s%s --trace %s", self_path, sequential ? " --sequential" : "", file);
+    snprintf(buf, n, "%s%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
+             go_override >= 0 ? " --go " : "",
+             go_override >= 0 ? sched_version_name(go_override) : "", file);
 }
 
 int main(int argc, char **argv) {
@@ -59,6 +64,12 @@ int main(int argc, char **argv) {
             sequential = true;
         } else if (strcmp(a, "--to-bytes") == 0 && i + 1 < argc) {
             to_bytes = argv[++i];
+        } else if (strcmp(a, "--go") == 0 && i + 1 < argc) {
+            go_override = sched_version_lookup(argv[++i]);
+            if (go_override < 0) {
+                fprintf(stderr, "runq-replay: --go: expected 1.19 or master, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (strcmp(a, "--expect") == 0 && i + 1 < argc) {
             expect = argv[++i];
         } else if (strcmp(a, "--repeat") == 0 && i + 1 < argc) {
@@ -96,6 +107,9 @@ int main(int argc, char **argv) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
             continue;
+        }
+        if (go_override >= 0) {
+            schedule_set_version(&s, go_override);
         }
         if (sequential) {
             runner_make_sequential(&s);
@@ -173,8 +187,9 @@ int main(int argc, char **argv) {
         } else {
             passed++;
             if (!quiet) {
-                printf("%s: ok (%llu steps, %u switches%s)\n", file,
+                printf("%s: ok (%llu steps, %u switches%s%s)\n", file,
                        (unsigned long long)first_r.steps, first_r.switches,
+                       s.version == SVER_MASTER ? ", go master" : "",
                        repeat > 1 ? ", identical on every repeat" : "");
             }
         }
