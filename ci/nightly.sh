@@ -119,6 +119,7 @@ meta budget_seconds "$budget"
 meta jobs "$jobs"
 meta out "$(rel "$out")"
 meta crash_store "$(rel "$crash_store")"
+meta corpus_root "$corpus_root"
 meta commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (+ uncommitted changes)')"
 meta host "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "nightly: budget $budget_arg ($budget s), fork jobs $jobs, out $(rel "$out"), corpus $(rel "$corpus_root")"
@@ -201,6 +202,8 @@ stress_each=0
 if [ ${#stress_presets[@]} -gt 0 ]; then
   stress_each=$((stress_total / ${#stress_presets[@]}))
   [ $stress_each -lt 10 ] && stress_each=10
+  stress_go=$((stress_each / 2)) # each preset runs the 1.19 port, then master's
+  [ $stress_go -lt 5 ] && stress_go=5
   echo "   stress ${stress_presets[*]}: $stress_each s each"
 fi
 echo "   kept for merge, triage, coverage: $reserve s (builds took $used s)"
@@ -264,10 +267,22 @@ for p in "${stress_presets[@]}"; do
   log=$out/stress/$p.log json=$out/stress/$p.json t0=$SECONDS envs=()
   [ "$p" = tsan ] && envs=("$TSAN_ENV")
   [ "$p" = asan ] && envs=("ASAN_OPTIONS=detect_stack_use_after_return=1:abort_on_error=1:detect_leaks=1")
-  echo "   build/$p/bin/runq-torture --duration ${stress_each}s --seed $seed --json $(rel "$json")"
-  progress_run "stress $p" "$log" '.' env "${envs[@]}" timeout -s KILL $((stress_each + 120)) \
-    "build/$p/bin/runq-torture" --duration "${stress_each}s" --seed "$seed" --json "$json"
+  # Half of the preset's share on each Go version's port (the odd second goes to 1.19).
+  go=1.19
+  echo "   build/$p/bin/runq-torture --duration ${stress_go}s --seed $seed --json $(rel "$json") (then --go master)"
+  progress_run "stress $p" "$log" '.' env "${envs[@]}" timeout -s KILL $((stress_go + 120)) \
+    "build/$p/bin/runq-torture" --duration "${stress_go}s" --seed "$seed" --json "$json"
   rc=$?
+  if [ $rc = 0 ]; then # then Go master's port, into the same log (a failure stops there)
+    go=master
+    json=$out/stress/$p-master.json
+    progress_run "stress $p --go master" "$log.master" '.' env "${envs[@]}" \
+      timeout -s KILL $((stress_go + 120)) "build/$p/bin/runq-torture" --go master \
+      --duration "${stress_go}s" --seed "$seed" --json "$json"
+    rc=$?
+    cat "$log.master" >>"$log"
+    rm -f "$log.master"
+  fi
   verdict=$(python3 ci/parse_stress_log.py "$log" 2>&1)
   vrc=$?
   status=pass snote=
@@ -275,8 +290,8 @@ for p in "${stress_presets[@]}"; do
   [ $rc = 137 ] && snote="killed by the outer timeout -s KILL"
   [ $rc = 2 ] && snote="usage error (exit 2)"
   echo "   exit $rc; $verdict"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$stress_each" $((SECONDS - t0)) "$seed" "$rc" \
-    "${verdict//	/ }" "$(rel "$log")" "$(rel "$json")" "$status" "$snote" >>"$state/stress.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$stress_each" $((SECONDS - t0)) "$seed" "$rc" \
+    "${verdict//	/ }" "$(rel "$log")" "$(rel "$json")" "$status" "$snote" "$([ $rc = 0 ] && echo both || echo "$go")" >>"$state/stress.tsv"
   phase_end "$status"
 done
 
