@@ -293,6 +293,13 @@ bool op_drain(struct mstate *m, int pid) {
 // it takes any idle P (maybe another's), or if none the G goes to the global queue and
 // the thread waits for a P (exitsyscall0). Returns the P now held, or -1.
 static int op_syscall(struct mstate *m, int pid, uint32_t goid, bool *ok) {
+#ifdef RUNQ_GO_MASTER
+    // entersyscall: for a moment the P is still held while its G is in the syscall; a
+    // thief that sees that in runqgrab takes runnext without backing off.
+    atomic_store_explicit(&allcurg[pid].atomicstatus, _Gsyscall, memory_order_relaxed);
+    sched_yield();
+    atomic_store_explicit(&allcurg[pid].atomicstatus, _Grunning, memory_order_relaxed);
+#endif
     releasep(m, pid);
     ctr_add(m, CTR_SYSCALLS, 1);
     if (rng_n(m, 4) == 0) {
