@@ -585,7 +585,7 @@ table() {
       IFS='|' read -r name res _ <<<"$r"
       [ "$(mutant_version "$name")" = "$ver" ] || continue
       n=$((n + 1))
-      [ "$res" = KILLED ] && k=$((k + 1))
+      [ "$res" = killed ] && k=$((k + 1))
     done
     [ $n -gt 0 ] || continue
     echo "### Go $ver port (queue/$([ $ver = master ] && echo runq_master.c || echo runq.c)): $k of $n killed"
