@@ -17,6 +17,8 @@ need_tools() {
   command -v clang-format >/dev/null || missing+=(clang-format)
   command -v patch >/dev/null || missing+=(patch)
   command -v git >/dev/null || missing+=(git)
+  # Go's own source, for the drift check (ci/upstream-drift.sh against the 1.19 tree).
+  command -v go >/dev/null || missing+=(golang-go)
   # libFuzzer and the sanitizer runtimes ship in libclang-rt-<ver>-dev on Debian 12.
   if command -v clang >/dev/null; then
     local rt

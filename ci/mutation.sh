@@ -42,8 +42,13 @@
 # "invariant=<id>"; else tsan-race / asan-error / ubsan / lsan-leak from a sanitizer report;
 # else throw ("runq: ..."), timeout, or unknown.
 #
-# Output: a Markdown table (mutant | result | detector | invariant | seconds to kill |
-# build s), also in out/mutation/table.md, and out/mutation/result.json; one log per
+# Mutants of both ports: a patch of queue/runq.c is a Go 1.19 mutant, one of
+# queue/runq_master.c (named master-*) a Go master mutant; where the two ports share code,
+# the same bug has one patch per version. The detectors gate both ports (the corpus is
+# replayed on each, unit tests run against each).
+#
+# Output: a Markdown table per Go version (mutant | result | detector | invariant | seconds
+# to kill | build s), also in out/mutation/table.md, and out/mutation/result.json; one log per
 # detector run in out/mutation/logs/. ($RUNQ_MUTATION_OUT overrides out/mutation.)
 # A surviving mutant fails the check unless ci/mutants/EQUIVALENT lists it ("name:
 # argument", one per line); listed mutants are not run unless named with --only.
@@ -103,6 +108,11 @@ header_field() {
     END {print v}' "$MUTANTS_DIR/$1.patch"
 }
 
+# mutant_version NAME: the Go version of the port the patch changes (1.19 or master).
+mutant_version() {
+  if grep -q '^+++ b/queue/runq_master.c' "$MUTANTS_DIR/$1.patch"; then echo master; else echo 1.19; fi
+}
+
 # expect_of NAME: what the header says should kill the mutant.
 expect_of() {
   local e
@@ -117,7 +127,7 @@ if [ $list = 1 ]; then
     equivalent_argument "$m" >/dev/null && eq="  [EQUIVALENT]"
     kind=$(header_field "$m" Kind)
     [ -n "$kind" ] || kind=$(sed -n '1s/^[^:]*: *//p' "$MUTANTS_DIR/$m.patch")
-    printf '%s  -  %s%s\n' "$m" "$kind" "$eq"
+    printf '%s  [go %s]  -  %s%s\n' "$m" "$(mutant_version "$m")" "$kind" "$eq"
     expect_of "$m" | fold -s -w 86 | sed 's/^/    expect: /; 2,$s/^    expect:/           /'
   done
   exit 0
@@ -679,14 +689,28 @@ rc=0
 [ $n_survived -gt 0 ] || [ $false_alarm = 1 ] || [ $n_contradict -gt 0 ] && rc=1
 
 table() {
-  echo "| mutant | result | detector | invariant | seconds to kill | build s |"
-  echo "| --- | --- | --- | --- | --- | --- |"
-  local r
-  for r in "${ROWS[@]}"; do
-    IFS='|' read -r name res det inv s bs _repro why <<<"$r"
-    [ "$res" = equivalent ] && inv="(EQUIVALENT)"
-    [ -n "$why" ] && [ "$res" != equivalent ] && res="$res ($why)"
-    echo "| $name | $res | $det | $inv | $s | $bs |"
+  local r ver k n
+  for ver in 1.19 master; do
+    k=0 n=0
+    for r in "${ROWS[@]}"; do
+      IFS='|' read -r name res _ <<<"$r"
+      [ "$(mutant_version "$name")" = "$ver" ] || continue
+      n=$((n + 1))
+      [ "$res" = killed ] && k=$((k + 1))
+    done
+    [ $n -gt 0 ] || continue
+    echo "### Go $ver port (queue/$([ $ver = master ] && echo runq_master.c || echo runq.c)): $k of $n killed"
+    echo
+    echo "| mutant | result | detector | invariant | seconds to kill | build s |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for r in "${ROWS[@]}"; do
+      IFS='|' read -r name res det inv s bs _repro why <<<"$r"
+      [ "$(mutant_version "$name")" = "$ver" ] || continue
+      [ "$res" = equivalent ] && inv="(EQUIVALENT)"
+      [ -n "$why" ] && [ "$res" != equivalent ] && res="$res ($why)"
+      echo "| $name | $res | $det | $inv | $s | $bs |"
+    done
+    echo
   done
 }
 json_str() { # a JSON string literal
@@ -722,6 +746,7 @@ json_str() { # a JSON string literal
   echo "{"
   echo "  \"version\": 1,"
   echo "  \"port_sha1\": $(json_str "$(sha1sum "$RUNQ_ROOT/queue/runq.c" | cut -d' ' -f1)"),"
+  echo "  \"port_master_sha1\": $(json_str "$(sha1sum "$RUNQ_ROOT/queue/runq_master.c" | cut -d' ' -f1)"),"
   echo "  \"quick\": $([ $quick = 1 ] && echo true || echo false),"
   echo "  \"limits\": {\"fuzz_seconds\": $FUZZ_SECONDS, \"fuzz_runs\": $FUZZ_RUNS, \"stress_duration\": $(json_str "$STRESS_DURATION"), \"unit_timeout\": $UNIT_TIMEOUT, \"corpus_timeout\": $CORPUS_TIMEOUT},"
   echo "  \"builds\": ["
@@ -749,8 +774,8 @@ json_str() { # a JSON string literal
     IFS='|' read -r name res det inv s bs repro why <<<"$r"
     [ "$s" = "-" ] && s=null
     [ "$bs" = "-" ] && bs=null
-    printf '%s    {"name": %s, "result": %s, "detector": %s, "invariant": %s, "seconds_to_kill": %s, "build_seconds": %s, "reproduce": %s, "detector_reproduce": %s, "note": %s, "log_dir": %s}' \
-      "$sep" "$(json_str "$name")" "$(json_str "${res,,}")" "$(json_str "$det")" "$(json_str "$inv")" \
+    printf '%s    {"name": %s, "go_version": %s, "result": %s, "detector": %s, "invariant": %s, "seconds_to_kill": %s, "build_seconds": %s, "reproduce": %s, "detector_reproduce": %s, "note": %s, "log_dir": %s}' \
+      "$sep" "$(json_str "$name")" "$(json_str "$(mutant_version "$name")")" "$(json_str "${res,,}")" "$(json_str "$det")" "$(json_str "$inv")" \
       "$s" "$bs" "$(json_str "ci/mutation.sh --no-baseline --only $name")" "$(json_str "$repro")" \
       "$(json_str "$why")" "$(json_str "$LOGS/$name")"
     sep=$',\n'

@@ -127,6 +127,7 @@ meta budget_seconds "$budget"
 meta jobs "$jobs"
 meta out "$(rel "$out")"
 meta crash_store "$(rel "$crash_store")"
+meta corpus_root "$corpus_root"
 meta commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (+ uncommitted changes)')"
 meta host "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "nightly: budget $budget_arg ($budget s), fork jobs $jobs, out $(rel "$out"), corpus $(rel "$corpus_root")"
@@ -210,6 +211,8 @@ stress_each=0
 if [ ${#stress_presets[@]} -gt 0 ]; then
   stress_each=$((stress_total / ${#stress_presets[@]}))
   [ $stress_each -lt 10 ] && stress_each=10
+  stress_go=$((stress_each / 2)) # each preset runs the 1.19 port, then master's
+  [ $stress_go -lt 5 ] && stress_go=5
   echo "   stress ${stress_presets[*]}: $stress_each s each"
 fi
 echo "   kept for merge, triage, coverage: $reserve s (builds took $used s)"
@@ -270,13 +273,16 @@ fi
 for p in "${stress_presets[@]}"; do
   phase "stress $p ($stress_each s)"
   seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-  echo "   build/$p/bin/runq-torture --duration ${stress_each}s --seed $seed (hard limit: +${STRESS_GRACE:-60}s)"
-  # ci/stress_run.sh kills a run that overstays and records it as invariant=hang.
-  progress_run "stress $p" "$out/logs/stress-$p.log" '.' \
-    ci/stress_run.sh "$p" "$stress_each" "$seed" "$out/stress" "$state/stress.tsv"
-  rc=$? status=pass
-  [ $rc = 0 ] || status=fail
-  tail -n 1 "$out/logs/stress-$p.log"
+  # Half of the preset's share on each Go version's port. ci/stress_run.sh kills a run that
+  # overstays and records it as invariant=hang.
+  status=pass
+  for go in 1.19 master; do
+    echo "   build/$p/bin/runq-torture --go $go --duration ${stress_go}s --seed $seed (hard limit: +${STRESS_GRACE:-60}s)"
+    progress_run "stress $p go $go" "$out/logs/stress-$p-$go.log" '.' \
+      env STRESS_GO=$go ci/stress_run.sh "$p" "$stress_go" "$seed" "$out/stress" "$state/stress.tsv"
+    [ $? = 0 ] || status=fail
+    tail -n 1 "$out/logs/stress-$p-$go.log"
+  done
   phase_end "$status"
 done
 

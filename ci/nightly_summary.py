@@ -61,6 +61,37 @@ def parse_fuzz_log(path):
     return r
 
 
+def go_version(path):
+    """The Go port a schedule file runs on: 'master' if its text header says "go master" or
+    its header byte 7 is 'M' (harness/schedule.h), else '1.19'. None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 16)
+    except OSError:
+        return None
+    text = data.lstrip()
+    while text.startswith(b"#"):
+        text = text.split(b"\n", 1)[1].lstrip() if b"\n" in text else b""
+    if text.startswith(b"runq-schedule"):
+        for line in text.split(b"\n")[1:]:
+            words = line.split(b"#", 1)[0].split()
+            if words[:1] == [b"thread"]:
+                break
+            if words == [b"go", b"master"]:
+                return "master"
+        return "1.19"
+    return "master" if len(data) > 7 and data[7] == ord("M") else "1.19"
+
+
+def count_versions(paths):
+    n = {"1.19": 0, "master": 0}
+    for p in paths:
+        v = go_version(p)
+        if v:
+            n[v] += 1
+    return n
+
+
 def fmt(v, suffix=""):
     return "-" if v is None or v == "" else f"{v}{suffix}"
 
@@ -77,7 +108,8 @@ def main():
     fuzz = read_tsv(os.path.join(st, "fuzz.tsv"), ["name", "target", "build", "planned", "actual", "rc",
                                                    "log", "scratch", "artifacts", "status", "note"])
     stress = read_tsv(os.path.join(st, "stress.tsv"), ["preset", "planned", "actual", "seed", "rc",
-                                                       "verdict", "log", "json", "status", "note", "invariant"])
+                                                       "verdict", "log", "json", "status", "note",
+                                                       "invariant", "go"])
     notes = [r["key"] for r in read_tsv(os.path.join(st, "notes.tsv"), ["key"])]
     merges = {}
     for p in sorted(glob.glob(os.path.join(st, "merge-*.json"))):
@@ -157,6 +189,44 @@ def main():
         L.append(f"- {n}")
     L.append("")
 
+    # Both ports side by side: what tonight's run did for each Go version.
+    corpus_root = meta.get("corpus_root") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                          "..", "corpus")
+    per_version = {}
+    for v in ("1.19", "master"):
+        per_version[v] = {"corpus_files": {}, "new_inputs": 0, "crash_invariants": [],
+                          "stress": []}
+    for t in ("fuzz_runq_sched", "fuzz_runq_model"):
+        n = count_versions(glob.glob(os.path.join(corpus_root, t, "*")))
+        for v in n:
+            per_version[v]["corpus_files"][t] = n[v]
+    for f in fuzz:
+        n = count_versions(glob.glob(os.path.join(f["scratch"], "*")) if os.path.isdir(f["scratch"]) else [])
+        for v in n:
+            per_version[v]["new_inputs"] += n[v]
+    for c in inv:
+        v = go_version(c.get("path", "")) or "1.19"
+        per_version[v]["crash_invariants"].append(c["invariant"])
+    for s in stress:
+        ran = ["1.19", "master"] if s.get("go") == "both" else [s.get("go") or "1.19"]
+        for v in ran:
+            res = s["status"] if v == ran[-1] else "pass"
+            per_version[v]["stress"].append(f"{s['preset']} {res}")
+    L.append("## Per Go version (both ports are fuzzed, stressed and replayed)")
+    L.append("")
+    L.append("| Go | corpus files (sched / model) | new inputs tonight | crash invariants | stress |")
+    L.append("| --- | --- | ---: | --- | --- |")
+    for v, d in per_version.items():
+        cf = d["corpus_files"]
+        L.append(f"| {v} | {cf.get('fuzz_runq_sched', 0)} / {cf.get('fuzz_runq_model', 0)} | "
+                 f"{d['new_inputs']} | {', '.join(sorted(set(d['crash_invariants']))) or 'none'} | "
+                 f"{', '.join(d['stress']) or 'not run'} |")
+    L.append("")
+    L.append("A schedule's version: a `go master` header line, or header byte 7 `'M'` in the byte "
+             "form; the fuzzers mutate both kinds (the byte view of the corpus carries the "
+             "regress-master-* scenarios), and stress runs each preset on 1.19, then on master.")
+    L.append("")
+
     L.append("## Fuzzing")
     L.append("")
     L.append("| run | build | seconds | execs | exec/s | cov | ft | new inputs | oom/timeout/crash | status |")
@@ -217,7 +287,7 @@ def main():
         L.append("| preset | seconds | seed | result | invariant | ops/s | verdict |")
         L.append("| --- | ---: | ---: | --- | --- | ---: | --- |")
         for s in stress:
-            L.append(f"| {s['preset']} | {fmt(s['actual'] or s['planned'])} | {fmt(s['seed'])} | {s['status']}"
+            L.append(f"| {s['preset']} (go {s.get('go') or '1.19'}) | {fmt(s['actual'] or s['planned'])} | {fmt(s['seed'])} | {s['status']}"
                      f"{(': ' + s['note']) if s['note'] else ''} | {s.get('invariant') or '-'} "
                      f"| {fmt(s.get('ops_per_s'))} | {s['verdict']} |")
         L.append("")
@@ -280,6 +350,13 @@ def main():
     L.append(f"Total: {meta.get('total_seconds', '?')} s.")
     md = "\n".join(L) + "\n"
 
+    summary = {"verdict": verdict, "failures": failures, "meta": meta, "builds": builds,
+               "fuzz": [{k: v for k, v in f.items()} for f in fuzz], "corpus": merges,
+               "crashes": inv, "crash_files": crashes.get("found", 0), "stress": stress,
+               "per_go_version": per_version,
+               "coverage": {k: cov[k] for k in ("line", "summary", "uncovered", "throws", "replay") if cov and k in cov},
+               "phases": phases, "notes": notes,
+               "total_seconds": num(meta.get("total_seconds"), None)}
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(md)
     with open(os.path.join(out, "summary.json"), "w") as f:

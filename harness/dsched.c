@@ -370,8 +370,7 @@ unsigned dsched_stale_choice(int t, enum runq_site s, unsigned max) {
 }
 
 void rq_dsched_gwrite(const void *gp) {
-    E.w->gwrite(E.cur, gp);
-    mm_gaccess(E.cur, gp, MM_G_SCHEDLINK);
+    E.w->gwrite(E.cur, gp); // the world also tells the memory model (it knows g's layout)
 }
 
 void rq_dsched_backoff(enum runq_site s) {

@@ -444,8 +444,7 @@ static mm_gw gws[MM_MAX_G];
 
 static const char *const gfield_names[] = {"schedlink write", "payload read+write"};
 
-void mm_gaccess(int t, const void *gp, enum mm_gfield f) {
-    int64_t id = ((const g *)gp)->goid;
+void mm_gaccess(int t, int64_t id, enum mm_gfield f) {
     if (id <= 0 || id > MM_MAX_G) {
         return;
     }

@@ -65,7 +65,7 @@ void mm_last_read(int t, uint64_t *store_step, uint32_t *stale);
 
 // G fields: a schedlink write (before it), or the payload's read-and-write.
 enum mm_gfield { MM_G_SCHEDLINK, MM_G_PAYLOAD };
-void mm_gaccess(int t, const void *gp, enum mm_gfield f);
+void mm_gaccess(int t, int64_t goid, enum mm_gfield f); // goid: the world knows g's layout
 
 // Ring slots (the world knows the layout): t's last load was of P pi's slot; t wrote it;
 // t's CAS moved P pi's runqhead from h to nh, committing slots [h, nh) mod cap.

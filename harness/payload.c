@@ -1,12 +1,12 @@
-// payload.c - see payload.h. Deliberately tiny: plain accesses to gp->user only.
+// payload.c - see payload.h. Deliberately tiny: plain accesses to a G's user word only.
 #include "payload.h"
 
 #include "memmodel.h"
 
 #include <stdint.h>
 
-void payload_take(g *gp, int t) {
-    mm_gaccess(t, gp, MM_G_PAYLOAD);   // the engine's happens-before check (g-race)
-    uintptr_t v = (uintptr_t)gp->user; // plain read: ordered after the last holder's write
-    gp->user = (void *)((v & ~(uintptr_t)0xff) + 0x100 + (uintptr_t)t); // plain write
+void payload_take_user(void **user, int64_t goid, int t) {
+    mm_gaccess(t, goid, MM_G_PAYLOAD); // the engine's happens-before check (g-race)
+    uintptr_t v = (uintptr_t)*user;    // plain read: ordered after the last holder's write
+    *user = (void *)((v & ~(uintptr_t)0xff) + 0x100 + (uintptr_t)t); // plain write
 }

@@ -5,9 +5,12 @@
 #ifndef HARNESS_PAYLOAD_H
 #define HARNESS_PAYLOAD_H
 
-#include "runq.h"
+// The new holder t of a G takes it over: checks the last holder's stamp in the G's user
+// word, writes its own. Takes the word, not the G, so that one build serves the ports of
+// every Go version (their g structs differ).
+#include <stdint.h>
 
-// The new holder t of gp takes it over: checks the last holder's stamp, writes its own.
-void payload_take(g *gp, int t);
+void payload_take_user(void **user, int64_t goid, int t);
+#define payload_take(gp, t) payload_take_user(&(gp)->user, (gp)->goid, (t))
 
 #endif

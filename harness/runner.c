@@ -13,12 +13,13 @@ bool runner_run(const schedule *s, FILE *trace, dsched_result *r) {
 }
 
 bool runner_run_opts(const schedule *s, const dsched_options *o, dsched_result *r) {
-    const struct dsched_world *w = world_for_cap(s->cap);
+    const struct dsched_world *w = world_for(s->version, s->cap);
     if (w == NULL) {
         memset(r, 0, sizeof *r);
         r->failed = true;
         snprintf(r->invariant, sizeof r->invariant, "%s", inv_name(INV_BAD_SCHEDULE));
-        snprintf(r->message, sizeof r->message, "no world for capacity %d", s->cap);
+        snprintf(r->message, sizeof r->message, "no world for Go %s, capacity %d",
+                 sched_version_name(s->version), s->cap);
         return false;
     }
     return dsched_run(s, w, o, r);

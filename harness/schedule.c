@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -23,6 +24,16 @@ static const int op_args[] = {
 };
 static const char *const thread_names[] = {"owner", "thief1", "thief2", "thief3"};
 static const uint16_t caps[] = {4, 8, 256};
+
+const char *sched_version_name(int version) {
+    return version == SVER_MASTER ? "master" : "1.19";
+}
+int sched_version_lookup(const char *name) {
+    return strcmp(name, "1.19") == 0 ? SVER_119 : strcmp(name, "master") == 0 ? SVER_MASTER : -1;
+}
+int sched_site_count(int version) {
+    return version == SVER_MASTER ? RQ_SITE_COUNT : RQ_SITE_COUNT_V119;
+}
 
 const char *sched_op_name(int kind) {
     return kind >= 0 && kind < SOP_COUNT ? op_names[kind] : "?";
@@ -46,8 +57,10 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
                 op->target = (uint8_t)((t + 1) % s->nthreads);
             }
         }
-    } else {
+    } else if (!(op->kind == SOP_RUNNING && s->version == SVER_MASTER)) {
         op->target = 0;
+    } else {
+        op->target &= SCHED_SYSCALL; // master: running or syscall
     }
 }
 
@@ -56,24 +69,33 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
 //  [2] start: b<128 -> b ; else 2^32 - 1 - (b-128)  (reaches the uint32 wrap early)
 //  [3] flags: bit0 randomize, bit1 PCT, bits 2-4 PCT depth-1
 //  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)
-//  [7] SCHED_WEAK_MAGIC: memory weak (any other value: sequentially consistent)
+//  [7] 'M' = Go master, SCHED_WEAK_MAGIC (0x77) = Go 1.19 under memory weak,
+//      SCHED_MASTER_WEAK_BYTE ('W') = Go master under memory weak; anything else: Go 1.19,
+//      sequentially consistent (so every older byte schedule stays 1.19 and SC). Master
+//      only: flags bit5 = no sysmon; a RUNNING op's target bit0 = its G is in a syscall;
+//      a decision's site is b1 modulo every site, 1.19's modulo the 1.19 sites.
 //  op (2 bytes): kind = b0 % SOP_COUNT, target = b0 / SOP_COUNT, n = 1 + b1
 //  decision (2 bytes): thread = b0 % 4 (mod threads), mode = (b0/4) % 4, then b1:
-//    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT | (op) | ops 1 + b1%8
+//    steps 1 + b1%32 | site b1 % RQ_SITE_COUNT_V119 | (op) | ops 1 + b1%8
 //    memory weak only: b0 & 0x30 == 0x30 is `read T stale K`, T = b0 % 4, K = b1 % 8
 
 void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     uint8_t hdr[SCHED_HEADER_BYTES] = {0};
     memcpy(hdr, data, size < SCHED_HEADER_BYTES ? size : SCHED_HEADER_BYTES);
     memset(s, 0, sizeof *s);
+    s->version =
+        hdr[7] == SCHED_VERSION_BYTE || hdr[7] == SCHED_MASTER_WEAK_BYTE ? SVER_MASTER : SVER_119;
     s->nthreads = (uint8_t)(1 + hdr[0] % 4);
     s->cap = caps[hdr[1] % 3];
     s->start = hdr[2] < 128 ? hdr[2] : 0xffffffffu - (uint32_t)(hdr[2] - 128);
     s->flags = hdr[3] & (SFLAG_RANDOMIZE | SFLAG_PCT);
+    if (s->version == SVER_MASTER && (hdr[3] & 0x20)) {
+        s->flags |= SFLAG_NOSYSMON;
+    }
     s->pct_depth = (uint8_t)(1 + ((hdr[3] >> 2) & 7));
     s->seed = (uint16_t)(hdr[4] | hdr[5] << 8);
     s->prefill = hdr[6];
-    if (hdr[7] == SCHED_WEAK_MAGIC) {
+    if (hdr[7] == SCHED_WEAK_MAGIC || hdr[7] == SCHED_MASTER_WEAK_BYTE) {
         s->flags |= SFLAG_WEAK;
     }
     for (int t = 0; t < SCHED_MAX_THREADS; t++) {
@@ -107,7 +129,7 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
             d.arg = (uint16_t)(1 + b % 32);
             break;
         case SMODE_UNTIL:
-            d.arg = (uint16_t)(b % RQ_SITE_COUNT);
+            d.arg = (uint16_t)(b % sched_site_count(s->version));
             break;
         case SMODE_OP:
             d.arg = 1;
@@ -129,11 +151,14 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
     buf[0] = (uint8_t)(s->nthreads - 1);
     buf[1] = (uint8_t)(s->cap == 4 ? 0 : s->cap == 8 ? 1 : 2);
     buf[2] = (uint8_t)(s->start < 128 ? s->start : 128 + (0xffffffffu - s->start));
-    buf[3] = (uint8_t)((s->flags & (SFLAG_RANDOMIZE | SFLAG_PCT)) | ((s->pct_depth - 1) & 7) << 2);
+    buf[3] = (uint8_t)((s->flags & (SFLAG_RANDOMIZE | SFLAG_PCT)) | ((s->pct_depth - 1) & 7) << 2 |
+                       (s->flags & SFLAG_NOSYSMON ? 0x20 : 0));
     buf[4] = (uint8_t)(s->seed & 0xff);
     buf[5] = (uint8_t)(s->seed >> 8);
     buf[6] = (uint8_t)s->prefill;
-    buf[7] = (s->flags & SFLAG_WEAK) ? SCHED_WEAK_MAGIC : 0;
+    bool weak = (s->flags & SFLAG_WEAK) != 0;
+    buf[7] = s->version == SVER_MASTER ? (weak ? SCHED_MASTER_WEAK_BYTE : SCHED_VERSION_BYTE)
+                                       : (weak ? SCHED_WEAK_MAGIC : 0);
     for (int t = 0; t < s->nthreads; t++) {
         for (int i = 0; i < s->nops[t]; i++) {
             size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
@@ -176,6 +201,9 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
 
 void schedule_print_text(const schedule *s, FILE *out) {
     fprintf(out, "runq-schedule v1\n");
+    if (s->version == SVER_MASTER) {
+        fprintf(out, "go master\n");
+    }
     fprintf(out, "threads %d\ncapacity %d\nstart %u\nseed %u\n", s->nthreads, s->cap, s->start,
             s->seed);
     if (s->flags & SFLAG_RANDOMIZE) {
@@ -183,6 +211,9 @@ void schedule_print_text(const schedule *s, FILE *out) {
     }
     if (s->flags & SFLAG_PCT) {
         fprintf(out, "strategy pct %d\n", s->pct_depth);
+    }
+    if (s->flags & SFLAG_NOSYSMON) {
+        fprintf(out, "sysmon off\n");
     }
     if (s->prefill) {
         fprintf(out, "prefill %u\n", s->prefill);
@@ -196,7 +227,10 @@ void schedule_print_text(const schedule *s, FILE *out) {
             const sched_op *op = &s->ops[t][i];
             switch (op_args[op->kind]) {
             case 0:
-                fprintf(out, "  %s\n", op_names[op->kind]);
+                fprintf(out, "  %s\n",
+                        op->kind == SOP_RUNNING && op->target == SCHED_SYSCALL
+                            ? "syscall"
+                            : op_names[op->kind]);
                 break;
             case 1:
                 fprintf(out, "  %s %u\n", op_names[op->kind], op->n);
@@ -392,7 +426,31 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             continue;
         }
         if (section == HEADER) {
-            if (strcmp(tok[0], "threads") == 0) {
+            if (strcmp(tok[0], "go") == 0) {
+                int v = tok[1] ? sched_version_lookup(tok[1]) : -1;
+                if (v < 0) {
+                    return perr(&p, "expected 'go 1.19' or 'go master', found '%s'",
+                                tok[1] ? tok[1] : "");
+                }
+                if (v != SVER_MASTER && (s->flags & SFLAG_NOSYSMON)) {
+                    return perr(&p, "'sysmon off' is for Go master only");
+                }
+                s->version = (uint8_t)v;
+            } else if (strcmp(tok[0], "sysmon") == 0) {
+                if (!tok[1] || (strcmp(tok[1], "off") != 0 && strcmp(tok[1], "on") != 0)) {
+                    return perr(&p, "expected 'sysmon off' or 'sysmon on', found '%s'",
+                                tok[1] ? tok[1] : "");
+                }
+                if (s->version != SVER_MASTER) {
+                    return perr(&p, "'sysmon' needs 'go master' before it (Go 1.19's runqput "
+                                    "does not look at sysmon)");
+                }
+                if (strcmp(tok[1], "off") == 0) {
+                    s->flags |= SFLAG_NOSYSMON;
+                } else {
+                    s->flags &= (uint8_t)~SFLAG_NOSYSMON;
+                }
+            } else if (strcmp(tok[0], "threads") == 0) {
                 if (parse_uint(&p, tok[1], 1, 4, &v, "a thread count")) {
                     return -1;
                 }
@@ -450,8 +508,9 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 }
             } else {
                 return perr(&p,
-                            "expected a header item (threads, capacity, start, seed, "
-                            "prefill, memory, randomize, strategy) or 'thread NAME', found '%s'",
+                            "expected a header item (go, threads, capacity, start, seed, "
+                            "prefill, memory, randomize, strategy, sysmon) or 'thread NAME', "
+                            "found '%s'",
                             tok[0]);
             }
         } else if (section == PROGRAM) {
@@ -461,18 +520,26 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     kind = k;
                 }
             }
+            bool syscall = strcmp(tok[0], "syscall") == 0;
+            if (syscall && s->version != SVER_MASTER) {
+                return perr(&p, "'syscall' needs 'go master' in the header (Go 1.19's runqgrab "
+                                "does not look at the victim's G)");
+            }
+            if (syscall) {
+                kind = SOP_RUNNING;
+            }
             if (kind < 0) {
                 return perr(&p,
                             "expected an operation (put, putnext, get, yield, putbatch, "
                             "drain, globput, globputhead, globget, steal, stealnext, empty, "
-                            "idle, running), found '%s'",
+                            "idle, running, syscall), found '%s'",
                             tok[0]);
             }
             if (s->nops[cur] == SCHED_MAX_OPS) {
                 return perr(&p, "more than %d operations for thread %s", SCHED_MAX_OPS,
                             thread_names[cur]);
             }
-            sched_op op = {(uint8_t)kind, 0, 1};
+            sched_op op = {(uint8_t)kind, syscall ? SCHED_SYSCALL : 0, 1};
             if (op_args[kind] == 1) {
                 if (parse_uint(&p, tok[1], 1, 256, &v, "a count")) {
                     return -1;
@@ -534,6 +601,12 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     return perr(&p, "expected a site name such as runqgrab.head, found '%s'",
                                 tok[3] ? tok[3] : "");
                 }
+                if (site >= sched_site_count(s->version)) {
+                    return perr(&p,
+                                "site %s exists only in Go master's port: add 'go master' "
+                                "to the header",
+                                tok[3]);
+                }
                 d.mode = SMODE_UNTIL;
                 d.arg = (uint16_t)site;
             } else if (tok[2] && strcmp(tok[2], "op") == 0) {
@@ -563,6 +636,25 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
         }
     }
     return 0;
+}
+
+void schedule_set_version(schedule *s, int v) {
+    s->version = (uint8_t)v;
+    if (v == SVER_MASTER) {
+        return;
+    }
+    s->flags &= (uint8_t)~SFLAG_NOSYSMON;
+    for (int t = 0; t < s->nthreads; t++) {
+        for (int i = 0; i < s->nops[t]; i++) {
+            normalize_op(s, t, &s->ops[t][i]);
+        }
+    }
+    for (int i = 0; i < s->ndecisions; i++) {
+        if (s->dec[i].mode == SMODE_UNTIL && s->dec[i].arg >= sched_site_count(v)) {
+            s->dec[i].mode = SMODE_OP; // a site 1.19 does not have
+            s->dec[i].arg = 1;
+        }
+    }
 }
 
 int schedule_is_text(const uint8_t *data, size_t size) {

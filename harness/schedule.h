@@ -9,11 +9,14 @@
 //  - bytes (what libFuzzer mutates): a total decoder, every byte string is a schedule;
 //    fixed-size fields so that changing one byte changes one op or one decision.
 //      [0] threads  [1] capacity  [2] start index  [3] flags  [4..5] seed  [6] prefill
-//      [7] 0x77 = memory weak, then SCHED_MAX_OPS ops (2 bytes) for each of 4 threads, then
-//      decisions (2 bytes each) to the end. See schedule.c for each byte's meaning.
+//      [7] Go version and memory: 'M' = master, 0x77 = 1.19 + memory weak, 'W' = master +
+//      memory weak, anything else 1.19 (sequentially consistent); then SCHED_MAX_OPS ops
+//      (2 bytes) for each of 4 threads, then decisions (2 bytes each) to the end. See
+//      schedule.c for each byte's meaning.
 //  - text (humans, regression files): "runq-schedule v1" first, one item per line,
-//    '#' comments. Decisions are stated at operation level ("run thief1 until
-//    runqgrab.head") so they survive small code changes.
+//    '#' comments; "go master" (or "go 1.19", the default) names the port it runs. Decisions are
+//    stated at operation level ("run thief1 until runqgrab.head") so they survive small code
+//    changes.
 #ifndef HARNESS_SCHEDULE_H
 #define HARNESS_SCHEDULE_H
 
@@ -45,7 +48,8 @@
     X(STEALNEXT, "stealnext", 2)     /* same with stealRunNextG */                                 \
     X(EMPTY, "empty", 2)             /* runqempty(victim): must not lie */                         \
     X(IDLE, "idle", 0)               /* own P status = _Pidle (no runnext back-off) */             \
-    X(RUNNING, "running", 0)         /* own P status = _Prunning */
+    X(RUNNING, "running", 0)         /* own P status = _Prunning; "syscall": master, its G  */     \
+                                     /* is in a syscall (target 1; see SCHED_SYSCALL)       */
 
 enum sched_op_kind {
 #define SCHED_OP_ENUM(id, name, args) SOP_##id,
@@ -80,6 +84,7 @@ enum {
     SFLAG_RANDOMIZE = 1, // randomizeScheduler on (batches shuffled; order checks off)
     SFLAG_PCT = 2,       // PCT strategy: ignore decisions, priorities + change points
     SFLAG_WEAK = 4,      // `memory weak`: loads may read older stores (default: SC)
+    SFLAG_NOSYSMON = 8,  // Go master only: haveSysmon false (runqput ignores next)
 };
 // Byte form: header byte [7] (reserved before) equal to this means `memory weak`. No
 // committed byte file has it there, so every one keeps its meaning.
@@ -88,7 +93,16 @@ enum {
 // `read T stale K` with K = second byte % SCHED_STALE_MAX.
 #define SCHED_STALE_MAX 8
 
+// Go versions a schedule can name (the port it runs on).
+enum sched_version { SVER_119 = 0, SVER_MASTER = 1 };
+#define SCHED_VERSION_BYTE 'M'     // header byte 7 of a master byte schedule
+#define SCHED_MASTER_WEAK_BYTE 'W' // ... of a master byte schedule under memory weak
+// A RUNNING op with this target: (master) the P runs a G that is in a syscall, so a thief
+// skips runqgrab's back-off. Text: "syscall".
+#define SCHED_SYSCALL 1
+
 typedef struct schedule {
+    uint8_t version;   // enum sched_version
     uint8_t nthreads;  // 1..4
     uint16_t cap;      // 4, 8 or 256
     uint32_t start;    // initial runqhead = runqtail of every P
@@ -103,6 +117,11 @@ typedef struct schedule {
 } schedule;
 
 const char *sched_op_name(int kind);
+const char *sched_version_name(int version); // "1.19", "master"
+// Parses "1.19" or "master" (as --go takes it); -1 if neither.
+int sched_version_lookup(const char *name);
+// Sites a schedule of this version may name (1.19 has fewer: runq_sites.h).
+int sched_site_count(int version);
 const char *sched_thread_name(int t); // "owner", "thief1", ...
 
 // Total: any bytes decode to a valid schedule (Go's preconditions enforced, not reported).
@@ -126,6 +145,9 @@ int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen);
 // The same; form SCHED_LOAD_BYTES decodes any file as fuzzer bytes (runq-replay --bytes).
 enum { SCHED_LOAD_AUTO, SCHED_LOAD_BYTES };
 int schedule_load_file_as(const char *path, int form, schedule *s, char *err, size_t errlen);
+// Makes s run on Go version v (--go): what only master has (sysmon off, syscall ops,
+// decisions at master-only sites) is dropped when v is 1.19.
+void schedule_set_version(schedule *s, int v);
 // Is this buffer the text form?
 int schedule_is_text(const uint8_t *data, size_t size);
 // Is it typed text (printable UTF-8 with a newline whose first token is a '#' comment or a

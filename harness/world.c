@@ -2,12 +2,13 @@
 // the Ps, the Gs, the op interpreter that runs each thread's program against the port,
 // and the ledger that checks every commit point.
 //
-// Built once per capacity (-DRUNQ_CAP=N -DRUNQ_NS=dN_ -DRUNQ_SEAM_DSCHED), exporting
-// dN_world. The ledger keeps a shadow of the abstract state: where every G is (FREE, in a
-// thread's HAND, in a P's RING, in a P's NEXT, in the GLOBAL queue, DONE) and each ring's
-// and the global queue's order. Only one simulated thread runs between two seam
-// operations, so every change the port makes to shared state is seen right after the
-// access that made it and checked then:
+// Built once per capacity and Go version (-DRUNQ_CAP=N -DRUNQ_NS=dN_ -DRUNQ_SEAM_DSCHED,
+// plus -DRUNQ_GO_MASTER and the prefix dmN_ for Go master), exporting dN_world / dmN_world.
+// The versions' API differences are confined to one section ("the Go version's API"). The ledger
+// keeps a shadow of the abstract state: where every G is (FREE, in a thread's HAND, in a P's RING,
+// in a P's NEXT, in the GLOBAL queue, DONE) and each ring's and the global queue's order. Only one
+// simulated thread runs between two seam operations, so every change the port makes to shared state
+// is seen right after the access that made it and checked then:
 //   - a G may enter a place only from the hand of the thread that puts it there;
 //   - a G leaves a place only into the hand of the thread whose commit (CAS, lock) took it;
 //   - a thread's hand is empty at every op boundary; a G's fields are written only by
@@ -23,7 +24,7 @@
 #include "interleave.h"
 #include "model.h"
 #include "payload.h"
-#include "runq.h"
+#include "runq_version.h"
 #include "worlds.h"
 
 #include <stdio.h>
@@ -364,6 +365,162 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
     lin_observe(pi, false);
 }
 
+// ---- the Go version's API, as that version's own callers use it -------------------------
+// Go 1.19 and master differ in a few signatures (queue/README.md); each op of a schedule
+// means what Go's callers of that version do. Everything version-specific is here.
+
+#ifdef RUNQ_GO_MASTER
+static m ms[NP];    // the M of each P: runqgrab reads its curg
+static g curgs[NP]; // the G that M runs: running, or in a syscall (op "syscall")
+#define GLOBAL_SIZE_NAME "sched.runq.size"
+static int32_t global_size(void) {
+    return sched.runq.size;
+}
+#else
+#define GLOBAL_SIZE_NAME "sched.runqsize"
+static int32_t global_size(void) {
+    return sched.runqsize;
+}
+#endif
+
+#ifdef RUNQ_GO_MASTER
+// Gs linked from q's head (bounded: a cycle must not hang the ledger).
+static uint32_t links_of(const gQueue *q) {
+    uint32_t n = 0;
+    for (g *gp = guintptr_ptr(q->head); gp != NULL && n <= (uint32_t)MAXG;
+         gp = guintptr_ptr(gp->schedlink)) {
+        n++;
+    }
+    return n;
+}
+
+// Master's gQueue counts its Gs: the count must be what it links.
+static void check_qsize(int t, const gQueue *q, const char *what) {
+    uint32_t n = links_of(q);
+    if (q->size < 0 || (uint32_t)q->size != n) {
+        dsched_fail(INV_GQUEUE_SIZE, "%s (%s): the gQueue's size says %d but it links %u Gs", what,
+                    tn(t), q->size, n);
+    }
+}
+#endif
+
+// runqdrain; *n is the count the port reports (1.19's n, master's drainQ.size).
+static gQueue api_drain(p *pp, uint32_t *n) {
+#ifdef RUNQ_GO_MASTER
+    gQueue q = runqdrain(pp);
+    *n = (uint32_t)q.size;
+    return q;
+#else
+    return runqdrain(pp, n);
+#endif
+}
+
+static void api_globrunqputbatch(gQueue *q, uint32_t n) {
+#ifdef RUNQ_GO_MASTER
+    (void)n;
+    globrunqputbatch(q);
+#else
+    globrunqputbatch(q, (int32_t)n);
+#endif
+}
+
+// runqputbatch of q (n Gs). 1.19 spills what does not fit itself; on master the caller
+// puts the rest on the global queue under sched.lock.
+static void api_putbatch(int t, p *pp, gQueue *q, int n) {
+#ifdef RUNQ_GO_MASTER
+    (void)n;
+    runqputbatch(pp, q);
+    check_qsize(t, q, "what runqputbatch left");
+    if (!gQueue_empty(q)) {
+        rq_lock(&sched.lock, RQ_SITE_caller_lock);
+        globrunqputbatch(q);
+        rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+    }
+#else
+    (void)t;
+    runqputbatch(pp, q, n);
+#endif
+}
+
+// Take from the global queue. 1.19: globrunqget(pp, max) under the lock. Master, as
+// findRunnable: globrunqgetbatch(n) under the lock (n = max, at most half a ring; 0 = half
+// a ring), then runqputbatch of the batch after the unlock, which must take all of it.
+// *glen: the global queue's length by the shadow when the call holds sched.lock.
+static g *api_globget(int t, p *pp, int32_t max, int *glen) {
+#ifdef RUNQ_GO_MASTER
+    int32_t n = max > 0 && max < RUNQ_CAP / 2 ? max : RUNQ_CAP / 2;
+    gQueue q;
+    rq_lock(&sched.lock, RQ_SITE_caller_lock);
+    *glen = sh_glen;
+    g *gp = globrunqgetbatch(n, &q);
+    rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+    check_qsize(t, &q, "globrunqgetbatch's batch");
+    runqputbatch(pp, &q);
+    if (!gQueue_empty(&q)) {
+        dsched_fail(INV_THROW, "%s: couldn't put the global batch into its local runq (%d left)",
+                    tn(t), q.size);
+    }
+    return gp;
+#else
+    (void)t;
+    rq_lock(&sched.lock, RQ_SITE_caller_lock);
+    *glen = sh_glen;
+    g *gp = globrunqget(pp, max);
+    rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+    return gp;
+#endif
+}
+
+// idle / running / syscall: what a thief's runqgrab sees of P t.
+static void api_set_status(int t, const sched_op *op) {
+    atomic_store_explicit(&ps[t].status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
+                          memory_order_relaxed);
+#ifdef RUNQ_GO_MASTER
+    atomic_store_explicit(&curgs[t].atomicstatus,
+                          op->target == SCHED_SYSCALL ? _Gsyscall : _Grunning,
+                          memory_order_relaxed);
+#endif
+}
+
+// Trace text for what only master's runqgrab reads (the victim's m, curg, G status).
+static bool api_describe(const void *addr, uintptr_t v, char *buf, size_t n) {
+#ifdef RUNQ_GO_MASTER
+    for (int i = 0; i < NP; i++) {
+        if (addr == (const void *)&ps[i].m) {
+            if (v) {
+                snprintf(buf, n, "P%d.m=M%d", i, i);
+            } else {
+                snprintf(buf, n, "P%d.m=nil", i);
+            }
+            return true;
+        }
+        if (addr == (const void *)&ms[i].curg) {
+            snprintf(buf, n, "M%d.curg=%s", i, v ? "G" : "nil");
+            return true;
+        }
+        if (addr == (const void *)&curgs[i].atomicstatus) {
+            snprintf(buf, n, "M%d.curg.status=%s", i,
+                     (v & ~(uintptr_t)_Gscan) == _Gsyscall ? "syscall" : "running");
+            return true;
+        }
+    }
+#else
+    (void)addr, (void)v, (void)buf, (void)n;
+#endif
+    return false;
+}
+
+static void api_reset(void) {
+#ifdef RUNQ_GO_MASTER
+    runq_set_sysmon(!(S->flags & SFLAG_NOSYSMON));
+    for (int i = 0; i < NP; i++) {
+        atomic_init(&curgs[i].atomicstatus, _Grunning);
+        atomic_init(&ms[i].curg, guintptr_of(&curgs[i]));
+        atomic_init(&ps[i].m, (muintptr)&ms[i]);
+    }
+#endif
+}
+
 // The shadow of the global queue is a deque of G indices: sh_glob[(sh_gh + k) % MAXG].
 static uint32_t sh_gh;
 static uint32_t reconciles;
@@ -483,11 +640,11 @@ static void reconcile_global(int t) {
                     tn(t));
         return;
     }
-    if (sched.runqsize != sh_glen) {
+    if (global_size() != sh_glen) {
         dsched_fail(INV_RUNQSIZE_MISMATCH,
-                    "sched.runqsize is %d but the global queue holds %d Gs "
+                    "%s is %d but the global queue holds %d Gs "
                     "(%s releases sched.lock)",
-                    sched.runqsize, sh_glen, tn(t));
+                    GLOBAL_SIZE_NAME, global_size(), sh_glen, tn(t));
         return;
     }
     if (sh_glen <= 32 || ++reconciles % 16 == 0) {
@@ -588,6 +745,7 @@ static void w_gwrite(int t, const void *gp) {
     }
     if ((gw[i].where == W_HAND && gw[i].who == t) ||
         (gw[i].where == W_GLOBAL && lock_holder == t)) {
+        mm_gaccess(t, ((const g *)gp)->goid, MM_G_SCHEDLINK); // happens-before (g-race)
         return;
     }
     dsched_fail(INV_NOT_HOLDER, "%s writes the fields (schedlink) of %s, which it does not hold",
@@ -814,7 +972,9 @@ static void run_op(int t, const sched_op *op) {
     uint32_t tail0 = sh_tail[t];          // Gs that land in this P's ring: [tail0, sh_tail)
     bool spilled = false;
     bool solo_check = !(S->flags & SFLAG_RANDOMIZE);
-    snprintf(what, sizeof what, "%s", sched_op_name(op->kind));
+    snprintf(what, sizeof what, "%s",
+             op->kind == SOP_RUNNING && op->target == SCHED_SYSCALL ? "syscall"
+                                                                    : sched_op_name(op->kind));
     if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
         snprintf(what, sizeof what, "%s %s", sched_op_name(op->kind), tn(op->target));
     } else if (op->n > 1 || op->kind == SOP_PUT || op->kind == SOP_GET) {
@@ -855,8 +1015,8 @@ static void run_op(int t, const sched_op *op) {
                 break;
             }
             runqput(pp, &gs[i], op->kind == SOP_PUTNEXT);
-            if (solo_check) {
-                model_runqput(M, t, i + 1, op->kind == SOP_PUTNEXT);
+            if (solo_check) { // without sysmon (master) next is ignored
+                model_runqput(M, t, i + 1, op->kind == SOP_PUTNEXT && !(S->flags & SFLAG_NOSYSMON));
             }
         }
         break;
@@ -897,7 +1057,7 @@ static void run_op(int t, const sched_op *op) {
         }
         break;
     case SOP_PUTBATCH: {
-        gQueue q = {0, 0};
+        gQueue q = {0};
         int n = 0;
         ML->n = 0;
         for (int k = 0; k < op->n; k++) {
@@ -910,7 +1070,7 @@ static void run_op(int t, const sched_op *op) {
             n++;
         }
         bool spill = ring_len_real(t) + (uint32_t)n > RUNQ_CAP;
-        runqputbatch(pp, &q, n);
+        api_putbatch(t, pp, &q, n);
         if (spill) {
             dsched_event(DEV_SPILL);
             spilled = true;
@@ -925,7 +1085,7 @@ static void run_op(int t, const sched_op *op) {
     }
     case SOP_DRAIN: {
         uint32_t n = 0;
-        gQueue q = runqdrain(pp, &n);
+        gQueue q = api_drain(pp, &n);
         if (lin_on && !shadow_empty(t)) {
             // Only the owner adds to its ring and runnext, so during the drain they only
             // shrank: what is there now was there all along, since the drain's last commit.
@@ -950,7 +1110,7 @@ static void run_op(int t, const sched_op *op) {
         }
         if (n > 0) {
             rq_lock(&sched.lock, RQ_SITE_caller_lock);
-            globrunqputbatch(&q, (int32_t)n);
+            api_globrunqputbatch(&q, n);
             rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
         }
         if (solo_check) {
@@ -985,12 +1145,10 @@ static void run_op(int t, const sched_op *op) {
         break;
     }
     case SOP_GLOBGET: {
-        rq_lock(&sched.lock, RQ_SITE_caller_lock);
-        // The shadow was reconciled when sched.lock was last released: it is the global
-        // queue this call sees, for as long as it holds the lock.
-        int glen = sh_glen;
-        g *gp = globrunqget(pp, op->n - 1);
-        rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+        // The shadow was reconciled when sched.lock was last released: what it says when
+        // the call takes the lock is the global queue the call sees, while it holds it.
+        int glen = 0;
+        g *gp = api_globget(t, pp, op->n - 1, &glen);
         if (lin_on && gp == NULL && glen != 0) {
             dsched_fail(INV_SPURIOUS_EMPTY_GLOBGET,
                         "%s's globrunqget (steps %llu-%llu) returned nil, but the global "
@@ -1080,8 +1238,7 @@ static void run_op(int t, const sched_op *op) {
     }
     case SOP_IDLE:
     case SOP_RUNNING:
-        atomic_store_explicit(&pp->status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
-                              memory_order_relaxed);
+        api_set_status(t, op);
         break;
     default:
         break;
@@ -1122,7 +1279,7 @@ static void w_reset(const schedule *s) {
     runq_sched_init(s->nthreads);
     runq_set_randomize((s->flags & SFLAG_RANDOMIZE) != 0, (uint64_t)s->seed + 1);
     for (int i = 0; i < NP; i++) {
-        runq_p_init(&ps[i], i, s->start);
+        runq_p_init(&ps[i], i, s->start); // (api_reset below gives each P its M)
         sh_head[i] = sh_tail[i] = s->start;
         sh_next[i] = -1;
         hand_count[i] = 0;
@@ -1137,6 +1294,7 @@ static void w_reset(const schedule *s) {
     reconciles = 0;
     lock_holder = -1;
     interleave_reset();
+    api_reset();
 }
 
 static void w_finish(void) {
@@ -1269,6 +1427,9 @@ static void w_describe_end(FILE *out) {
 static void w_describe_value(enum runq_site site, const void *addr, uintptr_t v, char *buf,
                              size_t n) {
     (void)site;
+    if (api_describe(addr, v, buf, n)) {
+        return;
+    }
     int field;
     uint32_t slot = 0;
     int pi = which_p(addr, &field, &slot);

@@ -1,16 +1,17 @@
-// worlds.c - picks the world of a schedule's capacity.
+// worlds.c - picks the world of a schedule's Go version and capacity.
 #include "worlds.h"
 
 #include <stddef.h>
 
-const struct dsched_world *world_for_cap(int cap) {
+const struct dsched_world *world_for(int version, int cap) {
+    bool master = version == SVER_MASTER;
     switch (cap) {
     case 4:
-        return &d4_world;
+        return master ? &dm4_world : &d4_world;
     case 8:
-        return &d8_world;
+        return master ? &dm8_world : &d8_world;
     case 256:
-        return &d256_world;
+        return master ? &dm256_world : &d256_world;
     default:
         return NULL;
     }

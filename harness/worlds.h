@@ -1,17 +1,20 @@
-// worlds.h - the deterministic engine's worlds, one per compiled ring capacity.
+// worlds.h - the deterministic engine's worlds, one per compiled ring capacity and Go
+// version.
 #ifndef HARNESS_WORLDS_H
 #define HARNESS_WORLDS_H
 
 #include "dsched.h"
 
 #ifdef RUNQ_NS
-// world.c is built once per capacity; each copy exports its own dN_world.
+// world.c is built once per capacity and version; each copy exports its own dN_world
+// (Go 1.19) or dmN_world (Go master).
 #define WORLD_SYMBOL RQ_NS(world)
 #endif
 
 extern const struct dsched_world d4_world, d8_world, d256_world;
+extern const struct dsched_world dm4_world, dm8_world, dm256_world;
 
-// The world for a capacity (4, 8 or 256), or NULL.
-const struct dsched_world *world_for_cap(int cap);
+// The world for a Go version (enum sched_version) and capacity (4, 8 or 256), or NULL.
+const struct dsched_world *world_for(int version, int cap);
 
 #endif

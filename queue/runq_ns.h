@@ -3,7 +3,8 @@
 // Ring capacity is a compile-time constant (as len(p.runq) is in Go), so a program that
 // searches several capacities links several copies of the port. Building with
 // -DRUNQ_NS=c8_ renames every external symbol of runq.c (runqput -> c8_runqput); the
-// source still says runqput. Without RUNQ_NS nothing is renamed.
+// source still says runqput. Without RUNQ_NS nothing is renamed. Go master's port
+// (runq_master.c) is prefixed per version too: cm8_ (native), dm8_ (deterministic).
 #ifndef RUNQ_NS_H
 #define RUNQ_NS_H
 
@@ -39,6 +40,11 @@
 #define runqdrain RQ_NS(runqdrain)
 #define runqgrab RQ_NS(runqgrab)
 #define runqsteal RQ_NS(runqsteal)
+// Go master's port (runq_master.c) adds these.
+#define globrunqgetbatch RQ_NS(globrunqgetbatch)
+#define cheaprandn RQ_NS(cheaprandn)
+#define haveSysmon RQ_NS(haveSysmon)
+#define runq_set_sysmon RQ_NS(runq_set_sysmon)
 #endif
 
 #endif

@@ -7,12 +7,12 @@
 // The seam's sites, as names for traces and schedule files.
 static const char *const site_names[] = {
 #define RUNQ_SITE_NAME(id, name, what) name,
-    RUNQ_SITE_LIST(RUNQ_SITE_NAME)
+    RUNQ_SITE_LIST(RUNQ_SITE_NAME) RUNQ_SITE_LIST_MASTER(RUNQ_SITE_NAME)
 #undef RUNQ_SITE_NAME
 };
 static const char *const site_whats[] = {
 #define RUNQ_SITE_WHAT(id, name, what) what,
-    RUNQ_SITE_LIST(RUNQ_SITE_WHAT)
+    RUNQ_SITE_LIST(RUNQ_SITE_WHAT) RUNQ_SITE_LIST_MASTER(RUNQ_SITE_WHAT)
 #undef RUNQ_SITE_WHAT
 };
 

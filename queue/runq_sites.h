@@ -57,12 +57,22 @@
     X(caller_lock, "caller.lock", "a caller of globrunq* takes sched.lock")                        \
     X(caller_unlock, "caller.unlock", "a caller of globrunq* releases sched.lock")
 
+// Sites only Go master's port has (runqgrab's syscall test). They come after every 1.19
+// site so that 1.19 byte schedules, which pick a site as a byte modulo the 1.19 count,
+// keep their meaning (schedule.c).
+#define RUNQ_SITE_LIST_MASTER(X)                                                                   \
+    X(runqgrab_m, "runqgrab.m", "thief reads the victim's m")                                      \
+    X(runqgrab_curg, "runqgrab.curg", "thief reads that m's current G")                            \
+    X(runqgrab_gstatus, "runqgrab.gstatus", "atomic load of that G's status (readgstatus)")
+
 enum runq_site {
 #define RUNQ_SITE_ENUM(id, name, what) RQ_SITE_##id,
-    RUNQ_SITE_LIST(RUNQ_SITE_ENUM)
+    RUNQ_SITE_LIST(RUNQ_SITE_ENUM) RUNQ_SITE_LIST_MASTER(RUNQ_SITE_ENUM)
 #undef RUNQ_SITE_ENUM
         RQ_SITE_COUNT
 };
+// The number of sites Go 1.19's port has: the master-only ones start there.
+#define RQ_SITE_COUNT_V119 ((int)RQ_SITE_runqgrab_m)
 
 // runq_site_name returns the text name of a site ("runqgrab.head"), or "?" if out of range.
 const char *runq_site_name(enum runq_site site);

@@ -140,6 +140,7 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
     }
     s->nthreads = (uint8_t)n;
     s->cap = (uint16_t)P.capacity;
+    s->version = strcmp(P.go, "master") == 0 ? SVER_MASTER : SVER_119;
     // The byte form reaches only starts below 128 or from 2^32-128 on: take the nearest.
     s->start = P.start < 0x80000000u ? (P.start < 128 ? P.start : 127)
                                      : (P.start >= 4294967168u ? P.start : 4294967168u);

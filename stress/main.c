@@ -25,11 +25,12 @@ _Thread_local struct mstate *self_m;
 _Atomic uint64_t stress_audits;
 const struct schedule *stress_schedule;
 
-#define X(c) extern const struct stress_engine stress_engine_c##c;
+// One engine per capacity and Go version (c<cap>: 1.19, mc<cap>: master).
+#define X(c) extern const struct stress_engine stress_engine_##c;
 STRESS_ENGINE_LIST(X)
 #undef X
 static const struct stress_engine *const engines[] = {
-#define X(c) &stress_engine_c##c,
+#define X(c) &stress_engine_##c,
     STRESS_ENGINE_LIST(X)
 #undef X
 };
@@ -70,10 +71,10 @@ static void banner(const char *what) {
     format_duration(P.stall, stall, sizeof stall);
     stress_out("--- %s: %s procs: %d gs: %d duration: %s seed: %llu mix: %s sparse-mix: %s "
                "phase: %s batch-max: %d slice: %d work-max: %s stat-interval: %s "
-               "audit-interval: %s watchdog: %s capacity: %d start: %u handoff: %d threads: %d "
-               "stall: %s inject: %s json: %s fail-file: %s schedule: %s build: %s\n",
+               "audit-interval: %s watchdog: %s capacity: %d go: %s start: %u handoff: %d "
+               "threads: %d stall: %s inject: %s json: %s fail-file: %s schedule: %s build: %s\n",
                what, P.prog, P.procs, P.gs, dur, (unsigned long long)P.seed, mix, smix, ph,
-               P.batch_max, P.slice, wm, si, ai, wd, P.capacity, (unsigned)P.start, P.handoff,
+               P.batch_max, P.slice, wm, si, ai, wd, P.capacity, P.go, (unsigned)P.start, P.handoff,
                nthreads, stall, stress_inject_names[P.inject], P.json ? P.json : "-", P.fail_file,
                P.schedule ? P.schedule : "-", STRESS_PRESET);
 }
@@ -448,11 +449,13 @@ static uint64_t splitmix(uint64_t x) {
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     stress_t0_ns = now_ns();
-    int caps[NENGINES];
+    int caps[NENGINES], ncaps = 0; // the capacities (each is built for every version)
     for (int i = 0; i < NENGINES; i++) {
-        caps[i] = engines[i]->capacity;
+        if (strcmp(engines[i]->go, "1.19") == 0) {
+            caps[ncaps++] = engines[i]->capacity;
+        }
     }
-    int rc = parse_params(&P, argc, argv, caps, NENGINES);
+    int rc = parse_params(&P, argc, argv, caps, ncaps);
     if (rc == 1) {
         return 0;
     }
@@ -478,6 +481,9 @@ int main(int argc, char **argv) {
         P.procs = S.nthreads;
         P.capacity = S.cap;
         P.start = S.start;
+        if (S.version == SVER_MASTER) {
+            P.go = "master";
+        }
         stress_schedule = &S;
 #else
         fprintf(stderr, "%s: --schedule is not available: built without harness/schedule.h\n",
@@ -486,12 +492,12 @@ int main(int argc, char **argv) {
 #endif
     }
     for (int i = 0; i < NENGINES; i++) {
-        if (engines[i]->capacity == P.capacity) {
+        if (engines[i]->capacity == P.capacity && strcmp(engines[i]->go, P.go) == 0) {
             engine = engines[i];
         }
     }
     if (!engine || (stress_schedule && !engine->schedule_worker)) {
-        fprintf(stderr, "%s: capacity %d is not built here\n", P.prog, P.capacity);
+        fprintf(stderr, "%s: capacity %d of Go %s is not built here\n", P.prog, P.capacity, P.go);
         return 2;
     }
     static char fail_file[96];

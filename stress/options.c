@@ -57,6 +57,7 @@ static void set_defaults(struct params *pr) {
     pr->audit_interval = 1;
     pr->watchdog = 30;
     pr->capacity = 256;
+    pr->go = "1.19";
     pr->start = 4294967168u; // 128 below 2^32: every P's indices wrap in the first second
     pr->handoff = true;      // every path by default, P hand-off included
 }
@@ -101,12 +102,13 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              "--phase %s --batch-max %d "
              "--slice %d --work-max %s --stat-interval %s --audit-interval %s --watchdog %s "
              "--capacity %d "
-             "--start %" PRIu32 "%s%s%s%s%s%s%s",
+             "--start %" PRIu32 "%s%s%s%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
-             wd, pr->capacity, pr->start, pr->handoff ? " --handoff" : " --no-handoff",
-             pr->stall > 0 ? " --stall " : "", pr->stall > 0 ? stall : "",
-             pr->inject ? " --inject " : "", pr->inject ? stress_inject_names[pr->inject] : "",
-             pr->schedule ? " --schedule " : "", pr->schedule ? pr->schedule : "");
+             wd, pr->capacity, pr->start, strcmp(pr->go, "master") == 0 ? " --go master" : "",
+             pr->handoff ? " --handoff" : " --no-handoff", pr->stall > 0 ? " --stall " : "",
+             pr->stall > 0 ? stall : "", pr->inject ? " --inject " : "",
+             pr->inject ? stress_inject_names[pr->inject] : "", pr->schedule ? " --schedule " : "",
+             pr->schedule ? pr->schedule : "");
 }
 
 static void help(const struct params *d, const int *caps, int ncaps) {
@@ -156,6 +158,8 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "  --watchdog D        fail when no G runs (or a thread is stuck) this long;\n"
            "                      '\?\?\?' at half of it (%s)\n"
            "  --capacity N        ring capacity: %s (%d)\n"
+           "  --go V              the Go version's port: 1.19 or master (1.19; a --schedule\n"
+           "                      saying 'go master' picks master)\n"
            "  --start N           initial runqhead/runqtail of every P; near 2^32 reaches\n"
            "                      index wrap-around early (%" PRIu32 ")\n"
            "  --handoff           a P's owner thread changes (releasep/acquirep through\n"
@@ -299,7 +303,8 @@ static bool takes_value(const char *name) {
         "--mix",       "--sparse-mix", "--phase",         "--batch-max",
         "--slice",     "--work-max",   "--stat-interval", "--audit-interval",
         "--watchdog",  "--capacity",   "--start",         "--json",
-        "--fail-file", "--stall",      "--schedule",      "--inject"};
+        "--fail-file", "--stall",      "--schedule",      "--inject",
+        "--go"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         if (strcmp(name, names[k]) == 0) {
             return true;
@@ -406,6 +411,11 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             if (!parse_duration(val, &pr->watchdog) || pr->watchdog < 0.1) {
                 return usage_error(pr, name, "a duration of at least 100ms", val);
             }
+        } else if (strcmp(name, "--go") == 0) {
+            if (strcmp(val, "1.19") != 0 && strcmp(val, "master") != 0) {
+                return usage_error(pr, name, "1.19 or master", val);
+            }
+            pr->go = strcmp(val, "master") == 0 ? "master" : "1.19";
         } else if (strcmp(name, "--capacity") == 0) {
             int c = -1;
             bool ok = false;

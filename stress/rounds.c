@@ -14,8 +14,8 @@
 
 #include "schedule.h"
 
-#include "runq.h"  // after the system headers: its name prefix must not touch them
-#include "world.h" // after runq.h
+#include "runq_version.h" // after the system headers: its name prefix must not touch them
+#include "world.h"        // after runq.h
 
 static uint32_t fresh_g(struct mstate *m, int pid) {
     struct pextra *x = &px[pid];

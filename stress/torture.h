@@ -59,6 +59,7 @@ struct params {
     double audit_interval;
     double watchdog;
     int capacity;
+    const char *go; // --go: "1.19" (default) or "master"
     bool handoff;
     bool handoff_given; // --handoff on the command line (the default does not count)
     uint32_t start;     // initial runqhead/runqtail of every P
@@ -378,6 +379,7 @@ struct stress_stats_extra {
 
 struct stress_engine {
     int capacity;
+    const char *go;                              // Go version of the port: "1.19" or "master"
     int (*setup)(void);                          // after P, M and the ledger are set
     void *(*worker)(void *mstate);               // thread body
     void *(*schedule_worker)(void *mstate);      // thread body with --schedule (NULL: unsupported)

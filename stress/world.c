@@ -1,9 +1,10 @@
 // world.c - one ring capacity's world: the Ps and Gs, the scheduler loop every thread
 // runs, the stop-the-world audit and the queue dump (--schedule rounds: rounds.c).
 //
-// Compiled once per capacity against that copy of the port (its symbols carry the
-// RUNQ_NS prefix); STRESS_ENGINE names this copy's entry points, and everything else here
-// is static, so the copies link side by side.
+// Compiled once per capacity and Go version against that copy of the port (its symbols
+// carry the RUNQ_NS prefix; -DRUNQ_GO_MASTER for Go master's port); STRESS_ENGINE names
+// this copy's entry points, and everything else here is static, so the copies link side
+// by side. On master each op does what master's callers do (see the GO_* helpers).
 //
 // The loop imitates Go 1.19's schedule/findrunnable/stealWork (proc.go):
 //   every 61st round globrunqget(pp, 1); runqget; globrunqget(pp, 0); 4 steal passes over
@@ -19,8 +20,8 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "runq.h"  // after the system headers: its name prefix must not touch them
-#include "world.h" // after runq.h: shared with rounds.c under this copy's prefix
+#include "runq_version.h" // after the system headers: its name prefix must not touch them
+#include "world.h"        // after runq_version.h: shared with rounds.c under this prefix
 
 #ifndef STRESS_ENGINE
 #error "compile with -DSTRESS_ENGINE=stress_engine_c<capacity>"
@@ -28,6 +29,17 @@
 
 p *allp;
 g *allg;
+
+// ---- the Go version's API ----------------------------------------------------------------
+#ifdef RUNQ_GO_MASTER
+#define GLOBAL_SIZE() sched.runq.size
+#define GLOBAL_SIZE_LVALUE sched.runq.size
+static m *allm;    // one M per P, running curgs[i]: runqgrab's back-off looks at it
+static g *allcurg; // the G each M runs (never queued; always _Grunning here)
+#else
+#define GLOBAL_SIZE() sched.runqsize
+#define GLOBAL_SIZE_LVALUE sched.runqsize
+#endif
 
 struct pextra *px;
 
@@ -204,7 +216,7 @@ bool op_batch(struct mstate *m, int pid, int k) {
     if (k == 0) {
         return true;
     }
-    gQueue q = {0, 0};
+    gQueue q = {0};
     for (int i = 0; i < k; i++) {
         uint32_t goid = pop_parked(m, x);
         if (!ledger_take(m, goid, TOK_PARKED, OP_WAKE, pid)) {
@@ -221,7 +233,17 @@ bool op_batch(struct mstate *m, int pid, int k) {
     }
     bool spill = (uint32_t)RUNQ_CAP - ring_len(pp) < (uint32_t)k;
     set_doing(m, OP_RUNQPUTBATCH, pid, 0, x->scratch[0]);
+#ifdef RUNQ_GO_MASTER
+    // Master's runqputbatch leaves what did not fit; its caller spills it under the lock.
+    runqputbatch(pp, &q);
+    if (!gQueue_empty(&q)) {
+        lock_sched();
+        globrunqputbatch(&q);
+        unlock_sched();
+    }
+#else
     runqputbatch(pp, &q, k);
+#endif
     ctr_add(m, CTR_QOPS, 1);
     ctr_add(m, CTR_BATCHES, 1);
     if (spill) {
@@ -237,7 +259,12 @@ bool op_drain(struct mstate *m, int pid) {
     p *pp = &allp[pid];
     uint32_t n = 0;
     set_doing(m, OP_RUNQDRAIN, pid, 0, 0);
+#ifdef RUNQ_GO_MASTER
+    gQueue q = runqdrain(pp);
+    n = (uint32_t)q.size; // master: drainQ counts itself
+#else
     gQueue q = runqdrain(pp, &n);
+#endif
     ctr_add(m, CTR_QOPS, 1);
     uint32_t first = q.head ? goid_of(guintptr_ptr(q.head)) : 0;
     oplog_add(m, OP_RUNQDRAIN, pid, 0, first, n);
@@ -266,7 +293,11 @@ bool op_drain(struct mstate *m, int pid) {
     }
     set_doing(m, OP_GLOBRUNQPUTBATCH, pid, 0, first);
     lock_sched();
+#ifdef RUNQ_GO_MASTER
+    globrunqputbatch(&q);
+#else
     globrunqputbatch(&q, (int32_t)n);
+#endif
     unlock_sched();
     ctr_add(m, CTR_QOPS, 1);
     ctr_add(m, CTR_DRAINS, 1);
@@ -279,6 +310,13 @@ bool op_drain(struct mstate *m, int pid) {
 // it takes any idle P (maybe another's), or if none the G goes to the global queue and
 // the thread waits for a P (exitsyscall0). Returns the P now held, or -1.
 static int op_syscall(struct mstate *m, int pid, uint32_t goid, bool *ok) {
+#ifdef RUNQ_GO_MASTER
+    // entersyscall: for a moment the P is still held while its G is in the syscall; a
+    // thief that sees that in runqgrab takes runnext without backing off.
+    atomic_store_explicit(&allcurg[pid].atomicstatus, _Gsyscall, memory_order_relaxed);
+    sched_yield();
+    atomic_store_explicit(&allcurg[pid].atomicstatus, _Grunning, memory_order_relaxed);
+#endif
     releasep(m, pid);
     ctr_add(m, CTR_SYSCALLS, 1);
     if (rng_n(m, 4) == 0) {
@@ -381,9 +419,29 @@ uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
 
 uint32_t globget(struct mstate *m, int pid, int32_t max) {
     set_doing(m, OP_GLOBRUNQGET, pid, max, 0);
+#ifdef RUNQ_GO_MASTER
+    // schedule's fairness tick (max 1) takes one G (globrunqget); findRunnable takes a
+    // batch of at most half a ring (globrunqgetbatch) and puts it on its P after unlocking.
+    g *gp;
+    gQueue q = {0};
+    lock_sched();
+    if (max == 1) {
+        gp = globrunqget();
+    } else {
+        gp = globrunqgetbatch(max > 0 && max < RUNQ_CAP / 2 ? max : RUNQ_CAP / 2, &q);
+    }
+    unlock_sched();
+    runqputbatch(&allp[pid], &q);
+    if (!gQueue_empty(&q)) {
+        stress_fail(m->id, INV_THROW, "P%d: couldn't put the global batch into its local runq",
+                    pid);
+        return 0;
+    }
+#else
     lock_sched();
     g *gp = globrunqget(&allp[pid], max);
     unlock_sched();
+#endif
     ctr_add(m, CTR_QOPS, 1);
     if (gp == NULL) {
         return 0;
@@ -557,7 +615,9 @@ static void inject_failure(struct mstate *m, int pid) {
             return;
         }
         done = true;
-        sched.runqsize--;
+#ifndef RUNQ_GO_MASTER
+        sched.runqsize--; // master's gQueue_pop counts sched.runq.size itself
+#endif
         if (P.inject == INJECT_PAYLOAD) {
             ledger_corrupt_payload(goid_of(gp));
             globrunqput(gp);
@@ -714,11 +774,11 @@ bool world_audit(void) {
         last = gp;
         n++;
     }
-    if ((int64_t)n != sched.runqsize || guintptr_of(last) != sched.runq.tail) {
+    if ((int64_t)n != GLOBAL_SIZE() || guintptr_of(last) != sched.runq.tail) {
         audit_ok = false;
         stress_fail(-1, INV_AUDIT_COUNT,
                     "audit: global queue: runqsize=%d but the list holds %u%s, tail %s",
-                    (int)sched.runqsize, n, n > (uint32_t)P.gs ? " or more (cycle?)" : "",
+                    (int)GLOBAL_SIZE(), n, n > (uint32_t)P.gs ? " or more (cycle?)" : "",
                     guintptr_of(last) == sched.runq.tail ? "ok" : "does not match");
     }
     uint64_t total = 0;
@@ -789,7 +849,7 @@ static void dump_queues(FILE *f) {
     // for good: try for a while, then read without it and say so.
     bool locked = try_lock_sched(200);
     if (locked) {
-        fprintf(f, "global: runqsize=%d [", (int)sched.runqsize);
+        fprintf(f, "global: runqsize=%d [", (int)GLOBAL_SIZE());
     } else {
         char who[32] = "a thread";
         unsigned long h = atomic_load_explicit(&sched.lock.holder, memory_order_relaxed);
@@ -802,7 +862,7 @@ static void dump_queues(FILE *f) {
         fprintf(f,
                 "global (read WITHOUT sched.lock: %s has held it for over 200ms; may be "
                 "inconsistent): runqsize=%d [",
-                who, __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED));
+                who, __atomic_load_n(&GLOBAL_SIZE_LVALUE, __ATOMIC_RELAXED));
     }
     int n = 0;
     for (g *gp = guintptr_ptr(__atomic_load_n(&sched.runq.head, __ATOMIC_RELAXED));
@@ -820,11 +880,11 @@ static void dump_queues(FILE *f) {
 
 static void extra(struct stress_stats_extra *x) {
     if (try_lock_sched(100)) {
-        x->globq = sched.runqsize;
+        x->globq = GLOBAL_SIZE();
         unlock_sched();
     } else { // held by a failed or stuck thread: a racy peek, statistics only
         LOCKLESS_READS_BEGIN();
-        x->globq = __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED);
+        x->globq = __atomic_load_n(&GLOBAL_SIZE_LVALUE, __ATOMIC_RELAXED);
         LOCKLESS_READS_END();
     }
     x->parked = 0;
@@ -851,8 +911,20 @@ static int setup(void) {
         return -1;
     }
     runq_sched_init(P.procs);
+#ifdef RUNQ_GO_MASTER
+    allm = calloc((size_t)P.procs, sizeof *allm);
+    allcurg = calloc((size_t)P.procs, sizeof *allcurg);
+    if (!allm || !allcurg) {
+        return -1;
+    }
+#endif
     for (int i = 0; i < P.procs; i++) {
         runq_p_init(&allp[i], i, P.start);
+#ifdef RUNQ_GO_MASTER
+        atomic_init(&allcurg[i].atomicstatus, _Grunning);
+        atomic_init(&allm[i].curg, guintptr_of(&allcurg[i]));
+        atomic_init(&allp[i].m, (muintptr)&allm[i]);
+#endif
         px[i].parked = calloc((size_t)P.gs, sizeof(g *));
         px[i].scratch = calloc((size_t)P.gs, sizeof(uint32_t));
         if (!px[i].parked || !px[i].scratch) {
@@ -899,6 +971,10 @@ static void teardown(void) {
     }
     free(allp);
     free(allg);
+#ifdef RUNQ_GO_MASTER
+    free(allm);
+    free(allcurg);
+#endif
     free(px);
     free(pidle);
     free(loc_count);
@@ -907,6 +983,7 @@ static void teardown(void) {
 
 const struct stress_engine STRESS_ENGINE = {
     .capacity = RUNQ_CAP,
+    .go = RUNQ_GO_VERSION,
     .setup = setup,
     .worker = worker,
 #ifdef STRESS_HAVE_SCHEDULE

@@ -1,4 +1,5 @@
-// unit_runq.c - unit oracle of the port (native backend), one build per ring capacity.
+// unit_runq.c - unit oracle of the port (native backend), one build per ring capacity and
+// per Go version (-DRUNQ_GO_MASTER builds it against queue/runq_master.c).
 //
 //   unit_runq [--start N] [--only NAME] [--list]
 //
@@ -6,9 +7,12 @@
 // sequential semantics of every function, first against hand-written expectations and
 // then against the reference model (harness/model.c) over random operation sequences.
 // --start sets every P's initial runqhead/runqtail (4294967293 crosses the uint32 wrap).
+// The tests are written once: the few helpers below give each version's API the meaning
+// its callers in Go give it (on master: runqputbatch + the caller's spill, globrunqgetbatch
+// + runqputbatch), and master's own behaviour has tests of its own at the end.
 // Ends with "N passed, N failed"; exit status 1 if any failed.
 #include "../harness/model.h"
-#include "../queue/runq.h"
+#include "../queue/runq_version.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -43,6 +47,9 @@ static void check_failed(const char *file, int line, const char *cond, const cha
 
 static void reset_world(int nprocs) {
     runq_sched_init(nprocs);
+#ifdef RUNQ_GO_MASTER
+    runq_set_sysmon(true);
+#endif
     for (int i = 0; i < 4; i++) {
         runq_p_init(&ps[i], i, start_index);
     }
@@ -64,16 +71,79 @@ static uint32_t ringlen(p *pp) {
     return atomic_load(&pp->runqtail) - atomic_load(&pp->runqhead);
 }
 
+static void lock_sched(void) {
+    rq_lock(&sched.lock, RQ_SITE_caller_lock);
+}
+static void unlock_sched(void) {
+    rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
+}
+
+#ifdef RUNQ_GO_MASTER
+static int32_t glob_size(void) {
+    return sched.runq.size;
+}
+static gQueue drain(p *pp, uint32_t *n) {
+    gQueue q = runqdrain(pp);
+    *n = (uint32_t)q.size;
+    return q;
+}
+static void glob_putbatch(gQueue *q, uint32_t n) {
+    (void)n;
+    globrunqputbatch(q);
+}
+// What a master caller does with a batch: the ring takes what fits, the rest goes global.
+static void putbatch(p *pp, gQueue *q, int n) {
+    (void)n;
+    runqputbatch(pp, q);
+    if (!gQueue_empty(q)) {
+        lock_sched();
+        globrunqputbatch(q);
+        unlock_sched();
+    }
+}
+static g *glob_get(p *pp, int32_t max) {
+    // findRunnable's use: at most half a ring, put on the P after the lock is dropped.
+    int32_t n = max > 0 && max < RUNQ_CAP / 2 ? max : RUNQ_CAP / 2;
+    gQueue q;
+    lock_sched();
+    g *gp = globrunqgetbatch(n, &q);
+    unlock_sched();
+    runqputbatch(pp, &q);
+    CHECK(gQueue_empty(&q), "the batch did not fit in the ring (%d left)", q.size);
+    return gp;
+}
+// runqput's next as master uses it: ignored without sysmon.
+static bool next_used(bool next) {
+    return next && haveSysmon;
+}
+#else
+static bool next_used(bool next) {
+    return next;
+}
+static int32_t glob_size(void) {
+    return sched.runqsize;
+}
+static gQueue drain(p *pp, uint32_t *n) {
+    return runqdrain(pp, n);
+}
+static void glob_putbatch(gQueue *q, uint32_t n) {
+    globrunqputbatch(q, (int32_t)n);
+}
+static void putbatch(p *pp, gQueue *q, int n) {
+    runqputbatch(pp, q, n);
+}
+static g *glob_get(p *pp, int32_t max) {
+    lock_sched();
+    g *gp = globrunqget(pp, max);
+    unlock_sched();
+    return gp;
+}
+#endif
+
 static void glob_put(g *gp) {
     rq_lock(&sched.lock, RQ_SITE_caller_lock);
     globrunqput(gp);
     rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
-}
-static g *glob_get(p *pp, int32_t max) {
-    rq_lock(&sched.lock, RQ_SITE_caller_lock);
-    g *gp = globrunqget(pp, max);
-    rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
-    return gp;
 }
 // The global queue as a list of goids, head first.
 static int glob_ids(int *out, int max) {
@@ -223,7 +293,7 @@ static void test_fifo(void) {
             runqput(pp, G(i), false);
         }
         CHECK(ringlen(pp) == RUNQ_CAP, "ring should be full, has %u", ringlen(pp));
-        CHECK(sched.runqsize == 0, "nothing may reach the global queue yet");
+        CHECK(glob_size() == 0, "nothing may reach the global queue yet");
         for (int i = 1; i <= RUNQ_CAP; i++) {
             g *gp = runqget(pp, NULL);
             CHECK(id(gp) == i, "get %d, want %d (FIFO)", id(gp), i);
@@ -238,7 +308,7 @@ static void test_overflow(void) {
         runqput(pp, G(i), false);
     }
     runqput(pp, G(RUNQ_CAP + 1), false); // full: half + the new G go global
-    CHECK(sched.runqsize == RUNQ_CAP / 2 + 1, "global size %d, want %d", sched.runqsize,
+    CHECK(glob_size() == RUNQ_CAP / 2 + 1, "global size %d, want %d", glob_size(),
           RUNQ_CAP / 2 + 1);
     int ids[NG];
     int n = glob_ids(ids, NG);
@@ -256,7 +326,7 @@ static void test_overflow(void) {
         runqput(pp, G(i), false);
     }
     runqput(pp, G(RUNQ_CAP + 1), true);
-    CHECK(sched.runqsize == 0, "runnext put into a full ring must not spill yet");
+    CHECK(glob_size() == 0, "runnext put into a full ring must not spill yet");
     runqput(pp, G(RUNQ_CAP + 2), true); // kicks RUNQ_CAP+1 into the full ring
     n = glob_ids(ids, NG);
     CHECK(n == RUNQ_CAP / 2 + 1 && ids[n - 1] == RUNQ_CAP + 1,
@@ -269,16 +339,16 @@ static void test_putbatch_spill(void) {
     for (int i = 1; i <= RUNQ_CAP - 2; i++) {
         runqput(pp, G(i), false);
     }
-    gQueue q = {0, 0};
+    gQueue q = {0};
     for (int i = 0; i < 5; i++) {
         gQueue_pushBack(&q, G(1000 + i));
     }
-    runqputbatch(pp, &q, 5);
+    putbatch(pp, &q, 5);
     CHECK(gQueue_empty(&q), "batch must be consumed");
     CHECK(ringlen(pp) == RUNQ_CAP, "ring should be full, has %u", ringlen(pp));
     int ids[NG];
     int n = glob_ids(ids, NG);
-    CHECK(n == 3 && sched.runqsize == 3, "3 Gs spill, got %d (size %d)", n, sched.runqsize);
+    CHECK(n == 3 && glob_size() == 3, "3 Gs spill, got %d (size %d)", n, glob_size());
     for (int i = 0; i < n; i++) {
         CHECK(ids[i] == 1002 + i, "spill[%d] = %d, want %d", i, ids[i], 1002 + i);
     }
@@ -297,7 +367,7 @@ static void test_drain_order(void) {
     }
     runqput(pp, G(9), true);
     uint32_t n = 0;
-    gQueue q = runqdrain(pp, &n);
+    gQueue q = drain(pp, &n);
     CHECK(n == 4, "drained %u, want 4", n);
     int want[] = {9, 1, 2, 3};
     for (int i = 0; i < 4; i++) {
@@ -305,19 +375,19 @@ static void test_drain_order(void) {
         CHECK(id(gp) == want[i], "drain[%d] = %d, want %d", i, id(gp), want[i]);
     }
     CHECK(gQueue_empty(&q) && runqempty(pp), "drain leaves the queue empty");
-    q = runqdrain(pp, &n);
+    q = drain(pp, &n);
     CHECK(n == 0 && gQueue_empty(&q), "draining an empty queue gives nothing");
     // The GC worker's use: drain then put the batch on the global queue.
     for (int i = 1; i <= RUNQ_CAP; i++) {
         runqput(pp, G(i), false);
     }
-    q = runqdrain(pp, &n);
+    q = drain(pp, &n);
     rq_lock(&sched.lock, RQ_SITE_caller_lock);
-    globrunqputbatch(&q, (int32_t)n);
+    glob_putbatch(&q, n);
     rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
     int ids[NG];
     int k = glob_ids(ids, NG);
-    CHECK(k == RUNQ_CAP && sched.runqsize == RUNQ_CAP, "global has %d/%d", k, sched.runqsize);
+    CHECK(k == RUNQ_CAP && glob_size() == RUNQ_CAP, "global has %d/%d", k, glob_size());
     for (int i = 0; i < k; i++) {
         CHECK(ids[i] == i + 1, "global[%d] = %d", i, ids[i]);
     }
@@ -394,7 +464,7 @@ static void test_globrunqget_sizing(void) {
         CHECK(id(gp) == (n ? 1 : 0), "case %zu: got %d", c, id(gp));
         CHECK(ringlen(&ps[0]) == (uint32_t)(n ? n - 1 : 0), "case %zu: ring got %u, want %d", c,
               ringlen(&ps[0]), n ? n - 1 : 0);
-        CHECK(sched.runqsize == size - n, "case %zu: global keeps %d, want %d", c, sched.runqsize,
+        CHECK(glob_size() == size - n, "case %zu: global keeps %d, want %d", c, glob_size(),
               size - n);
         for (int i = 2; i <= n; i++) {
             CHECK(id(runqget(&ps[0], NULL)) == i, "case %zu: ring order", c);
@@ -413,24 +483,24 @@ static void test_globrunqputhead(void) {
     int n = glob_ids(ids, 8);
     CHECK(n == 3 && ids[0] == 3 && ids[1] == 1 && ids[2] == 2, "global order %d: %d %d %d", n,
           ids[0], ids[1], ids[2]);
-    CHECK(sched.runqsize == 3, "runqsize %d", sched.runqsize);
+    CHECK(glob_size() == 3, "runqsize %d", glob_size());
     CHECK(id(glob_get(&ps[0], 1)) == 3, "head comes out first");
 }
 
 static void test_gqueue_glist(void) {
     reset_world(1);
-    gQueue q = {0, 0};
+    gQueue q = {0};
     CHECK(gQueue_empty(&q), "new queue empty");
     gQueue_pushBack(&q, G(2));
     gQueue_push(&q, G(1));
     gQueue_pushBack(&q, G(3));
-    gQueue q2 = {0, 0};
+    gQueue q2 = {0};
     gQueue_pushBack(&q2, G(4));
     gQueue_pushBack(&q2, G(5));
     gQueue_pushBackAll(&q, q2);
     gList l = {0};
     gList_push(&l, G(7));
-    gQueue q3 = {0, 0};
+    gQueue q3 = {0};
     gQueue_pushBack(&q3, G(6));
     gList_pushAll(&l, q3); // 6, 7
     for (int want = 1; want <= 5; want++) {
@@ -479,8 +549,8 @@ static bool same_as_model(const model *m, int np, int step) {
     }
     static int ids[NG];
     int n = glob_ids(ids, NG);
-    CHECK(n == (int)m->glen && sched.runqsize == (int32_t)m->glen,
-          "step %d: global %d (size %d), model %u", step, n, sched.runqsize, m->glen);
+    CHECK(n == (int)m->glen && glob_size() == (int32_t)m->glen,
+          "step %d: global %d (size %d), model %u", step, n, glob_size(), m->glen);
     if (n != (int)m->glen) {
         return false;
     }
@@ -501,6 +571,9 @@ static void test_against_model(void) {
     for (int seed = 1; seed <= seeds && failures_in_test == 0; seed++) {
         rng_state = 0x1234567ull * (uint64_t)seed + 99;
         reset_world(np);
+#ifdef RUNQ_GO_MASTER
+        runq_set_sysmon(seed % 3 != 0); // every third seed: no sysmon, runnext unused
+#endif
         model_init(&m, RUNQ_CAP, np);
         for (int i = 0; i < np; i++) {
             atomic_store(&ps[i].status, _Pidle);
@@ -518,7 +591,7 @@ static void test_against_model(void) {
                 for (int j = 0; j < k && next_g < NG - 1; j++) {
                     bool next = rnd(3) == 0;
                     runqput(pp, G(next_g), next);
-                    model_runqput(&m, pid, next_g, next);
+                    model_runqput(&m, pid, next_g, next_used(next));
                     next_g++;
                 }
             } else if (op < 55) { // runqget
@@ -538,24 +611,24 @@ static void test_against_model(void) {
                 CHECK(got == want, "step %d: runqsteal %d, model %d", step, got, want);
             } else if (op < 72) { // runqdrain + globrunqputbatch (the GC worker)
                 uint32_t n = 0;
-                gQueue q = runqdrain(pp, &n);
+                gQueue q = drain(pp, &n);
                 model_runqdrain(&m, pid, &lst);
                 CHECK((int)n == lst.n, "step %d: drained %u, model %d", step, n, lst.n);
                 if (n > 0) {
                     rq_lock(&sched.lock, RQ_SITE_caller_lock);
-                    globrunqputbatch(&q, (int32_t)n);
+                    glob_putbatch(&q, n);
                     rq_unlock(&sched.lock, RQ_SITE_caller_unlock);
                     model_globrunqputbatch(&m, &lst);
                 }
             } else if (op < 80) { // runqputbatch of fresh Gs
                 int k = (int)rnd(rnd(3) == 0 ? RUNQ_CAP + 4 : 6);
-                gQueue q = {0, 0};
+                gQueue q = {0};
                 lst.n = 0;
                 for (int j = 0; j < k; j++) {
                     gQueue_pushBack(&q, G(next_g));
                     lst.g[lst.n++] = next_g++;
                 }
-                runqputbatch(pp, &q, k);
+                putbatch(pp, &q, k);
                 model_runqputbatch(&m, pid, &lst);
             } else if (op < 88) { // globrunqget, only with room for the batch (as Go's callers)
                 if (ringlen(pp) > RUNQ_CAP / 2) {
@@ -592,6 +665,177 @@ static void test_against_model(void) {
     }
 }
 
+#ifdef RUNQ_GO_MASTER
+// ---- Go master only: where its behaviour differs from 1.19 ------------------------------
+
+// Every gQueue and gList operation keeps size equal to the number of Gs linked.
+static int linked(guintptr head) {
+    int n = 0;
+    for (g *gp = guintptr_ptr(head); gp != NULL && n <= NG; gp = guintptr_ptr(gp->schedlink)) {
+        n++;
+    }
+    return n;
+}
+
+static void test_master_sizes(void) {
+    reset_world(1);
+    gQueue q = {0}, q2 = {0};
+    gQueue_pushBack(&q, G(1));
+    gQueue_push(&q, G(2));
+    gQueue_pushBack(&q2, G(3));
+    gQueue_pushBack(&q2, G(4));
+    CHECK(q.size == 2 && q2.size == 2, "push/pushBack sizes %d %d", q.size, q2.size);
+    gQueue_pushBackAll(&q, q2);
+    CHECK(q.size == 4 && linked(q.head) == 4, "pushBackAll size %d linked %d", q.size,
+          linked(q.head));
+    gQueue_pushBackAll(&q, (gQueue){0});
+    CHECK(q.size == 4, "pushBackAll of an empty queue changed size to %d", q.size);
+    CHECK(id(gQueue_pop(&q)) == 2 && q.size == 3, "pop size %d", q.size);
+    gList l = gQueue_popList(&q);
+    CHECK(l.size == 3 && q.size == 0 && gQueue_empty(&q), "popList sizes %d %d", l.size, q.size);
+    gList_push(&l, G(5));
+    gQueue q3 = {0};
+    gQueue_pushBack(&q3, G(6));
+    gList_pushAll(&l, q3);
+    CHECK(l.size == 5 && linked(l.head) == 5, "gList size %d linked %d", l.size, linked(l.head));
+    CHECK(id(gList_pop(&l)) == 6 && l.size == 4, "gList pop size %d", l.size);
+    CHECK(gQueue_pop(&q) == NULL && q.size == 0, "pop of an empty queue keeps size 0");
+    // sched.runq.size is the global queue's only count now.
+    for (int i = 1; i <= RUNQ_CAP + 1; i++) {
+        runqput(&ps[0], G(100 + i), false); // the last put overflows: half + 1 go global
+    }
+    CHECK(sched.runq.size == RUNQ_CAP / 2 + 1 && linked(sched.runq.head) == sched.runq.size,
+          "after overflow sched.runq.size %d, linked %d", sched.runq.size, linked(sched.runq.head));
+    glob_put(G(900));
+    lock_sched();
+    globrunqputhead(G(901));
+    unlock_sched();
+    CHECK(sched.runq.size == RUNQ_CAP / 2 + 3, "after two puts size %d", sched.runq.size);
+    gQueue d = runqdrain(&ps[0]);
+    CHECK(d.size == RUNQ_CAP / 2 && linked(d.head) == d.size, "drainQ size %d linked %d", d.size,
+          linked(d.head));
+    lock_sched();
+    globrunqputbatch(&d);
+    unlock_sched();
+    CHECK(d.size == 0 && gQueue_empty(&d), "globrunqputbatch clears the batch (size %d)", d.size);
+    CHECK(sched.runq.size == RUNQ_CAP + 3 && linked(sched.runq.head) == sched.runq.size,
+          "global size %d linked %d", sched.runq.size, linked(sched.runq.head));
+}
+
+// runqputbatch puts what fits, in order, and leaves the rest in q (no spill, no lock).
+static void test_master_putbatch_leaves_rest(void) {
+    reset_world(1);
+    p *pp = &ps[0];
+    gQueue q = {0};
+    runqputbatch(pp, &q); // empty: returns at once
+    CHECK(ringlen(pp) == 0, "empty batch put %u Gs", ringlen(pp));
+    for (int i = 1; i <= RUNQ_CAP - 2; i++) {
+        runqput(pp, G(i), false);
+    }
+    for (int i = 0; i < 5; i++) {
+        gQueue_pushBack(&q, G(1000 + i));
+    }
+    runqputbatch(pp, &q);
+    CHECK(ringlen(pp) == RUNQ_CAP, "ring should be full, has %u", ringlen(pp));
+    CHECK(q.size == 3 && linked(q.head) == 3, "3 Gs stay in q, size %d linked %d", q.size,
+          linked(q.head));
+    CHECK(id(guintptr_ptr(q.head)) == 1002, "what stays starts at the first that did not fit (%d)",
+          id(guintptr_ptr(q.head)));
+    CHECK(sched.runq.size == 0 && sched.runq.head == 0, "runqputbatch must not touch the global "
+                                                        "queue");
+    runqputbatch(pp, &q); // still full: nothing moves
+    CHECK(q.size == 3 && ringlen(pp) == RUNQ_CAP, "a full ring takes nothing (q %d)", q.size);
+}
+
+// globrunqgetbatch: n = min(n, size, size/gomaxprocs + 1); first G returned, rest in q.
+static void test_master_globrunqgetbatch(void) {
+    static const struct {
+        int nprocs, size, n;
+    } cases[] = {{1, 0, 4},     {1, 1, 4},     {1, 5, 2},   {4, 5, 8},  {4, 5, 1},  {2, 9, 3},
+                 {1, 600, 128}, {3, 600, 128}, {8, 7, 100}, {1, 3, 10}, {5, 100, 2}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        reset_world(cases[c].nprocs);
+        for (int i = 1; i <= cases[c].size; i++) {
+            glob_put(G(i));
+        }
+        int size = cases[c].size, want = cases[c].n;
+        if (want > size) {
+            want = size;
+        }
+        if (want > size / cases[c].nprocs + 1) {
+            want = size / cases[c].nprocs + 1;
+        }
+        gQueue q = {(guintptr)1, (guintptr)1, 99}; // must be overwritten
+        lock_sched();
+        g *gp = globrunqgetbatch(cases[c].n, &q);
+        unlock_sched();
+        CHECK(id(gp) == (want ? 1 : 0), "case %zu: got %d", c, id(gp));
+        CHECK(q.size == (want ? want - 1 : 0) && linked(q.head) == q.size,
+              "case %zu: batch size %d linked %d, want %d", c, q.size, linked(q.head),
+              want ? want - 1 : 0);
+        for (int i = 2; i <= want; i++) {
+            CHECK(id(gQueue_pop(&q)) == i, "case %zu: batch order", c);
+        }
+        CHECK(sched.runq.size == size - want, "case %zu: global keeps %d, want %d", c,
+              sched.runq.size, size - want);
+        CHECK(ringlen(&ps[0]) == 0, "case %zu: globrunqgetbatch must not touch a ring", c);
+    }
+    // globrunqget: one G from the head, or nil.
+    reset_world(2);
+    lock_sched();
+    CHECK(globrunqget() == NULL, "empty global queue gives nil");
+    globrunqput(G(1));
+    globrunqput(G(2));
+    g *gp = globrunqget();
+    unlock_sched();
+    CHECK(id(gp) == 1 && sched.runq.size == 1, "globrunqget took %d, size %d", id(gp),
+          sched.runq.size);
+}
+
+// Without sysmon runqput(next=true) is runqput(next=false): runnext stays nil.
+static void test_master_next_without_sysmon(void) {
+    reset_world(1);
+    p *pp = &ps[0];
+    runq_set_sysmon(false);
+    runqput(pp, G(1), false);
+    runqput(pp, G(2), true);
+    CHECK(atomic_load(&pp->runnext) == 0, "runnext set to %d without sysmon",
+          id(guintptr_ptr(atomic_load(&pp->runnext))));
+    bool inherit = true;
+    CHECK(id(runqget(pp, &inherit)) == 1 && !inherit, "FIFO: 1 first, no inheritTime");
+    CHECK(id(runqget(pp, &inherit)) == 2 && !inherit, "then 2");
+    runq_set_sysmon(true);
+    runqput(pp, G(3), true);
+    CHECK(atomic_load(&pp->runnext) == guintptr_of(G(3)), "with sysmon runnext is used");
+    CHECK(id(runqget(pp, &inherit)) == 3 && inherit, "runnext inherits the time slice");
+}
+
+// runqgrab still takes runnext whatever the victim's M runs; only the back-off differs
+// (skipped for a G in a syscall), which the deterministic engine's sites show.
+static void test_master_steal_runnext_syscall(void) {
+    static m ms;
+    static g cur;
+    const uint32_t states[] = {_Grunning, _Gsyscall, _Gsyscall | _Gscan};
+    for (int k = -2; k < 3; k++) {
+        reset_world(2);
+        atomic_store(&ps[0].status, _Prunning);
+        atomic_store(&ms.curg, 0);
+        if (k == -2) {
+            atomic_store(&ps[0].m, 0); // no M
+        } else {
+            atomic_store(&ps[0].m, (muintptr)&ms);
+        }
+        if (k >= 0) {
+            atomic_store(&cur.atomicstatus, states[k]);
+            atomic_store(&ms.curg, guintptr_of(&cur));
+        }
+        runqput(&ps[0], G(1), true);
+        g *gp = runqsteal(&ps[1], &ps[0], true);
+        CHECK(id(gp) == 1, "case %d: runnext stolen, got %d", k, id(gp));
+    }
+}
+#endif
+
 // ---- runner ---------------------------------------------------------------------------
 
 static const struct {
@@ -612,6 +856,13 @@ static const struct {
     {"globrunqputhead", test_globrunqputhead},
     {"gqueue_glist", test_gqueue_glist},
     {"against_model", test_against_model},
+#ifdef RUNQ_GO_MASTER
+    {"master_sizes", test_master_sizes},
+    {"master_putbatch_leaves_rest", test_master_putbatch_leaves_rest},
+    {"master_globrunqgetbatch", test_master_globrunqgetbatch},
+    {"master_next_without_sysmon", test_master_next_without_sysmon},
+    {"master_steal_runnext_syscall", test_master_steal_runnext_syscall},
+#endif
 };
 
 int main(int argc, char **argv) {
@@ -638,7 +889,8 @@ int main(int argc, char **argv) {
         }
     }
     int passed = 0, failed = 0;
-    printf("unit_runq: capacity %d, start index %u\n", RUNQ_CAP, start_index);
+    printf("unit_runq: Go %s, capacity %d, start index %u\n", RUNQ_GO_VERSION, RUNQ_CAP,
+           start_index);
     for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
         if (only && strcmp(only, tests[t].name) != 0) {
             continue;

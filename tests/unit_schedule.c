@@ -2,6 +2,7 @@
 // decoder is total and canonical, parse errors name the line and what was expected.
 //
 //   unit_schedule FILE.txt...   (the committed text schedules, for the round trip)
+#include "runq_sites.h"
 #include "schedule.h"
 
 #include <stdbool.h>
@@ -145,7 +146,7 @@ static void parse_errors(void) {
          "x:2: expected 'strategy decisions' or 'strategy pct D'"},
         {"runq-schedule v1\nstrategy pct 9\n", "x:2: expected a PCT depth (1..8), found '9'"},
         {"runq-schedule v1\nstrategy pct 2 3\n", "x:2: unexpected '3' after 'strategy pct 2'"},
-        {"runq-schedule v1\ncolour blue\n", "x:2: expected a header item (threads, capacity"},
+        {"runq-schedule v1\ncolour blue\n", "x:2: expected a header item (go, threads, capacity"},
         {"runq-schedule v1\nthreads 2\nthread thief2\n",
          "x:3: expected a thread name (owner, thief1..thief1), found 'thief2'"},
         {"runq-schedule v1\nthread\n",
@@ -185,6 +186,13 @@ static void parse_errors(void) {
         {"runq-schedule v1\ndecisions\n  run owner steps 2 3\n",
          "x:3: unexpected '3' after 'run owner steps 2'"},
         {longline, "x:2: line longer than 511 characters"},
+        {"runq-schedule v1\ngo 2.0\n", "x:2: expected 'go 1.19' or 'go master', found '2.0'"},
+        {"runq-schedule v1\nsysmon off\n", "x:2: 'sysmon' needs 'go master' before it"},
+        {"runq-schedule v1\ngo master\nsysmon off\ngo 1.19\n",
+         "x:4: 'sysmon off' is for Go master only"},
+        {"runq-schedule v1\nthread owner\n  syscall\n", "x:3: 'syscall' needs 'go master'"},
+        {"runq-schedule v1\ndecisions\n  run owner until runqgrab.gstatus\n",
+         "x:3: site runqgrab.gstatus exists only in Go master's port"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static schedule s;
@@ -278,6 +286,55 @@ static void load_file(void) {
            "a directory: rc %d, '%s'", rc, err);
 }
 
+// The Go version: header byte 7 'M' (or 'W', master under memory weak) is master, anything
+// else 1.19 (every older byte schedule); master's extras (sysmon off, syscall, its sites) survive bytes <-> text.
+static void versions(void) {
+    static uint8_t in[SCHED_FIXED_BYTES + 4], out[SCHED_MAX_BYTES];
+    static schedule a, b;
+    memset(in, 0, sizeof in);
+    in[0] = 1;                                                   // 2 threads
+    in[3] = 0x20;                                                // bit5: no sysmon (master)
+    in[SCHED_HEADER_BYTES] = (uint8_t)(SOP_RUNNING + SOP_COUNT); // running, target 1
+    in[SCHED_FIXED_BYTES] = 4;                                   // run owner until ...
+    in[SCHED_FIXED_BYTES + 1] = (uint8_t)RQ_SITE_COUNT_V119;     // the first master site
+    for (int v = 0; v < 256; v++) {
+        in[7] = (uint8_t)v;
+        schedule_decode(in, sizeof in, &a);
+        bool master = v == SCHED_VERSION_BYTE || v == SCHED_MASTER_WEAK_BYTE;
+        bool weak = v == SCHED_WEAK_MAGIC || v == SCHED_MASTER_WEAK_BYTE;
+        EXPECT(((a.flags & SFLAG_WEAK) != 0) == weak, "byte7=%d: memory weak %d", v,
+               (a.flags & SFLAG_WEAK) != 0);
+        EXPECT(a.version == (master ? SVER_MASTER : SVER_119), "byte7=%d: version %d", v,
+               a.version);
+        EXPECT(((a.flags & SFLAG_NOSYSMON) != 0) == master &&
+                   (a.ops[0][0].target == SCHED_SYSCALL) == master &&
+                   (a.dec[0].arg == RQ_SITE_COUNT_V119) == master,
+               "byte7=%d: master-only meanings %s", v, master ? "lost" : "leaked into 1.19");
+    }
+    in[7] = SCHED_VERSION_BYTE;
+    schedule_decode(in, sizeof in, &a);
+    char *ta = print_to_string(&a);
+    EXPECT(strstr(ta, "go master\n") && strstr(ta, "sysmon off\n") && strstr(ta, "  syscall\n") &&
+               strstr(ta, "until runqgrab.m\n"),
+           "master text lacks its header or extras:\n%s", ta);
+    size_t m = schedule_encode(&a, out, sizeof out);
+    schedule_decode(out, m, &b);
+    char *tb = print_to_string(&b);
+    static schedule c;
+    char err[256] = "";
+    int rc = schedule_parse_text(ta, strlen(ta), "t", &c, err, sizeof err);
+    char *tc = rc == 0 ? print_to_string(&c) : NULL;
+    EXPECT(strcmp(ta, tb) == 0 && tc && strcmp(ta, tc) == 0 && out[7] == SCHED_VERSION_BYTE,
+           "master schedule does not round-trip (%s)", err);
+    schedule_set_version(&c, SVER_119);
+    EXPECT(c.version == SVER_119 && !(c.flags & SFLAG_NOSYSMON) && c.ops[0][0].target == 0 &&
+               c.dec[0].mode == SMODE_OP,
+           "--go 1.19 kept master-only items");
+    free(ta);
+    free(tb);
+    free(tc);
+}
+
 int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         round_trip_file(argv[i]);
@@ -286,6 +343,7 @@ int main(int argc, char **argv) {
     locality();
     parse_errors();
     load_file();
+    versions();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

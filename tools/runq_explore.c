@@ -1,8 +1,7 @@
 // runq_explore.c - runq-explore: systematic search of a small scenario's interleavings.
 //
 //   runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N] [--out FILE]
-//                [--chrome-trace OUT] [--bytes] SCHEDULE
-//                SCHEDULE
+//                [--chrome-trace OUT] [--go 1.19|master] [--bytes] SCHEDULE
 //
 // Takes the thread programs (and header) of SCHEDULE, ignores its decisions, and runs every
 // interleaving with at most K preemptions (default 2), CHESS-style: a thread runs until it
@@ -18,6 +17,8 @@
 // the newest K+1 stores it may read, with at most N stale reads per execution
 // (--stale-reads, default 2). The failure's schedule pins every such choice with
 // `read T stale K` decisions.
+// The Go version is the schedule's ("go master" line) unless --go names one; the written
+// schedule names the version it failed on.
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "runner.h"
 #include "schedule.h"
@@ -34,7 +35,8 @@
 
 static const char usage_line[] =
     "usage: runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N]\n"
-    "                    [--out FILE] [--chrome-trace OUT] [--bytes] SCHEDULE\n";
+    "                    [--out FILE] [--chrome-trace OUT] [--go 1.19|master] [--bytes]\n"
+    "                    SCHEDULE\n";
 static const char help_text[] =
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
@@ -51,6 +53,7 @@ static const char help_text[] =
     "  --stale-reads N  at most N stale reads per execution (default 2)\n"
     "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
     "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
+    "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
     "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text\n"
     "  --help           this text\n"
     "\n"
@@ -83,6 +86,7 @@ static int stale_max = 0, stale_reads = 2;
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
 static choice *cbufs[MAX_DEPTH], *fbufs[MAX_DEPTH];
+static int go_override = -1; // --go
 
 // One recording buffer per recursion depth (a child must not clobber its parent's record).
 static uint8_t *bufs_t[MAX_DEPTH], *bufs_r[MAX_DEPTH];
@@ -310,7 +314,8 @@ int main(int argc, char **argv) {
         char *end;
         bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
                       strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0 ||
-                      strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0;
+                      strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0 ||
+                      strcmp(a, "--go") == 0;
         if (valued && i + 1 >= argc) {
             fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
             return 2;
@@ -347,6 +352,12 @@ int main(int argc, char **argv) {
             }
         } else if (strcmp(a, "--out") == 0) {
             out_path = argv[++i];
+        } else if (strcmp(a, "--go") == 0) {
+            go_override = sched_version_lookup(argv[++i]);
+            if (go_override < 0) {
+                fprintf(stderr, "runq-explore: --go: expected 1.19 or master, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (strcmp(a, "--chrome-trace") == 0) {
             chrome_path = argv[++i];
         } else if (strcmp(a, "--bytes") == 0) {
@@ -372,6 +383,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "runq-explore: %s\n", err);
         return 2;
     }
+    if (go_override >= 0) {
+        schedule_set_version(&base, go_override);
+    }
     base.flags &= (uint8_t)~SFLAG_PCT;
     if (stale_max > 0) {
         base.flags |= SFLAG_WEAK;
@@ -381,9 +395,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s"
-           "%s%s%s\n",
+           "%s%s%s%s\n",
            file, runs, bound, bound == 1 ? "" : "s",
            stale_max > 0 ? " and stale reads (weak memory)" : "",
+           base.version == SVER_MASTER ? " (go master)" : "",
            runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
            too_deep ? " (some branches pruned: too many choice points in a row)" : "");
     return 0;

@@ -15,7 +15,8 @@
 
 static const char usage_line[] =
     "usage: runq-replay [--trace [--steps]] [--sequential] [--bytes] [--text] [--to-bytes OUT]\n"
-    "                   [--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT] FILE...\n"
+    "                   [--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT]\n"
+    "                   [--go 1.19|master] FILE...\n"
     "       runq-replay --list-sites | --list-invariants | --help\n";
 
 static const char help_text[] =
@@ -36,6 +37,7 @@ static const char help_text[] =
     "  --expect ID      succeed only if every file fails with invariant ID\n"
     "                   (a registered id the engine reports: --list-invariants)\n"
     "  --quiet          print failures only\n"
+    "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
     "  --list-sites     print the site names 'run T until SITE' takes, and exit\n"
     "  --list-invariants  print the invariant registry (id, who reports it, meaning), and exit\n"
     "  --help           this text\n"
@@ -88,9 +90,12 @@ static void warn_decisions(const char *file, const schedule *s, const dsched_res
     }
 }
 
+static int go_override = -1; // --go: a version for every file, or -1
+
 static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bool bytes) {
-    snprintf(buf, n, "%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
-             bytes ? " --bytes" : "", file);
+    snprintf(buf, n, "%s%s%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
+             bytes ? " --bytes" : "", go_override >= 0 ? " --go " : "",
+             go_override >= 0 ? sched_version_name(go_override) : "", file);
 }
 
 int main(int argc, char **argv) {
@@ -103,7 +108,8 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool valued = strcmp(a, "--to-bytes") == 0 || strcmp(a, "--expect") == 0 ||
-                      strcmp(a, "--repeat") == 0 || strcmp(a, "--chrome-trace") == 0;
+                      strcmp(a, "--repeat") == 0 || strcmp(a, "--chrome-trace") == 0 ||
+                      strcmp(a, "--go") == 0;
         if (valued && i + 1 >= argc) {
             fprintf(stderr, "runq-replay: option %s needs a value\n", a);
             usage();
@@ -141,6 +147,12 @@ int main(int argc, char **argv) {
             to_bytes = argv[++i];
         } else if (strcmp(a, "--chrome-trace") == 0) {
             chrome = argv[++i];
+        } else if (strcmp(a, "--go") == 0) {
+            go_override = sched_version_lookup(argv[++i]);
+            if (go_override < 0) {
+                fprintf(stderr, "runq-replay: --go: expected 1.19 or master, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (strcmp(a, "--expect") == 0) {
             expect = argv[++i];
         } else if (strcmp(a, "--repeat") == 0) {
@@ -199,6 +211,9 @@ int main(int argc, char **argv) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
             continue;
+        }
+        if (go_override >= 0) {
+            schedule_set_version(&s, go_override);
         }
         if (sequential) {
             runner_make_sequential(&s);
@@ -296,9 +311,10 @@ int main(int argc, char **argv) {
             passed++;
             if (!quiet) {
                 printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
-                       "preconditions%s)\n",
+                       "preconditions%s%s)\n",
                        file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
-                       first_r.ops_skipped, repeat > 1 ? ", identical on every repeat" : "");
+                       first_r.ops_skipped, s.version == SVER_MASTER ? ", go master" : "",
+                       repeat > 1 ? ", identical on every repeat" : "");
             }
         }
         if (!quiet && !mismatch) {
