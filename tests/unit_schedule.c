@@ -287,7 +287,8 @@ static void load_file(void) {
 }
 
 // The Go version: header byte 7 'M' (or 'W', master under memory weak) is master, anything
-// else 1.19 (every older byte schedule); master's extras (sysmon off, syscall, its sites) survive bytes <-> text.
+// else 1.19 (every older byte schedule); master's extras (sysmon off, syscall, its sites)
+// survive bytes <-> text.
 static void versions(void) {
     static uint8_t in[SCHED_FIXED_BYTES + 4], out[SCHED_MAX_BYTES];
     static schedule a, b;
