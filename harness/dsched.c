@@ -5,6 +5,7 @@
 #include "dsched.h"
 
 #include "fiber.h"
+#include "initial.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -230,6 +231,19 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
+// A replay observer's check of the step just made (tools/runq_record.c).
+static void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
+                    uintptr_t w) {
+    if (E.opt && E.opt->observe) {
+        char why[DSCHED_MESSAGE_MAX - 64];
+        why[0] = 0;
+        if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
+            dsched_fail("replay-divergence", "step %llu: %s", (unsigned long long)(E.step - 1),
+                        why);
+        }
+    }
+}
+
 void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
                      uintptr_t w) {
     int t = E.cur;
@@ -237,6 +251,7 @@ void rq_dsched_after(enum runq_site s, const void *addr, enum rq_access_kind k, 
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
+    observe(s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {
         char val[64], row[96];
         E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
@@ -261,6 +276,7 @@ void rq_dsched_backoff(enum runq_site s) {
     // step-by-step schedules replay exactly), the decision ends so the schedule says who
     // runs next.
     rq_dsched_point(s, NULL);
+    observe(s, NULL, DACC_BACKOFF, 0, 0);
     if (E.trace) {
         trace_row(E.cur, "runqgrab.backoff (usleep 3)");
     }
@@ -295,6 +311,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
         __tsan_acquire(l);
     }
     E.w->lock_event(t, true);
+    observe(s, l, DACC_LOCK, 0, 0);
     if (E.trace) {
         trace_row(t, "lock sched.lock");
     }
@@ -307,6 +324,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
         dsched_fail("lock-misuse", "%s releases sched.lock it does not hold (at %s)",
                     sched_thread_name(t), runq_site_name(s));
     }
+    observe(s, l, DACC_UNLOCK, 0, 0);
     E.w->lock_event(t, false);
     if (__tsan_release) {
         __tsan_release(l);
@@ -402,7 +420,9 @@ static int pick(int *dec_index) {
         E.th[t].remaining = UNLIMITED;
         return t;
     }
-    if (*dec_index < s->ndecisions) {
+    if (s->longp && (uint32_t)*dec_index < s->longp->ndec) { // in-memory long list (initial.h)
+        d = s->longp->dec[(*dec_index)++];
+    } else if (!s->longp && *dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
     } else if (E.opt && E.opt->nonpreemptive_fallback) {
         t = E.last_stepper >= 0 && runnable(E.last_stepper) ? E.last_stepper : runnable_from(0);
@@ -509,6 +529,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         }
         if (all_done || r->failed) {
             break;
+        }
+        if (o && o->before_pick) {
+            o->before_pick(o->ctx, E.step);
         }
         int t = pick(&dec_index);
         if (t < 0) {
