@@ -65,6 +65,37 @@ int sched_initial_parse_line(struct sched_initial *in, int cap, char *line, char
         }
         return 0;
     }
+    int ti = -1;
+    for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+        if (strcmp(tok[0], sched_thread_name(t)) == 0) {
+            ti = t;
+        }
+    }
+    if (ti >= 0) {
+        if (nt < 2 || strcmp(tok[1], "puts") != 0) {
+            snprintf(err, errlen, "expected '%s puts G...' in the initial section", tok[0]);
+            return -1;
+        }
+        for (int i = 2; i < nt; i++) {
+            if (number(tok[i], 0x7fffffff, &v) || v == 0) {
+                snprintf(err, errlen, "expected G labels (1..2147483647) after 'puts', found '%s'",
+                         tok[i]);
+                return -1;
+            }
+            if (in->nputs[ti] == in->capputs[ti]) {
+                uint32_t n = in->capputs[ti] ? 2 * in->capputs[ti] : 64;
+                int32_t *q = realloc(in->puts[ti], n * sizeof *q);
+                if (q == NULL) {
+                    snprintf(err, errlen, "out of memory");
+                    return -1;
+                }
+                in->puts[ti] = q;
+                in->capputs[ti] = n;
+            }
+            in->puts[ti][in->nputs[ti]++] = (int32_t)v;
+        }
+        return 0;
+    }
     int pi = -1;
     if (tok[0][0] == 'P' && tok[0][1] >= '0' && tok[0][1] < '0' + SCHED_MAX_THREADS &&
         tok[0][2] == 0) {
@@ -187,5 +218,14 @@ void sched_initial_print(const struct sched_initial *in, int cap, FILE *out) {
             fprintf(out, " %d", in->glob[j]);
         }
         fprintf(out, "\n");
+    }
+    for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+        for (uint32_t i = 0; i < in->nputs[t]; i += 16) {
+            fprintf(out, "  %s puts", sched_thread_name(t));
+            for (uint32_t j = i; j < i + 16 && j < in->nputs[t]; j++) {
+                fprintf(out, " %d", in->puts[t][j]);
+            }
+            fprintf(out, "\n");
+        }
     }
 }

@@ -10,6 +10,7 @@
 //     P0 next 17                                runnext holds G 17 (0 or absent: nil)
 //     P0 slot 0 5 9 12 0                        slots 0.. of the ring (stale ones too)
 //     global 3 8 2                              the global queue, in order (lines append)
+//     owner puts 48 12 7                        labels of the Gs owner's ops create (append)
 // Gs are named by labels (positive integers, the run's goids); a label is in one queued
 // place at most. Slots outside [head, tail) may name any label (stale copies, as in the
 // real ring): the engine makes those Gs "done" placeholders so a stale read sees them.
@@ -34,6 +35,11 @@ struct sched_initial {
     int32_t slots[SCHED_MAX_THREADS][SCHED_INIT_MAX_CAP]; // labels, 0 = nil
     int32_t glob[SCHED_INIT_MAX_G];                       // labels, in order
     int nglob;
+    // The labels of the Gs each thread's ops create, in order ("owner puts 48 12"): a G
+    // that ran ("done") is put again under its own name, as the run reused its G. Beyond
+    // the list (or without one) the ops create fresh Gs.
+    int32_t *puts[SCHED_MAX_THREADS];
+    uint32_t nputs[SCHED_MAX_THREADS], capputs[SCHED_MAX_THREADS];
 };
 
 // In memory only: a program or decision list longer than struct schedule holds (used

@@ -126,13 +126,59 @@ static bool must_hold(int t, int i, const char *what) {
     return false;
 }
 
+// Labels -> G index, for v2 schedules whose ops put named Gs (initial.h "puts"): open
+// addressing; an entry is live only in the generation of the current execution.
+#define LMAP 65536
+static struct {
+    int32_t label, gi;
+    uint32_t gen;
+} lmap[LMAP];
+static uint32_t lgen;
+static uint32_t nputs_done[NP];
+
+static int lmap_slot(int32_t label) {
+    uint32_t h = ((uint32_t)label * 2654435761u) >> 16;
+    for (uint32_t k = 0; k < LMAP; k++, h = (h + 1) % LMAP) {
+        if (lmap[h].gen != lgen || lmap[h].label == label) {
+            return (int)h;
+        }
+    }
+    return -1;
+}
+
+static void lmap_set(int32_t label, int gi) {
+    int h = lmap_slot(label);
+    if (h >= 0) {
+        lmap[h].label = label;
+        lmap[h].gi = gi;
+        lmap[h].gen = lgen;
+    }
+}
+
 static int new_g(int t) {
+    int32_t label = 0;
+    if (S->init && nputs_done[t] < S->init->nputs[t]) {
+        label = S->init->puts[t][nputs_done[t]++];
+        int h = lmap_slot(label);
+        if (h >= 0 && lmap[h].gen == lgen && gw[lmap[h].gi].where == W_DONE) {
+            // The run put this G again after it ran: the same G, as a real G is reused.
+            int i = lmap[h].gi;
+            ndone--;
+            to_hand(i, t);
+            payload_take(&gs[i], t);
+            return i;
+        }
+    }
     if (ng == MAXG) {
         return -1;
     }
     int i = ng++;
     memset(&gs[i], 0, sizeof gs[i]);
     gs[i].goid = i + 1;
+    glabel[i] = label;
+    if (label) {
+        lmap_set(label, i);
+    }
     to_hand(i, t);
     payload_take(&gs[i], t);
     return i;
@@ -846,11 +892,10 @@ static void w_thread_body(int t) {
 
 // The G labelled l, placed now if it is new (where it goes is up to the caller).
 static int placed_g(int32_t l, bool *fresh) {
-    for (int i = 0; i < ng; i++) { // initial states are small; set-up only
-        if (glabel[i] == l) {
-            *fresh = false;
-            return i;
-        }
+    int h = lmap_slot(l);
+    if (h >= 0 && lmap[h].gen == lgen) {
+        *fresh = false;
+        return lmap[h].gi;
     }
     if (ng == MAXG) {
         return -1;
@@ -859,6 +904,7 @@ static int placed_g(int32_t l, bool *fresh) {
     memset(&gs[i], 0, sizeof gs[i]);
     gs[i].goid = i + 1;
     glabel[i] = l;
+    lmap_set(l, i);
     *fresh = true;
     return i;
 }
@@ -984,6 +1030,8 @@ static void w_reset(const schedule *s) {
     reconciles = 0;
     lock_holder = -1;
     if (s->init) {
+        lgen++;
+        memset(nputs_done, 0, sizeof nputs_done);
         place_initial(s->init);
     }
 }

@@ -17,7 +17,7 @@
 // never changed, so reading it is no race.
 bool rq_record_on;
 
-enum { REC_KIND_OP = 16 }; // an op marker; kinds below are enum rq_record_kind
+enum { REC_KIND_OP = 16, REC_KIND_G = 17 }; // an op marker, a G it puts; below: rq_record_kind
 
 struct rec_entry {
     uint64_t ticket;
@@ -92,9 +92,12 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
     pthread_mutex_unlock(&rec_lock);
 }
 
-void record_op(enum rec_op op, int arg) {
+void record_op(enum rec_op op, int arg, const uint32_t *goids, int n) {
     if (rec_self && !atomic_load_explicit(&rec_frozen, memory_order_relaxed)) {
         append(rec_self, 0, (enum runq_site)op, NULL, REC_KIND_OP, (uintptr_t)arg, 0);
+        for (int i = 0; i < n; i++) {
+            append(rec_self, 0, (enum runq_site)0, NULL, REC_KIND_G, goids[i], 0);
+        }
     }
 }
 
@@ -181,8 +184,16 @@ int record_write(const char *path, const struct stress_engine *e, const char *pr
         for (uint64_t n = snap.pos[i]; n < end[i]; n++) {
             const struct rec_entry *x = &rec[i].e[n & (REC_N - 1)];
             if (x->kind == REC_KIND_OP) {
-                fprintf(f, "  op %s %lu\n", rec_op_names[x->site], (unsigned long)x->v);
+                fprintf(f, "  op %s %lu", rec_op_names[x->site], (unsigned long)x->v);
+                while (n + 1 < end[i] && rec[i].e[(n + 1) & (REC_N - 1)].kind == REC_KIND_G) {
+                    n++;
+                    fprintf(f, " %lu", (unsigned long)rec[i].e[n & (REC_N - 1)].v);
+                }
+                fprintf(f, "\n");
                 continue;
+            }
+            if (x->kind == REC_KIND_G) {
+                continue; // a G of an op whose marker is before the snapshot
             }
             char loc[32] = "-";
             uintptr_t v = x->v, w = x->w;

@@ -63,8 +63,9 @@ struct stress_engine;
 // Returns -1 if out of memory.
 int record_init(int nthreads, int gs);
 void record_thread_start(int id); // a worker, first thing
-// record_op: the calling worker is about to make the port call that engine op stands for.
-void record_op(enum rec_op op, int arg);
+// record_op: the calling worker is about to make the port call that engine op stands for;
+// goids: the Gs it puts (n of them), in order, so the replay can give its Gs the same names.
+void record_op(enum rec_op op, int arg, const uint32_t *goids, int n);
 // record_snapshot: after an audit passed (world stopped) or before threads start.
 void record_snapshot(const struct stress_engine *e, double t);
 // record_freeze: the first failure; later accesses are not recorded.

@@ -162,7 +162,7 @@ bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
     }
     set_doing(m, op, pid, 0, goid);
     if (REC_ON()) {
-        record_op(next ? REC_OP_PUTNEXT : REC_OP_PUT, 1);
+        record_op(next ? REC_OP_PUTNEXT : REC_OP_PUT, 1, &goid, 1);
     }
     runqput(pp, &allg[goid - 1], next);
     ctr_add(m, CTR_QOPS, 1);
@@ -226,7 +226,7 @@ bool op_batch(struct mstate *m, int pid, int k) {
     bool spill = (uint32_t)RUNQ_CAP - ring_len(pp) < (uint32_t)k;
     set_doing(m, OP_RUNQPUTBATCH, pid, 0, x->scratch[0]);
     if (REC_ON()) {
-        record_op(REC_OP_PUTBATCH, k);
+        record_op(REC_OP_PUTBATCH, k, x->scratch, k);
     }
     runqputbatch(pp, &q, k);
     ctr_add(m, CTR_QOPS, 1);
@@ -245,7 +245,7 @@ bool op_drain(struct mstate *m, int pid) {
     uint32_t n = 0;
     set_doing(m, OP_RUNQDRAIN, pid, 0, 0);
     if (REC_ON()) { // runqdrain and the globrunqputbatch after it: one engine op
-        record_op(REC_OP_DRAIN, 1);
+        record_op(REC_OP_DRAIN, 1, NULL, 0);
     }
     gQueue q = runqdrain(pp, &n);
     ctr_add(m, CTR_QOPS, 1);
@@ -392,7 +392,7 @@ uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
 uint32_t globget(struct mstate *m, int pid, int32_t max) {
     set_doing(m, OP_GLOBRUNQGET, pid, max, 0);
     if (REC_ON()) {
-        record_op(REC_OP_GLOBGET, max + 1); // the engine's "globget n" has max n-1
+        record_op(REC_OP_GLOBGET, max + 1, NULL, 0); // the engine's "globget n" has max n-1
     }
     lock_sched();
     g *gp = globrunqget(&allp[pid], max);
@@ -416,7 +416,7 @@ uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
     }
     set_doing(m, OP_RUNQSTEAL, pid, v, stealRunNextG);
     if (REC_ON()) {
-        record_op(stealRunNextG ? REC_OP_STEALNEXT : REC_OP_STEAL, v);
+        record_op(stealRunNextG ? REC_OP_STEALNEXT : REC_OP_STEAL, v, NULL, 0);
     }
     g *gp = runqsteal(pp, p2, stealRunNextG);
     ctr_add(m, CTR_QOPS, 1);
@@ -477,7 +477,7 @@ static uint32_t find_runnable(struct mstate *m, int pid) {
     bool inheritTime = false;
     set_doing(m, OP_RUNQGET, pid, 0, 0);
     if (REC_ON()) {
-        record_op(REC_OP_GET, 1);
+        record_op(REC_OP_GET, 1, NULL, 0);
     }
     g *gp = runqget(pp, &inheritTime);
     ctr_add(m, CTR_QOPS, 1);

@@ -45,7 +45,8 @@ struct acc {
 
 struct rop {
     sched_op op;
-    uint32_t first, n; // its accesses in the thread's list
+    uint32_t first, n;   // its accesses in the thread's list
+    uint32_t gfirst, gn; // the labels of the Gs it puts, in the thread's label list
 };
 
 static struct thr {
@@ -54,6 +55,8 @@ static struct thr {
     struct rop *ops;
     uint32_t nops, capops;
     uint32_t *pos; // merged position of each access
+    int32_t *gl;   // labels of the Gs its ops put
+    uint32_t ngl, capgl;
 } th[NT];
 
 static int nthreads, cap;
@@ -193,13 +196,26 @@ static int load_recording(const char *path) {
         } else if (strcmp(word, "op") == 0) {
             char name[32];
             unsigned long arg;
-            int k;
-            if (cur < 0 || sscanf(s, "op %31s %lu", name, &arg) != 2 || (k = op_kind(name)) < 0 ||
-                arg > 256) {
+            int k, used = 0;
+            if (cur < 0 || sscanf(s, "op %31s %lu%n", name, &arg, &used) != 2 ||
+                (k = op_kind(name)) < 0 || arg > 256) {
                 fclose(f);
-                return bad(path, ln, "expected 'op NAME ARG' inside a 'thread' section");
+                return bad(path, ln, "expected 'op NAME ARG [G...]' inside a 'thread' section");
             }
             struct thr *t = &th[cur];
+            uint32_t gfirst = t->ngl;
+            for (char *save = NULL, *g = strtok_r(s + used, " \t", &save); g;
+                 g = strtok_r(NULL, " \t", &save)) {
+                char *end;
+                long gv = strtol(g, &end, 10);
+                if (*end || gv <= 0) {
+                    fclose(f);
+                    return bad(path, ln, "expected G labels after 'op %s %lu', found '%s'", name,
+                               arg, g);
+                }
+                t->gl = grow(t->gl, &t->capgl, t->ngl + 1, sizeof *t->gl);
+                t->gl[t->ngl++] = (int32_t)gv;
+            }
             t->ops = grow(t->ops, &t->capops, t->nops + 1, sizeof *t->ops);
             sched_op op = {(uint8_t)k, 0, 1};
             if (k == SOP_STEAL || k == SOP_STEALNEXT) {
@@ -211,7 +227,7 @@ static int load_recording(const char *path) {
             } else {
                 op.n = (uint16_t)(arg ? arg : 1);
             }
-            t->ops[t->nops++] = (struct rop){op, t->na, 0};
+            t->ops[t->nops++] = (struct rop){op, t->na, 0, gfirst, t->ngl - gfirst};
         } else if (strcmp(word, "a") == 0) {
             unsigned long long ticket, v, w;
             char site[48], loc[32], kind;
@@ -328,17 +344,31 @@ static uint32_t long_dec_cap, long_ops_cap[NT];
 // Fills s from plan. fixed: into the arrays of struct schedule (steps of at most 32), or
 // false if it does not fit; else into longp.
 static bool build(const struct plan *pl, schedule *s, bool fixed) {
+    // The initial state plus the names of the Gs the included ops put (initial.h "puts").
+    static struct sched_initial binit;
+    static int32_t *puts[NT];
+    static uint32_t capputs[NT];
+    binit = *pl->init;
     memset(s, 0, sizeof *s);
     s->nthreads = (uint8_t)nthreads;
     s->cap = (uint16_t)cap;
     s->pct_depth = 1;
-    s->init = pl->init;
+    s->init = &binit;
     uint32_t nops[NT] = {0};
     for (int t = 0; t < nthreads; t++) {
+        binit.nputs[t] = 0;
+        binit.capputs[t] = 0;
+        binit.puts[t] = NULL;
         for (uint32_t k = 0; k < th[t].nops; k++) {
             if (op_first_pos(t, k) < pl->cut || (pl->drop[t] && pl->drop[t][k])) {
                 continue;
             }
+            const struct rop *o = &th[t].ops[k];
+            puts[t] = grow(puts[t], &capputs[t], binit.nputs[t] + o->gn + 1, sizeof(int32_t));
+            for (uint32_t j = 0; j < o->gn; j++) {
+                puts[t][binit.nputs[t]++] = th[t].gl[o->gfirst + j];
+            }
+            binit.puts[t] = puts[t];
             if (fixed) {
                 if (nops[t] == SCHED_MAX_OPS) {
                     return false;
