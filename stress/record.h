@@ -16,7 +16,7 @@
 
 #define REC_MAX_PROCS 4
 #define REC_MAX_CAP 256
-#define REC_N (1u << 18) // entries per thread (a power of two)
+#define REC_N (1u << 20) // entries per thread (a power of two; 40 MB each, touched as used)
 
 // What a recorded address is (rec_locate).
 enum { REC_LOC_HEAD, REC_LOC_TAIL, REC_LOC_NEXT, REC_LOC_SLOT, REC_LOC_STATUS, REC_LOC_LOCK };

@@ -10,7 +10,9 @@
 # stress variant with --record until it fails (or DURATION passes), turn the recording into
 # a schedule with runq-record-<mutant> (verify, cut, minimise), replay that schedule with
 # runq-replay-<mutant> and compare invariant ids. Prints one row per variant:
-#   variant | seeds | failures | reproduced (same invariant) | % | median decisions
+#   variant | seeds | failures | reproduced (same invariant) | % | median decisions |
+#   no-rec (recording not written: too many steps since the last audit) |
+#   other-inv (the verified replay fails, but the engine names another invariant first)
 # and "TOTAL". Figures, not a test: the exit status is 0 unless a program is missing.
 set -u
 SEEDS=20
@@ -55,8 +57,9 @@ mkdir -p "$OUT"
 # One thread per P, small rings and few Gs: races come quickly; audits every 20 ms keep
 # the recording since the last snapshot short.
 ARGS="--record --duration $DURATION --procs 4 --gs 64 --capacity 4 --audit-interval 20ms --watchdog 10s"
-printf '%-28s %6s %9s %11s %6s %10s\n' variant seeds failures reproduced % "median-dec"
-all_f=0 all_r=0 all_dec=""
+printf '%-28s %6s %9s %11s %6s %10s %7s %10s\n' variant seeds failures reproduced % "median-dec" \
+    no-rec other-inv
+all_f=0 all_r=0 all_dec="" all_n=0 all_o=0
 for m in $MUTANTS; do
     case $m in
     grab-runnext-no-cas) prog=runq-torture-broken ;;
@@ -69,7 +72,7 @@ for m in $MUTANTS; do
             exit 2
         fi
     done
-    f=0 r=0 decs=""
+    f=0 r=0 decs="" nrec=0 oinv=0
     s=1
     while [ "$s" -le "$SEEDS" ]; do
         base=$OUT/$m-$s
@@ -87,18 +90,22 @@ for m in $MUTANTS; do
                 d=$(grep -c '^  run ' "$base.replay.txt")
                 decs="$decs $d"
             else
-                echo "  $m seed $s: invariant=$inv not reproduced: $(grep -m1 '^!!!\|^cut\|^verify' "$base.convert.log")" >&2
+                grep -q 'recording: not written' "$base.log" && nrec=$((nrec + 1))
+                grep -q 'the verified replay with invariant=' "$base.convert.log" && oinv=$((oinv + 1))
+                echo "  $m seed $s: invariant=$inv not reproduced: $(grep -m1 '^!!!\|^cut\|^verify\|recording: not written' "$base.convert.log" "$base.log")" >&2
             fi
         fi
         s=$((s + 1))
     done
     med=$(printf '%s\n' $decs | sort -n | awk 'NF {a[++n]=$1} END {if (n == 0) print "-"; else print a[int((n + 1) / 2)]}')
     pct=$(awk -v f=$f -v r=$r 'BEGIN {if (f == 0) print "-"; else printf "%.0f", 100 * r / f}')
-    printf '%-28s %6d %9d %11d %6s %10s\n' "$m" "$SEEDS" "$f" "$r" "$pct" "$med"
+    printf '%-28s %6d %9d %11d %6s %10s %7d %10d\n' "$m" "$SEEDS" "$f" "$r" "$pct" "$med" "$nrec" "$oinv"
+    all_n=$((all_n + nrec))
+    all_o=$((all_o + oinv))
     all_f=$((all_f + f))
     all_r=$((all_r + r))
     all_dec="$all_dec $decs"
 done
 med=$(printf '%s\n' $all_dec | sort -n | awk 'NF {a[++n]=$1} END {if (n == 0) print "-"; else print a[int((n + 1) / 2)]}')
 pct=$(awk -v f=$all_f -v r=$all_r 'BEGIN {if (f == 0) print "-"; else printf "%.0f", 100 * r / f}')
-printf '%-28s %6s %9d %11d %6s %10s\n' TOTAL "" "$all_f" "$all_r" "$pct" "$med"
+printf '%-28s %6s %9d %11d %6s %10s %7d %10d\n' TOTAL "" "$all_f" "$all_r" "$pct" "$med" "$all_n" "$all_o"
