@@ -1,7 +1,7 @@
 // runq_record.c - runq-record: a runq-torture --record failure becomes a schedule that fails
 // every time on the deterministic engine.
 //
-//   runq-record [--out FILE] [--full-out FILE] [--no-minimise] [--trace] [--quiet] RECORDING
+//   runq-record [--out FILE] [--no-minimise] [--trace] [--quiet] RECORDING
 //
 // 1. Verify. The recording (stress/record.c) holds the queues at the last audit and, since
 //    then, every seam access of every thread in one total order (tickets), each thread's
@@ -16,7 +16,10 @@
 //    (computed by the verified replay itself) becomes the initial state. Cuts are tried from
 //    the failure backwards until the rest fails with the recorded invariant.
 // 3. Minimise. Ops are dropped (with their steps) and runs of steps are moved next to the
-//    same thread's following run, as long as the invariant stays the same.
+//    same thread's following run, as long as the invariant stays the same; if the result
+//    is still too long for a schedule file, it is cut again inside the minimised plan.
+// A G the run put again after it ran is the same engine G (initial.h "puts"); if the
+// engine then names the failure differently, everything is tried again with fresh Gs.
 // Writes FILE (default: RECORDING without .record.txt, plus .replay.txt); runq-replay
 // replays it. Exit 0: the schedule fails with the recorded invariant; 1: it does not (the
 // output says why); 2: usage or bad input (file and line named).
