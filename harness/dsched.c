@@ -8,6 +8,7 @@
 #include "fiber.h"
 #include "trace.h"
 #include "memmodel.h"
+#include "initial.h"
 #include "runq_seam.h"
 
 #include <stdarg.h>
@@ -242,6 +243,19 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
+// A replay observer's check of the step just made (tools/runq_record.c).
+static void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
+                    uintptr_t w) {
+    if (E.opt && E.opt->observe) {
+        char why[DSCHED_MESSAGE_MAX - 64];
+        why[0] = 0;
+        if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
+            dsched_fail(INV_REPLAY_DIVERGENCE, "step %llu: %s", (unsigned long long)(E.step - 1),
+                        why);
+        }
+    }
+}
+
 // Thread t takes over by decision number (0: the PRNG, once decisions ran out): a trace row
 // naming the thread it preempts mid-op.
 static void trace_decision(int t, int number, const sched_decision *d) {
@@ -275,6 +289,7 @@ static void after_access(enum runq_site s, const void *addr, enum rq_access_kind
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
+    observe(s, addr, (enum dsched_access)k, v, w);
     if (E.trace) {
         char note[48];
         snprintf(note, sizeof note, "%s", order_tag(mo));
@@ -379,6 +394,7 @@ void rq_dsched_backoff(enum runq_site s) {
     // step-by-step schedules replay exactly), the decision ends so the schedule says who
     // runs next.
     rq_dsched_point(s, NULL);
+    observe(s, NULL, DACC_BACKOFF, 0, 0);
     if (E.trace) {
         trace_at(E.cur, "runqgrab.backoff (usleep 3)");
     }
@@ -416,6 +432,7 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     mm_lock(t, true);
     E.w->lock_event(t, true);
     ctrace_lock(t, E.step, true);
+    observe(s, l, DACC_LOCK, 0, 0);
     if (E.trace) {
         trace_at(t, "* lock sched.lock");
     }
@@ -428,6 +445,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
         dsched_fail(INV_LOCK_MISUSE, "%s releases sched.lock it does not hold (at %s)",
                     sched_thread_name(t), runq_site_name(s));
     }
+    observe(s, l, DACC_UNLOCK, 0, 0);
     E.w->lock_event(t, false);
     mm_lock(t, false);
     if (__tsan_release) {
@@ -555,7 +573,10 @@ static int pick(int *dec_index) {
             rt->stale_len++;
         }
     }
-    if (*dec_index < s->ndecisions) {
+    if (s->longp && (uint32_t)*dec_index < s->longp->ndec) { // in-memory long list (initial.h)
+        d = s->longp->dec[(*dec_index)++];
+        number = *dec_index;
+    } else if (!s->longp && *dec_index < s->ndecisions) {
         d = s->dec[(*dec_index)++];
         number = *dec_index;
         if (d.thread < E.n && E.th[d.thread].done) {
@@ -679,6 +700,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             break;
         }
         int before = dec_index;
+        if (o && o->before_pick) {
+            o->before_pick(o->ctx, E.step);
+        }
         int t = pick(&dec_index);
         if (t < 0) {
             char who[128] = "";

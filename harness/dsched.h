@@ -16,8 +16,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
-// The access kinds reported after each seam operation (same values as seam_dsched.h).
-enum dsched_access { DACC_LOAD, DACC_STORE, DACC_CAS_OK, DACC_CAS_FAIL };
+// The access kinds reported after each seam operation (same values as seam_dsched.h), and
+// for observers (dsched_options.observe) the steps that are not memory accesses.
+enum dsched_access {
+    DACC_LOAD,
+    DACC_STORE,
+    DACC_CAS_OK,
+    DACC_CAS_FAIL,
+    DACC_LOCK,    // sched.lock taken
+    DACC_UNLOCK,  // sched.lock about to be released
+    DACC_BACKOFF, // the runnext back-off
+};
+struct sched_initial;
 
 struct dsched_world {
     int cap;
@@ -43,6 +53,17 @@ struct dsched_world {
     // Each P's ring length and runnext (set or not), and the global queue's length, as the
     // ledger has them: the Chrome trace's counter tracks.
     void (*sizes)(uint32_t *ring_len, bool *has_next, int *glob_len);
+    // For replaying recorded runs (tools/runq_record.c). locate: which field of which P an
+    // address is (0 head, 1 tail, 2 runnext, 3 ring slot *slot, 4 status), -1 if none.
+    int (*locate)(const void *addr, int *pid, uint32_t *slot);
+    // g_of: the index of the G a pointer value names, -1 for nil, -2 if it is no G.
+    int (*g_of)(uintptr_t v);
+    // labels[i]: the label of G i (initial.h); set by the world for Gs it placed from an
+    // initial state, 0 for fresh ones (an observer may name them).
+    int32_t *labels;
+    // save_initial: the queues now, as an initial state in labels (main context, between
+    // decisions, every thread at an op boundary). Unlabelled Gs get 1000000 + index.
+    void (*save_initial)(struct sched_initial *out);
 };
 
 #define DSCHED_INVARIANT_MAX 40
@@ -91,6 +112,15 @@ typedef struct dsched_options {
     } * record_choices;
     uint32_t choice_cap;
     uint32_t *choice_len;
+    // If set, called after every step of a simulated thread (each access with its value,
+    // each lock, unlock and back-off); returning false fails the execution with invariant
+    // "replay-divergence" (the observer says why in its message).
+    bool (*observe)(void *ctx, int t, enum runq_site site, const void *addr, enum dsched_access k,
+                    uintptr_t v, uintptr_t w, char *why, size_t whylen);
+    // If set, called in the main context before each decision is picked, with the steps so
+    // far.
+    void (*before_pick)(void *ctx, uint64_t step);
+    void *ctx;
 } dsched_options;
 
 // Run one execution. Returns true if it passed.

@@ -1,6 +1,7 @@
 // schedule.c - byte and text forms of a schedule (see schedule.h).
 #include "schedule.h"
 
+#include "initial.h"
 #include "runq_sites.h"
 
 #include <ctype.h>
@@ -200,7 +201,7 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
 // ---- text -------------------------------------------------------------------------------
 
 void schedule_print_text(const schedule *s, FILE *out) {
-    fprintf(out, "runq-schedule v1\n");
+    fprintf(out, "runq-schedule %s\n", s->init ? "v2" : "v1");
     if (s->version == SVER_MASTER) {
         fprintf(out, "go master\n");
     }
@@ -220,6 +221,9 @@ void schedule_print_text(const schedule *s, FILE *out) {
     }
     if (s->flags & SFLAG_WEAK) {
         fprintf(out, "memory weak\n");
+    }
+    if (s->init) { // v2 (initial.c)
+        sched_initial_print(s->init, s->cap, out);
     }
     for (int t = 0; t < s->nthreads; t++) {
         fprintf(out, "thread %s\n", thread_names[t]);
@@ -355,7 +359,9 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
     s->nthreads = 1;
     s->cap = 256;
     s->pct_depth = 1;
-    enum { HEADER, PROGRAM, DECISIONS } section = HEADER;
+    enum { HEADER, PROGRAM, DECISIONS, INITIAL } section = HEADER;
+    struct sched_initial *init = NULL; // v2 "initial" section (initial.c)
+    int version = 1;
     int cur = -1, seen_magic = 0, seen_thread[SCHED_MAX_THREADS] = {0};
     size_t pos = 0;
     while (pos < len) {
@@ -376,6 +382,15 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
         if (hash) {
             *hash = 0;
         }
+        // ---- v2: the "initial" section has long lines of its own (initial.c) ----
+        if (section == INITIAL && strncmp(line + strspn(line, " \t"), "thread", 6) != 0) {
+            char ierr[256];
+            if (sched_initial_parse_line(init, s->cap, line, ierr, sizeof ierr) != 0) {
+                return perr(&p, "%s", ierr);
+            }
+            continue;
+        }
+        // ---- end v2 ----
         char *tok[6] = {0};
         int nt = 0;
         for (char *save = NULL, *t = strtok_r(line, " \t\r", &save); t && nt < 6;
@@ -401,10 +416,11 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 return perr(&p, "expected 'runq-schedule v1' as the first line, found '%s'",
                             tok[0]);
             }
-            if (!tok[1] || strcmp(tok[1], "v1") != 0) {
-                return perr(&p, "unsupported version '%s' (this build reads v1)",
+            if (!tok[1] || (strcmp(tok[1], "v1") != 0 && strcmp(tok[1], "v2") != 0)) {
+                return perr(&p, "unsupported version '%s' (this build reads v1 and v2)",
                             tok[1] ? tok[1] : "");
             }
+            version = tok[1][1] - '0';
             seen_magic = 1;
             continue;
         }
@@ -425,6 +441,21 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             section = DECISIONS;
             continue;
         }
+        // ---- v2: "initial" opens the queues' starting state (header part only) ----
+        if (strcmp(tok[0], "initial") == 0) {
+            if (version < 2 || section != HEADER || init != NULL) {
+                return perr(&p, "'initial' needs 'runq-schedule v2' and comes once, before the "
+                                "first 'thread'");
+            }
+            init = sched_initial_new();
+            if (init == NULL) {
+                return perr(&p, "out of memory");
+            }
+            s->init = init;
+            section = INITIAL;
+            continue;
+        }
+        // ---- end v2 ----
         if (section == HEADER) {
             if (strcmp(tok[0], "go") == 0) {
                 int v = tok[1] ? sched_version_lookup(tok[1]) : -1;
@@ -635,6 +666,18 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
             normalize_op(s, t, &s->ops[t][i]);
         }
     }
+    // ---- v2: the initial state must be a possible one ----
+    if (init != NULL) {
+        char ierr[256];
+        if (init->np > s->nthreads) {
+            return perr(&p, "initial: P%d described, but the schedule has %d threads", init->np - 1,
+                        s->nthreads);
+        }
+        if (sched_initial_check(init, s->cap, ierr, sizeof ierr) != 0) {
+            return perr(&p, "%s", ierr);
+        }
+    }
+    // ---- end v2 ----
     return 0;
 }
 

@@ -114,6 +114,11 @@ typedef struct schedule {
     sched_op ops[SCHED_MAX_THREADS][SCHED_MAX_OPS];
     uint16_t ndecisions;
     sched_decision dec[SCHED_MAX_DECISIONS];
+    // runq-schedule v2 (initial.h): the queues' state at the start; NULL = empty queues at
+    // `start` (v1). Not carried by the byte form.
+    const struct sched_initial *init;
+    // In memory only (initial.h): programs/decisions beyond the arrays above; NULL = none.
+    const struct sched_long *longp;
 } schedule;
 
 const char *sched_op_name(int kind);

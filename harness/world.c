@@ -22,6 +22,7 @@
 #include "dsched.h"
 #include "memmodel.h"
 #include "interleave.h"
+#include "initial.h"
 #include "model.h"
 #include "payload.h"
 #include "runq_version.h"
@@ -45,8 +46,9 @@ static struct {
 } gw[MAXG];
 
 static const schedule *S;
-static int ng;    // Gs created so far
-static int ndone; // Gs run to completion
+static int32_t glabel[MAXG]; // labels of Gs placed from an initial state (initial.h), 0: fresh
+static int ng;               // Gs created so far
+static int ndone;            // Gs run to completion
 static int hand_count[NP];
 static int lock_holder = -1; // thread holding sched.lock
 
@@ -150,13 +152,59 @@ static bool must_hold(int t, int i, const char *what) {
     return false;
 }
 
+// Labels -> G index, for v2 schedules whose ops put named Gs (initial.h "puts"): open
+// addressing; an entry is live only in the generation of the current execution.
+#define LMAP 65536
+static struct {
+    int32_t label, gi;
+    uint32_t gen;
+} lmap[LMAP];
+static uint32_t lgen;
+static uint32_t nputs_done[NP];
+
+static int lmap_slot(int32_t label) {
+    uint32_t h = ((uint32_t)label * 2654435761u) >> 16;
+    for (uint32_t k = 0; k < LMAP; k++, h = (h + 1) % LMAP) {
+        if (lmap[h].gen != lgen || lmap[h].label == label) {
+            return (int)h;
+        }
+    }
+    return -1;
+}
+
+static void lmap_set(int32_t label, int gi) {
+    int h = lmap_slot(label);
+    if (h >= 0) {
+        lmap[h].label = label;
+        lmap[h].gi = gi;
+        lmap[h].gen = lgen;
+    }
+}
+
 static int new_g(int t) {
+    int32_t label = 0;
+    if (S->init && nputs_done[t] < S->init->nputs[t]) {
+        label = S->init->puts[t][nputs_done[t]++];
+        int h = lmap_slot(label);
+        if (h >= 0 && lmap[h].gen == lgen && gw[lmap[h].gi].where == W_DONE) {
+            // The run put this G again after it ran: the same G, as a real G is reused.
+            int i = lmap[h].gi;
+            ndone--;
+            to_hand(i, t);
+            payload_take(&gs[i], t);
+            return i;
+        }
+    }
     if (ng == MAXG) {
         return -1;
     }
     int i = ng++;
     memset(&gs[i], 0, sizeof gs[i]);
     gs[i].goid = i + 1;
+    glabel[i] = label;
+    if (label) {
+        lmap_set(label, i);
+    }
     to_hand(i, t);
     payload_take(&gs[i], t);
     return i;
@@ -984,8 +1032,10 @@ static void run_op(int t, const sched_op *op) {
     uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
     bool nothing = false;           // the op's answer was "nothing" (interleaving coverage)
     // Go's preconditions: skipped, not reported, when they do not hold.
-    if ((op->kind == SOP_GLOBGET && ring_len_real(t) > RUNQ_CAP / 2) ||
-        // globrunqget's puts must fit (else runqputslow would take sched.lock again)
+    // globrunqget puts up to min(max, cap/2) - 1 Gs on the ring: they must fit (else
+    // runqputslow would take sched.lock again). globget 2 (max 1) puts none.
+    uint32_t glob_puts = op->n - 1 > 0 && op->n - 1 < RUNQ_CAP / 2 ? op->n - 2u : RUNQ_CAP / 2 - 1u;
+    if ((op->kind == SOP_GLOBGET && ring_len_real(t) + glob_puts > RUNQ_CAP) ||
         ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
         // steal only into an empty ring, as findrunnable does
         dsched_op_skipped();
@@ -1264,6 +1314,12 @@ static void w_thread_body(int t) {
         sched_op pre = {SOP_PUT, 0, S->prefill};
         run_op(t, &pre);
     }
+    if (S->longp) { // a long in-memory program (initial.h)
+        for (uint32_t k = 0; k < S->longp->nops[t]; k++) {
+            run_op(t, &S->longp->ops[t][k]);
+        }
+        return;
+    }
     for (int k = 0; k < S->nops[t]; k++) {
         run_op(t, &S->ops[t][k]);
     }
@@ -1271,6 +1327,132 @@ static void w_thread_body(int t) {
 
 // ---- set-up and final accounting
 // --------------------------------------------------------------
+
+// ---- a v2 initial state (initial.h) ------------------------------------------------------------
+
+// The G labelled l, placed now if it is new (where it goes is up to the caller).
+static int placed_g(int32_t l, bool *fresh) {
+    int h = lmap_slot(l);
+    if (h >= 0 && lmap[h].gen == lgen) {
+        *fresh = false;
+        return lmap[h].gi;
+    }
+    if (ng == MAXG) {
+        return -1;
+    }
+    int i = ng++;
+    memset(&gs[i], 0, sizeof gs[i]);
+    gs[i].goid = i + 1;
+    glabel[i] = l;
+    lmap_set(l, i);
+    *fresh = true;
+    return i;
+}
+
+// Queues the Gs of in (main context, before any thread runs: plain set-up, no steps).
+static void place_initial(const struct sched_initial *in) {
+    bool fresh;
+    for (int pi = 0; pi < in->np && pi < NP; pi++) {
+        p *pp = &ps[pi];
+        atomic_store_explicit(&pp->runqhead, in->head[pi], memory_order_relaxed);
+        atomic_store_explicit(&pp->runqtail, in->tail[pi], memory_order_relaxed);
+        sh_head[pi] = in->head[pi];
+        sh_tail[pi] = in->tail[pi];
+        for (uint32_t k = in->head[pi]; k != in->tail[pi]; k++) {
+            uint32_t slot = k % RUNQ_CAP;
+            int i = placed_g(in->slots[pi][slot], &fresh);
+            if (i < 0) {
+                return;
+            }
+            gw[i].where = W_RING;
+            gw[i].who = (int8_t)pi;
+            sh_ring[pi][slot] = i;
+        }
+        if (in->next[pi]) {
+            int i = placed_g(in->next[pi], &fresh);
+            if (i < 0) {
+                return;
+            }
+            gw[i].where = W_NEXT;
+            gw[i].who = (int8_t)pi;
+            sh_next[pi] = i;
+            atomic_store_explicit(&pp->runnext, guintptr_of(&gs[i]), memory_order_relaxed);
+        }
+    }
+    g *last = NULL;
+    for (int k = 0; k < in->nglob; k++) {
+        int i = placed_g(in->glob[k], &fresh);
+        if (i < 0) {
+            return;
+        }
+        gw[i].where = W_GLOBAL;
+        sh_glob[(sh_gh + (uint32_t)sh_glen) % MAXG] = i;
+        sh_glen++;
+        if (last) {
+            last->schedlink = guintptr_of(&gs[i]);
+        } else {
+            sched.runq.head = guintptr_of(&gs[i]);
+        }
+        last = &gs[i];
+    }
+    sched.runq.tail = guintptr_of(last);
+#ifdef RUNQ_GO_MASTER
+    sched.runq.size = in->nglob;
+#else
+    sched.runqsize = in->nglob;
+#endif
+    // Every slot keeps what it held, stale copies too: a stale read must see the same G.
+    for (int pi = 0; pi < in->np && pi < NP; pi++) {
+        for (uint32_t slot = 0; slot < RUNQ_CAP; slot++) {
+            int32_t l = in->slots[pi][slot];
+            if (l == 0) {
+                continue;
+            }
+            int i = placed_g(l, &fresh);
+            if (i < 0) {
+                return;
+            }
+            if (fresh) { // queued nowhere: a G that ran (or is parked) in the recorded run
+                gw[i].where = W_DONE;
+                ndone++;
+            }
+            atomic_store_explicit(&ps[pi].runq[slot], guintptr_of(&gs[i]), memory_order_relaxed);
+        }
+    }
+}
+
+static int w_locate(const void *addr, int *pid, uint32_t *slot) {
+    int field;
+    *slot = 0;
+    int pi = which_p(addr, &field, slot);
+    *pid = pi;
+    return pi < 0 ? -1 : field;
+}
+
+static int w_g_of(uintptr_t v) {
+    return gidx((const void *)v);
+}
+
+static int32_t label_of(int i) {
+    return glabel[i] ? glabel[i] : 1000000 + i;
+}
+
+static void w_save_initial(struct sched_initial *out) {
+    memset(out, 0, sizeof *out);
+    out->np = S->nthreads;
+    for (int pi = 0; pi < S->nthreads; pi++) {
+        out->head[pi] = sh_head[pi];
+        out->tail[pi] = sh_tail[pi];
+        out->next[pi] = sh_next[pi] >= 0 ? label_of(sh_next[pi]) : 0;
+        for (uint32_t slot = 0; slot < RUNQ_CAP; slot++) {
+            int i = gidx((g *)atomic_load_explicit(&ps[pi].runq[slot], memory_order_relaxed));
+            out->slots[pi][slot] = i >= 0 ? label_of(i) : 0;
+        }
+    }
+    for (int k = 0; k < sh_glen && k < SCHED_INIT_MAX_G; k++) {
+        out->glob[out->nglob++] = label_of(glob_at(k));
+    }
+}
 
 static void w_reset(const schedule *s) {
     S = s;
@@ -1287,6 +1469,7 @@ static void w_reset(const schedule *s) {
         lin[i].victim = -1;
     }
     memset(gw, 0, sizeof(gw[0]) * (size_t)(ng > 0 ? ng : 0));
+    memset(glabel, 0, sizeof(glabel[0]) * (size_t)(ng > 0 ? ng : 0));
     ng = 0;
     ndone = 0;
     sh_glen = 0;
@@ -1295,6 +1478,11 @@ static void w_reset(const schedule *s) {
     lock_holder = -1;
     interleave_reset();
     api_reset();
+    if (s->init) {
+        lgen++;
+        memset(nputs_done, 0, sizeof nputs_done);
+        place_initial(s->init);
+    }
 }
 
 static void w_finish(void) {
@@ -1486,4 +1674,8 @@ const struct dsched_world WORLD_SYMBOL = {
     .describe_end = w_describe_end,
     .describe_value = w_describe_value,
     .sizes = w_sizes,
+    .locate = w_locate,
+    .g_of = w_g_of,
+    .labels = glabel,
+    .save_initial = w_save_initial,
 };

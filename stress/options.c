@@ -102,13 +102,13 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              "--phase %s --batch-max %d "
              "--slice %d --work-max %s --stat-interval %s --audit-interval %s --watchdog %s "
              "--capacity %d "
-             "--start %" PRIu32 "%s%s%s%s%s%s%s%s",
+             "--start %" PRIu32 "%s%s%s%s%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
              wd, pr->capacity, pr->start, strcmp(pr->go, "master") == 0 ? " --go master" : "",
              pr->handoff ? " --handoff" : " --no-handoff", pr->stall > 0 ? " --stall " : "",
              pr->stall > 0 ? stall : "", pr->inject ? " --inject " : "",
              pr->inject ? stress_inject_names[pr->inject] : "", pr->schedule ? " --schedule " : "",
-             pr->schedule ? pr->schedule : "");
+             pr->schedule ? pr->schedule : "", pr->record ? " --record" : "");
 }
 
 static void help(const struct params *d, const int *caps, int ncaps) {
@@ -173,6 +173,11 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "                      fuzzer bytes) on real threads, round after round, with\n"
            "                      random delays; its threads, capacity and start override\n"
            "                      --procs, --capacity, --start; its decisions are ignored\n"
+           "  --record            flight recorder: every queue access in one total order,\n"
+           "                      the queues saved at each audit; on failure a recording\n"
+           "                      (<FILE>.record.txt) that tools/runq-record turns into a\n"
+           "                      schedule that fails every time. Needs --procs <= 4;\n"
+           "                      implies --no-handoff (stress/README.md, \"Record mode\")\n"
            "  --stall D           test the watchdog: at 0.5s thread T0 stalls for D (off)\n"
            "  --inject KIND       test the failure path: at 0.5s plant one failure (off):\n"
            "                      throw, throw-locked (holding sched.lock), stall-locked\n"
@@ -334,7 +339,8 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             snprintf(name, sizeof name, "%s", a);
         }
         bool flag = strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-                    strcmp(name, "--handoff") == 0 || strcmp(name, "--no-handoff") == 0;
+                    strcmp(name, "--handoff") == 0 || strcmp(name, "--no-handoff") == 0 ||
+                    strcmp(name, "--record") == 0;
         if (flag) {
             if (val) {
                 return usage_error(pr, name, "no value", val);
@@ -360,6 +366,8 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             pr->handoff_given = true;
         } else if (strcmp(name, "--no-handoff") == 0) {
             pr->handoff = false;
+        } else if (strcmp(name, "--record") == 0) {
+            pr->record = true;
         } else if (strcmp(name, "--procs") == 0) {
             if (!parse_int(val, 1, STRESS_MAX_PROCS, &pr->procs)) {
                 return usage_error(pr, name, "an integer 1..64", val);
@@ -464,6 +472,24 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             fprintf(stderr, "%s: unknown option '%s' (try --help)\n", pr->prog, name);
             return 2;
         }
+    }
+    if (pr->record) {
+        // The engine replays one thread per P, at most 4 of them: no hand-off.
+        if (pr->handoff_given || pr->procs > 4 || pr->schedule) {
+            return usage_error(pr, "--record",
+                               "--procs 1..4, without --handoff or --schedule (one thread per P, "
+                               "as the engine replays it)",
+                               pr->handoff_given ? "--handoff"
+                               : pr->schedule    ? "--schedule"
+                                                 : "");
+        }
+        if (strcmp(pr->go, "master") == 0) { // runq-record replays on the 1.19 engine
+            return usage_error(pr, "--record",
+                               "Go 1.19's port (recordings of master's are not "
+                               "replayed yet)",
+                               "--go master");
+        }
+        pr->handoff = false;
     }
     for (int ph = 0; ph < PHASE_N; ph++) {
         double total = 0;

@@ -1,6 +1,7 @@
 // report.c - the program's output lines and failure state: "!!!" failures (each naming an
 // invariant), "???" suspicions, and everything else, one whole line at a time so that
 // threads never interleave within a line.
+#include "record.h"
 #include "torture.h"
 
 #include <stdarg.h>
@@ -61,6 +62,7 @@ void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
             stress_doing_at_failure[i] = atomic_load_explicit(&M[i].doing, memory_order_relaxed);
         }
         atomic_store(&failed, 1);
+        record_freeze(); // --record: the recording ends at the first failure
     }
     if (n < MAX_PRINTED_FAILURES) {
         if (thread >= 0) {

@@ -68,6 +68,7 @@ struct params {
     const char *schedule;
     double stall; // --stall: T0 stops making progress for this long, from t=0.5s (tests)
     int inject;   // --inject KIND: one planted failure at t=0.5s (tests of the failure path)
+    bool record;  // --record: flight recorder and audit snapshots (record.c)
 };
 
 // --inject KIND: each plants one failure of a kind the run must report and end cleanly on
@@ -362,6 +363,7 @@ struct stats_snapshot {
 };
 
 struct stress_engine;
+struct rec_snapshot;
 void stats_collect(struct stats_snapshot *s, const struct stress_engine *e, uint64_t audits);
 // stats_line: "key: value ..." over the whole run, with rates over [prev, now].
 void stats_line(char *buf, size_t len, const struct stats_snapshot *now,
@@ -387,6 +389,11 @@ struct stress_engine {
     void (*dump_queues)(FILE *f);                // racy snapshot, any time; never blocks
     void (*extra)(struct stress_stats_extra *x); // never blocks: sched.lock is only tried
     void (*teardown)(void);
+    // --record (record.c): the queues now, world stopped; and how to name an address and a
+    // G pointer in a recording.
+    void (*rec_snapshot)(struct rec_snapshot *s);
+    int (*rec_locate)(const void *addr, int *pid, uint32_t *slot); // REC_LOC_*, -1: unknown
+    uint32_t (*rec_goid)(uintptr_t v);                             // 0: nil or no G
 };
 
 #endif

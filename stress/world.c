@@ -12,6 +12,7 @@
 // Running a G performs ops from the mix until one ends its turn (yield, park) or the slice
 // runs out (preempted: yield). Parked Gs belong to a P and are woken by its owner, like
 // timers: no harness lock between threads, so no happens-before the queue did not create.
+#include "record.h"
 #include "torture.h"
 
 #include <sched.h>
@@ -172,6 +173,9 @@ bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
         return false;
     }
     set_doing(m, op, pid, 0, goid);
+    if (REC_ON()) {
+        record_op(next ? REC_OP_PUTNEXT : REC_OP_PUT, 1, &goid, 1);
+    }
     runqput(pp, &allg[goid - 1], next);
     ctr_add(m, CTR_QOPS, 1);
     ctr_add(m, CTR_PUTS, 1);
@@ -242,6 +246,9 @@ bool op_batch(struct mstate *m, int pid, int k) {
         unlock_sched();
     }
 #else
+    if (REC_ON()) {
+        record_op(REC_OP_PUTBATCH, k, x->scratch, k);
+    }
     runqputbatch(pp, &q, k);
 #endif
     ctr_add(m, CTR_QOPS, 1);
@@ -259,6 +266,9 @@ bool op_drain(struct mstate *m, int pid) {
     p *pp = &allp[pid];
     uint32_t n = 0;
     set_doing(m, OP_RUNQDRAIN, pid, 0, 0);
+    if (REC_ON()) { // runqdrain and the globrunqputbatch after it: one engine op
+        record_op(REC_OP_DRAIN, 1, NULL, 0);
+    }
 #ifdef RUNQ_GO_MASTER
     gQueue q = runqdrain(pp);
     n = (uint32_t)q.size; // master: drainQ counts itself
@@ -419,6 +429,9 @@ uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
 
 uint32_t globget(struct mstate *m, int pid, int32_t max) {
     set_doing(m, OP_GLOBRUNQGET, pid, max, 0);
+    if (REC_ON()) {
+        record_op(REC_OP_GLOBGET, max + 1, NULL, 0); // the engine's "globget n" has max n-1
+    }
 #ifdef RUNQ_GO_MASTER
     // schedule's fairness tick (max 1) takes one G (globrunqget); findRunnable takes a
     // batch of at most half a ring (globrunqgetbatch) and puts it on its P after unlocking.
@@ -460,6 +473,9 @@ uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
         ctr_add(m, CTR_RUNNEXT_TRIES, 1);
     }
     set_doing(m, OP_RUNQSTEAL, pid, v, stealRunNextG);
+    if (REC_ON()) {
+        record_op(stealRunNextG ? REC_OP_STEALNEXT : REC_OP_STEAL, v, NULL, 0);
+    }
     g *gp = runqsteal(pp, p2, stealRunNextG);
     ctr_add(m, CTR_QOPS, 1);
     ctr_add(m, CTR_STEAL_TRIES, 1);
@@ -518,6 +534,9 @@ static uint32_t find_runnable(struct mstate *m, int pid) {
     }
     bool inheritTime = false;
     set_doing(m, OP_RUNQGET, pid, 0, 0);
+    if (REC_ON()) {
+        record_op(REC_OP_GET, 1, NULL, 0);
+    }
     g *gp = runqget(pp, &inheritTime);
     ctr_add(m, CTR_QOPS, 1);
     if (gp != NULL) {
@@ -637,6 +656,9 @@ static void *worker(void *arg) {
     struct mstate *m = arg;
     int pid = -1;
     self_m = m;
+    if (REC_ON()) {
+        record_thread_start(m->id);
+    }
     m->now_ms = now_coarse_ms();
     if (m->id < P.procs) {
         pid = m->id; // thread i starts on P i; with --handoff one thread starts without a P
@@ -981,6 +1003,61 @@ static void teardown(void) {
     free(loc_first);
 }
 
+// ---- --record: snapshots and names (record.c) ---------------------------------------------
+
+static void rec_snapshot(struct rec_snapshot *s) {
+    s->procs = P.procs < REC_MAX_PROCS ? P.procs : REC_MAX_PROCS;
+    s->cap = RUNQ_CAP;
+    for (int i = 0; i < s->procs; i++) {
+        p *pp = &allp[i];
+        s->head[i] = atomic_load(&pp->runqhead);
+        s->tail[i] = atomic_load(&pp->runqtail);
+        s->next[i] = goid_of(guintptr_ptr(atomic_load(&pp->runnext)));
+        for (int k = 0; k < RUNQ_CAP; k++) {
+            s->slots[i][k] = goid_of(guintptr_ptr(atomic_load(&pp->runq[k])));
+        }
+    }
+    s->nglob = 0;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && s->nglob < P.gs;
+         gp = guintptr_ptr(gp->schedlink)) {
+        s->glob[s->nglob++] = goid_of(gp);
+    }
+}
+
+static int rec_locate(const void *addr, int *pid, uint32_t *slot) {
+    const char *a = addr, *base = (const char *)allp;
+    size_t psz = sizeof(p); // allp[i]
+    *pid = -1;
+    *slot = 0;
+    if (addr == (const void *)&sched.lock) {
+        return REC_LOC_LOCK;
+    }
+    if (a < base || a >= base + psz * (size_t)P.procs) {
+        return -1;
+    }
+    int i = (int)((size_t)(a - base) / psz);
+    const p *pp = (const p *)(base + psz * (size_t)i);
+    *pid = i;
+    if (a == (const char *)&pp->runqhead) {
+        return REC_LOC_HEAD;
+    }
+    if (a == (const char *)&pp->runqtail) {
+        return REC_LOC_TAIL;
+    }
+    if (a == (const char *)&pp->runnext) {
+        return REC_LOC_NEXT;
+    }
+    if (a >= (const char *)&pp->runq[0] && a < (const char *)&pp->runq[RUNQ_CAP]) {
+        *slot = (uint32_t)(((const _Atomic(guintptr) *)(const void *)a) - pp->runq);
+        return REC_LOC_SLOT;
+    }
+    return REC_LOC_STATUS;
+}
+
+static uint32_t rec_goid(uintptr_t v) {
+    return goid_of(guintptr_ptr(v));
+}
+
 const struct stress_engine STRESS_ENGINE = {
     .capacity = RUNQ_CAP,
     .go = RUNQ_GO_VERSION,
@@ -993,4 +1070,7 @@ const struct stress_engine STRESS_ENGINE = {
     .dump_queues = dump_queues,
     .extra = extra,
     .teardown = teardown,
+    .rec_snapshot = rec_snapshot,
+    .rec_locate = rec_locate,
+    .rec_goid = rec_goid,
 };
