@@ -329,7 +329,7 @@ for t in json.load(sys.stdin).get("tests", []):
             w = w.strip("\"\x27;")
             if os.path.isabs(w):
                 p = os.path.realpath(w)
-                if p.startswith(b + os.sep) and os.path.isfile(p):
+                if p.startswith(b + os.sep) and os.path.isfile(p) and os.access(p, os.X_OK):
                     out.add(os.path.relpath(p, b))
 print("\n".join(sorted(out)))' "$1"
 }

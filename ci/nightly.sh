@@ -63,7 +63,7 @@ while [ $# -gt 0 ]; do
     --no-stress) stress_mode=none ;;
     --history) export RUNQ_NIGHTLY_HISTORY=$val ;;
     --no-look) look=0 ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_err "unknown option '$opt'" ;;
   esac
 done
