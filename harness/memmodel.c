@@ -192,7 +192,7 @@ static mm_loc *new_loc(const void *a, unsigned width, uint32_t *slot) {
 }
 
 static inline mm_loc *loc_of(const void *a, unsigned width) {
-    size_t w = (size_t)((const char *)a - region) / 4;
+    size_t w = (size_t)(((uintptr_t)a - (uintptr_t)region) / 4); // wraps if a < region
     if (w < region_words) {
         if (region_gen[w] == gen) {
             return &locs[region_loc[w]];

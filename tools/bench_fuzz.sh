@@ -95,6 +95,8 @@ declare -A bindir=([plain]=$plain/bin [asan]=build/fuzz/bin [tsan]=build/fuzz-ts
 
 # ---- corpora as the fuzzer sees them --------------------------------------------------------
 replay=build/fuzz/bin/runq-replay
+# --no-build with only the default preset built: its runq-replay does the same conversion.
+[ -x "$replay" ] || [ $build = 1 ] || replay=build/default/bin/runq-replay
 [ -x "$replay" ] || { echo "!!! $replay is not built (run without --no-build)" >&2; exit 1; }
 for t in $targets; do
   python3 ci/corpus_tool.py byteview --src "$corpus_root/$t" --dst "$work/view/$t" --replay "$replay" >/dev/null
