@@ -6,6 +6,7 @@
 // the op's "B", when it ends: within a track the file stays in time order, which the
 // validator (ci/check_chrome_trace.py) checks along with B/E pairing.
 #include "chrome_trace.h"
+#include "json_out.h"
 
 #include "schedule.h"
 
@@ -43,26 +44,11 @@ static FILE *sink(int t) {
     return t >= 0 && t < C.n && C.tr[t].buf ? C.tr[t].buf : C.out;
 }
 
-static void jstr(FILE *f, const char *s) {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            fputc('\\', f);
-            fputc(*p, f);
-        } else if (*p < 0x20) {
-            fprintf(f, "\\u%04x", *p);
-        } else {
-            fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
 // Event header up to and including the name: ,\n{"ph":"X","pid":1,"tid":T,"ts":S,"name":N
 static void ev(FILE *f, const char *ph, int t, uint64_t ts, const char *name) {
     fprintf(f, ",\n{\"ph\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%llu,\"name\":", ph, PID, t + 1,
             (unsigned long long)ts);
-    jstr(f, name);
+    json_string(f, name);
 }
 
 void ctrace_begin(FILE *f, int nthreads, const char *title) {
@@ -77,7 +63,7 @@ void ctrace_begin(FILE *f, int nthreads, const char *title) {
             "{\"traceEvents\":[\n{\"ph\":\"M\",\"pid\":%d,\"name\":\"process_name\","
             "\"args\":{\"name\":",
             PID);
-    jstr(f, title);
+    json_string(f, title);
     fprintf(f, "}}");
     for (int t = 0; t < C.n; t++) {
         fprintf(f,
@@ -160,13 +146,13 @@ void ctrace_access(int t, uint64_t step, const char *site, const char *what, con
     FILE *f = sink(t);
     ev(f, "i", t, step, site);
     fprintf(f, ",\"s\":\"t\",\"cat\":\"seam\",\"args\":{\"site\":");
-    jstr(f, site);
+    json_string(f, site);
     fputs(",\"value\":", f);
-    jstr(f, value);
+    json_string(f, value);
     fputs(",\"kind\":", f);
-    jstr(f, kind);
+    json_string(f, kind);
     fprintf(f, ",\"order\":%llu,\"what\":", (unsigned long long)step);
-    jstr(f, what);
+    json_string(f, what);
     fputs("}}", f);
 }
 
@@ -207,14 +193,14 @@ void ctrace_preempt(int from, int to, uint64_t step, int decision, const char *h
     ev(f, "i", from, step, name);
     fprintf(f, ",\"s\":\"t\",\"cat\":\"sched\",\"args\":{\"to\":\"%s\",\"decision\":%d,\"by\":",
             sched_thread_name(to), decision);
-    jstr(f, how);
+    json_string(f, how);
     fputs("}}", f);
 }
 
 static void counter(uint64_t step, const char *name, int64_t v) {
     fprintf(C.out, ",\n{\"ph\":\"C\",\"pid\":%d,\"ts\":%llu,\"name\":", PID,
             (unsigned long long)step);
-    jstr(C.out, name);
+    json_string(C.out, name);
     fprintf(C.out, ",\"args\":{\"value\":%lld}}", (long long)v);
 }
 
@@ -254,13 +240,13 @@ void ctrace_fail(int t, uint64_t step, const char *invariant, const char *messag
     // Global scope: drawn across every track, so it goes straight to the file.
     fprintf(C.out, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":%d,\"tid\":%d,\"ts\":%llu,\"name\":", PID,
             t >= 0 ? t + 1 : 0, (unsigned long long)step);
-    jstr(C.out, name);
+    json_string(C.out, name);
     fputs(",\"cat\":\"failure\",\"args\":{\"invariant\":", C.out);
-    jstr(C.out, invariant);
+    json_string(C.out, invariant);
     fputs(",\"thread\":", C.out);
-    jstr(C.out, t >= 0 ? sched_thread_name(t) : "end");
+    json_string(C.out, t >= 0 ? sched_thread_name(t) : "end");
     fprintf(C.out, ",\"step\":%llu,\"message\":", (unsigned long long)step);
-    jstr(C.out, message);
+    json_string(C.out, message);
     fputs("}}", C.out);
 }
 

@@ -11,24 +11,10 @@
 // run started, real time, so two runs differ. The format is checked by
 // ci/check_chrome_trace.py (ctest stress.chrome-dump).
 #include "torture.h"
+#include "json_out.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void jstr(FILE *f, const char *s) {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            fputc('\\', f);
-            fputc(*p, f);
-        } else if (*p < 0x20) {
-            fprintf(f, "\\u%04x", *p);
-        } else {
-            fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
 
 // One round of thread t: entries v[from, to) share a stamp; it starts at `begin`.
 static void write_round(FILE *f, int t, const struct oplog_view *v, int from, int to, double begin,
@@ -48,21 +34,21 @@ static void write_round(FILE *f, int t, const struct oplog_view *v, int from, in
     bool slice = (long long)(end * 1000 + 0.5) > (long long)(begin * 1000 + 0.5); // as printed
     if (slice) {
         fprintf(f, ",\n{\"ph\":\"B\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, begin);
-        jstr(f, name);
+        json_string(f, name);
         fputs(",\"cat\":\"round\"}", f); // no args: speedscope appends them to the name
     }
     for (int k = from; k < to; k++) {
         oplog_format(&v[k], line, sizeof line);
         fprintf(f, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1,
                 end);
-        jstr(f, op_name(v[k].op));
+        json_string(f, op_name(v[k].op));
         fprintf(f, ",\"cat\":\"op\",\"args\":{\"seq\":%llu,\"op\":", (unsigned long long)v[k].seq);
-        jstr(f, line);
+        json_string(f, line);
         fputs("}}", f);
     }
     if (slice) {
         fprintf(f, ",\n{\"ph\":\"E\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":", t + 1, end);
-        jstr(f, name);
+        json_string(f, name);
         fputs("}", f);
     }
 }
@@ -86,7 +72,7 @@ int write_chrome_dump(const char *fail_file) {
     char title[256];
     snprintf(title, sizeof title, "%s seed %llu: invariant=%s", P.prog, (unsigned long long)P.seed,
              stress_first_invariant());
-    jstr(f, title);
+    json_string(f, title);
     fputs("}}", f);
     double latest = 0;
     for (int t = 0; t < nthreads; t++) {
@@ -115,7 +101,7 @@ int write_chrome_dump(const char *fail_file) {
                 prev);
         char what[160];
         snprintf(what, sizeof what, "doing at the failure: %s", doing);
-        jstr(f, what);
+        json_string(f, what);
         fputs(",\"cat\":\"failure\"}", f);
         if (prev > latest) {
             latest = prev;
@@ -126,15 +112,15 @@ int write_chrome_dump(const char *fail_file) {
     snprintf(fname, sizeof fname, "!!! invariant=%s", stress_first_invariant());
     fprintf(f, ",\n{\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":",
             ft >= 0 ? ft + 1 : 0, latest);
-    jstr(f, fname);
+    json_string(f, fname);
     fputs(",\"cat\":\"failure\",\"args\":{\"invariant\":", f);
-    jstr(f, stress_first_invariant());
+    json_string(f, stress_first_invariant());
     char who[16];
     snprintf(who, sizeof who, "T%d", ft);
     fputs(",\"thread\":", f);
-    jstr(f, ft >= 0 ? who : "-");
+    json_string(f, ft >= 0 ? who : "-");
     fputs(",\"message\":", f);
-    jstr(f, stress_first_message());
+    json_string(f, stress_first_message());
     fputs("}}\n],\n\"otherData\":{\"format\":\"runq-torture chrome trace v1\",\"time\":\"us since "
           "the run started; an operation is stamped when its round ends\"}}\n",
           f);
