@@ -569,6 +569,7 @@ static int write_schedule(const char *path, const schedule *s, const char *comme
 }
 
 static int pipeline(const char *in, const char *out, bool minimise, bool trace);
+static void free_kept(void);
 
 int main(int argc, char **argv) {
     const char *out = NULL, *in = NULL;
@@ -616,18 +617,48 @@ int main(int argc, char **argv) {
     // not give the recorded invariant.
     reuse_gs = true;
     int rc = pipeline(in, out, minimise, trace);
+    free_kept();
     if (rc == 1) {
         say("--- again, with a fresh G for every put\n");
         reuse_gs = false;
         rc = pipeline(in, out, minimise, trace);
+        free_kept();
     }
     return rc;
+}
+
+// What one pipeline run allocates lives until the run ends: kept() notes it, and
+// free_kept() lets it all go (no leak at exit for LeakSanitizer, whatever path returned).
+static void **kept_list;
+static size_t nkept, capkept;
+static void *kept(void *ptr) {
+    if (ptr && nkept == capkept) {
+        size_t cap = capkept ? 2 * capkept : 64;
+        void **bigger = realloc(kept_list, cap * sizeof *bigger);
+        if (bigger == NULL) {
+            return ptr; // not kept: a leak, never a crash
+        }
+        kept_list = bigger;
+        capkept = cap;
+    }
+    if (ptr) {
+        kept_list[nkept++] = ptr;
+    }
+    return ptr;
+}
+static void free_kept(void) {
+    while (nkept > 0) {
+        free(kept_list[--nkept]);
+    }
+    free(kept_list);
+    kept_list = NULL;
+    capkept = 0;
 }
 
 static int pipeline(const char *in, const char *out, bool minimise, bool trace) {
     // 1. Verify the whole recording from the snapshot.
     static schedule s;
-    uint32_t *seq = malloc((nsteps + 1) * sizeof(uint32_t));
+    uint32_t *seq = kept(malloc((nsteps + 1) * sizeof(uint32_t)));
     for (uint32_t q = 0; q < nsteps; q++) {
         seq[q] = q;
     }
@@ -655,7 +686,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
 
     // 2. The latest cut (no thread inside an op) before the failure whose rest still fails
     // the same way, verified step by step from the state the replay reached there.
-    int32_t *inside = calloc(nsteps + 2, sizeof(int32_t));
+    int32_t *inside = kept(calloc(nsteps + 2, sizeof(int32_t)));
     for (int t = 0; t < nthreads; t++) {
         for (uint32_t k = 0; k < th[t].nops; k++) {
             inside[op_first_pos(t, k) + 1]++; // cuts in (first, last] split this op
@@ -709,23 +740,23 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     // steps next to the same thread's next run, cut the steps after the failure; keep the
     // invariant. Every candidate is one engine run.
     uint32_t nseq = nsteps - cut;
-    uint32_t *cur = malloc((nseq + 1) * sizeof(uint32_t));
+    uint32_t *cur = kept(malloc((nseq + 1) * sizeof(uint32_t)));
     memcpy(cur, seq + cut, nseq * sizeof(uint32_t));
     bool *drop[NT];
     for (int t = 0; t < nthreads; t++) {
-        drop[t] = calloc(th[t].nops + 1, sizeof(bool));
+        drop[t] = kept(calloc(th[t].nops + 1, sizeof(bool)));
     }
     struct plan best = {cut, state, {NULL}, cur, nseq, UINT32_MAX, 0};
     for (int t = 0; t < nthreads; t++) {
         best.drop[t] = drop[t];
     }
-    uint32_t *trial = malloc((nseq + 1) * sizeof(uint32_t));
+    uint32_t *trial = kept(malloc((nseq + 1) * sizeof(uint32_t)));
     // The suffix's ops, in the order they begin.
     uint32_t nc = 0;
     struct cand {
         int t;
         uint32_t k;
-    } *cands = malloc((nseq + 1) * sizeof *cands);
+    } *cands = kept(malloc((nseq + 1) * sizeof *cands));
     for (uint32_t q = 0; q < nseq; q++) {
         uint32_t pos = seq[cut + q];
         int t = order_t[pos];
@@ -734,7 +765,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             cands[nc++] = (struct cand){t, x->op};
         }
     }
-    uint32_t *setlist = malloc((nc + 1) * sizeof(uint32_t));
+    uint32_t *setlist = kept(malloc((nc + 1) * sizeof(uint32_t)));
     int runs_tried = 0;
     if (minimise) {
         bool changed = true;
@@ -850,7 +881,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         struct sched_initial *state2 = sched_initial_new();
         bool *drop2[NT];
         for (int t = 0; t < nthreads; t++) {
-            drop2[t] = calloc(th[t].nops + 1, sizeof(bool));
+            drop2[t] = kept(calloc(th[t].nops + 1, sizeof(bool)));
         }
         opend = grow(opend, &cape, best.nseq + 2, sizeof(uint32_t));
         for (uint32_t q = 1; q < best.nseq; q++) {
