@@ -18,10 +18,22 @@ static struct {
     int fold_t;
     char fold_what[64];
     uint64_t fold_first;
-    char *buf;
-    size_t len;
-    FILE *fold;
+    size_t len; // bytes in fold_buf
 } T = {.fold_t = -1};
+
+// The rows of the op being folded. A fixed buffer filled by a plain byte loop, not a
+// memstream: rows are written inside fibers and dropped or printed by the main context,
+// and libc's allocations there would be races to ThreadSanitizer (fibers switch without
+// synchronising). An op whose rows do not fit is printed unfolded, the same in every build.
+static char fold_buf[1 << 20];
+
+static void fold_append(const char *row, size_t n) {
+    volatile char *dst = fold_buf + T.len; // volatile: no memcpy call for TSan to intercept
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = row[i];
+    }
+    T.len += n;
+}
 
 bool trace_on(void) {
     return T.out != NULL;
@@ -29,7 +41,8 @@ bool trace_on(void) {
 
 // One row: step, the cells (only t's has text; an idle thread shows '.', a finished one
 // nothing), the queues. A long cell covers the idle cells to its right.
-static void write_row(FILE *f, int t, uint64_t step, unsigned done, const char *text) {
+static size_t format_row(char *out, size_t outlen, int t, uint64_t step, unsigned done,
+                         const char *text) {
     char state[768], line[1024];
     T.state(state, sizeof state);
     size_t off = (size_t)snprintf(line, sizeof line, "%6llu ", (unsigned long long)step);
@@ -46,7 +59,8 @@ static void write_row(FILE *f, int t, uint64_t step, unsigned done, const char *
     if (off < end && off < sizeof line) {
         off += (size_t)snprintf(line + off, sizeof line - off, "%*s", (int)(end - off), "");
     }
-    fprintf(f, "%s | %s\n", line, state);
+    int k = snprintf(out, outlen, "%s | %s\n", line, state);
+    return k < 0 ? 0 : (size_t)k < outlen ? (size_t)k : outlen - 1;
 }
 
 void trace_start(FILE *out, bool steps, int nthreads, trace_state_fn state, trace_value_fn value) {
@@ -74,12 +88,9 @@ static void fold_close(bool print) {
     if (T.fold_t < 0) {
         return;
     }
-    fclose(T.fold);
     if (print) {
-        fwrite(T.buf, 1, T.len, T.out);
+        fwrite(fold_buf, 1, T.len, T.out);
     }
-    free(T.buf);
-    T.buf = NULL;
     T.len = 0;
     T.fold_t = -1;
 }
@@ -95,7 +106,16 @@ void trace_row(int t, uint64_t step, unsigned done, const char *text) {
     if (T.fold_t >= 0 && T.fold_t != t) {
         fold_close(true); // another thread steps: the op did not run alone
     }
-    write_row(T.fold_t == t ? T.fold : T.out, t, step, done, text);
+    char row[2048];
+    size_t n = format_row(row, sizeof row, t, step, done, text);
+    if (T.fold_t == t && T.len + n > sizeof fold_buf) {
+        fold_close(true); // too long to fold: printed as it is
+    }
+    if (T.fold_t == t) {
+        fold_append(row, n);
+    } else {
+        fwrite(row, 1, n, T.out);
+    }
 }
 
 void trace_op_begin(int t, uint64_t step, unsigned done, const char *what) {
@@ -106,8 +126,8 @@ void trace_op_begin(int t, uint64_t step, unsigned done, const char *what) {
     snprintf(row, sizeof row, "> %s", what);
     fold_close(true);
     if (!T.steps) {
-        T.fold = open_memstream(&T.buf, &T.len);
-        T.fold_t = T.fold ? t : -1;
+        T.len = 0;
+        T.fold_t = t;
         snprintf(T.fold_what, sizeof T.fold_what, "%s", what);
         T.fold_first = step;
     }
