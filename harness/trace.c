@@ -27,6 +27,17 @@ static struct {
 // synchronising). An op whose rows do not fit is printed unfolded, the same in every build.
 static char fold_buf[1 << 20];
 
+// Copies into the trace's own state with plain stores (never through an intercepted libc
+// call: see fold_buf).
+static void copy_plain(char *dst, size_t size, const char *src) {
+    volatile char *d = dst;
+    size_t i = 0;
+    for (; i + 1 < size && src[i]; i++) {
+        d[i] = src[i];
+    }
+    d[i] = 0;
+}
+
 static void fold_append(const char *row, size_t n) {
     volatile char *dst = fold_buf + T.len; // volatile: no memcpy call for TSan to intercept
     for (size_t i = 0; i < n; i++) {
@@ -128,7 +139,7 @@ void trace_op_begin(int t, uint64_t step, unsigned done, const char *what) {
     if (!T.steps) {
         T.len = 0;
         T.fold_t = t;
-        snprintf(T.fold_what, sizeof T.fold_what, "%s", what);
+        copy_plain(T.fold_what, sizeof T.fold_what, what);
         T.fold_first = step;
     }
     trace_row(t, step, done, row);

@@ -241,7 +241,14 @@ int main(int argc, char **argv) {
             size_t tlen = 0;
             FILE *tf = NULL;
             if (repeat > 1 || trace) {
-                tf = open_memstream(&tbuf, &tlen);
+                // A temporary file, not a memstream: fibers write the trace, and libc's
+                // reallocations of a memstream there would be races to ThreadSanitizer.
+                tf = tmpfile();
+                if (tf == NULL) {
+                    fprintf(stderr, "runq-replay: cannot create a temporary file: %s\n",
+                            strerror(errno));
+                    return 2;
+                }
             }
             FILE *cf = NULL;
             char title[1100];
@@ -260,6 +267,14 @@ int main(int argc, char **argv) {
             o.chrome_title = title;
             runner_run_opts(&s, &o, &r);
             if (tf) {
+                long end = ftell(tf);
+                tlen = end > 0 ? (size_t)end : 0;
+                tbuf = malloc(tlen + 1);
+                rewind(tf);
+                if (tbuf == NULL || fread(tbuf, 1, tlen, tf) != tlen) {
+                    fprintf(stderr, "runq-replay: cannot read back the trace\n");
+                    return 2;
+                }
                 fclose(tf);
             }
             if (cf && (ferror(cf) | fclose(cf)) != 0) {
