@@ -2,14 +2,23 @@
 # ci/mutation.sh - the mutation check: the suite's detectors must kill every known-bad
 # variant of the port (ci/mutants/*.patch), and must stay silent on the port itself.
 #
-#   ci/mutation.sh [--quick] [--only NAME] [--list] [--no-mutants] [--no-baseline]
+#   ci/mutation.sh [--quick] [--only NAME] [--list] [--no-mutants] [--no-baseline] [--in-place]
 #   ci/mutation.sh --from-empty [--only NAME]
 #
 #   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
 #   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
 #   --list         list the mutants with what each should be killed by, and exit
 #   --no-mutants   only the false-alarm check: every detector on the unmodified port
-#   --no-baseline  skip the false-alarm check (for iterating on one mutant; not in the gate)
+#   --no-baseline  skip the false-alarm check (for iterating on one mutant, and in the gate,
+#                  whose own ctest and fuzz steps have just run the same detectors on the
+#                  unmodified port: a false alarm there fails the gate already)
+#   --in-place     no scratch copy: patch the tree's own files and rebuild its own
+#                  build/<preset> dirs (what the gate does in its throwaway clone; it saves a
+#                  second full build of four presets). Each mutant's files are restored byte
+#                  for byte, also on interrupt; a run killed outright (SIGKILL) leaves its
+#                  pristine copies in build/.mutation/pristine and the next run restores
+#                  them first. At the end every preset used is rebuilt, so no program in
+#                  build/ stays built from a mutant.
 #   --from-empty   time to kill from an EMPTY corpus (a nightly/bench figure, not a gate):
 #                  each mutant, fuzz_runq_sched (then fuzz_runq_model if it survives) with
 #                  no seed corpus, libFuzzer seeds 1 2 3, one process (one core) at a time;
@@ -56,6 +65,9 @@
 # Limits (env): MUT_FUZZ_SECONDS (20; quick 5) per fuzz target, MUT_FUZZ_RUNS (10000000),
 # MUT_STRESS_DURATION (10s; quick 3s), MUT_UNIT_TIMEOUT (300 s), MUT_CORPUS_TIMEOUT (300 s),
 # MUT_JOBS (2), MUT_FUZZ_ASAN_OPTIONS (abort_on_error=1:detect_leaks=1).
+# MUT_BASELINE_SKIP="corpus-plain unit ...": detectors the caller has just run on the
+# unmodified tree itself (the gate's ctest runs the corpus and unit labels of the same
+# builds), left out of the false-alarm check.
 #
 # Exit: 0 every mutant killed (or argued equivalent) and no false alarm; 1 a survivor, a
 # false alarm, or an EQUIVALENT mutant that was killed; 2 usage or setup error (no build,
@@ -64,7 +76,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() { sed -n '2,19p' "$0"; }
-quick=0 only="" list=0 no_mutants=0 no_baseline=0 from_empty=0
+quick=0 only="" list=0 no_mutants=0 no_baseline=0 from_empty=0 in_place=0
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
@@ -74,6 +86,7 @@ while [ $# -gt 0 ]; do
     --list) list=1 ;;
     --no-mutants) no_mutants=1 ;;
     --no-baseline) no_baseline=1 ;;
+    --in-place) in_place=1 ;;
     --from-empty) from_empty=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "mutation.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
@@ -156,6 +169,11 @@ JOBS=${MUT_JOBS:-2}
 FUZZ_TARGETS="fuzz_runq_sched fuzz_runq_model"
 
 SCRATCH=${RUNQ_MUTATION_SCRATCH:-/tmp/runq-mutation.$(id -u)}
+STATE=$SCRATCH # the lock, the pristine copies of a mutant's files, fuzz work dirs
+if [ $in_place = 1 ]; then
+  SCRATCH=$RUNQ_ROOT
+  STATE=$RUNQ_ROOT/build/.mutation
+fi
 OUT=${RUNQ_MUTATION_OUT:-$RUNQ_ROOT/out/mutation}
 LOGS=$OUT/logs
 
@@ -174,14 +192,19 @@ secs() { # secs MS -> "12.3"
 note() { printf '   %s\n' "$*"; }
 
 # ---- scratch copy (one per scratch dir at a time) ------------------------------------------
-mkdir -p "$SCRATCH" "$LOGS" || { echo "!!! cannot create $SCRATCH or $LOGS" >&2; exit 2; }
-exec 9>"$SCRATCH/.lock"
+mkdir -p "$SCRATCH" "$STATE" "$LOGS" || { echo "!!! cannot create $STATE or $LOGS" >&2; exit 2; }
+exec 9>"$STATE/.lock"
 flock -n 9 || { echo "!!! another mutation.sh is using $SCRATCH (set RUNQ_MUTATION_SCRATCH)" >&2; exit 2; }
+PRISTINE=$STATE/.mutation-pristine
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
 t_total=$(now_ms)
-echo "== mutation check: tree $RUNQ_ROOT -> scratch $SCRATCH"
+if [ $in_place = 1 ]; then
+  echo "== mutation check: tree $RUNQ_ROOT, in place"
+else
+  echo "== mutation check: tree $RUNQ_ROOT -> scratch $SCRATCH"
+fi
 echo "   limits: fuzz ${FUZZ_SECONDS}s/target, stress $STRESS_DURATION, unit ${UNIT_TIMEOUT}s, corpus ${CORPUS_TIMEOUT}s, jobs $JOBS"
 
 # sync_tree: make SCRATCH hold exactly the tree's files. Files whose content is unchanged
@@ -203,9 +226,27 @@ sync_tree() {
   mv "$new" "$list"
   echo "   scratch: $n file(s) updated"
 }
+# recover_pristine: a run killed outright (no trap) left a mutant applied; its pristine
+# copies are still in PRISTINE. Put them back before anything else reads the tree.
+recover_pristine() {
+  [ -d "$PRISTINE" ] || return 0
+  local f
+  while IFS= read -r f; do
+    f=${f#"$PRISTINE"/}
+    if ! cmp -s "$PRISTINE/$f" "$SCRATCH/$f"; then
+      echo "   !!! an earlier run was killed with a mutant applied: restoring $f"
+      cp "$PRISTINE/$f" "$SCRATCH/$f" || return 1
+    fi
+  done < <(find "$PRISTINE" -type f)
+}
 t0=$(now_ms)
-sync_tree || { echo "!!! could not copy the tree into $SCRATCH" >&2; exit 2; }
-rm -rf "$SCRATCH/.mutation-pristine" "$SCRATCH/.mutation-fuzz"
+recover_pristine || { echo "!!! could not restore $PRISTINE into $SCRATCH" >&2; exit 2; }
+if [ $in_place = 0 ]; then
+  sync_tree || { echo "!!! could not copy the tree into $SCRATCH" >&2; exit 2; }
+else
+  echo "   no scratch copy: mutants patch the tree and rebuild its own build/<preset>"
+fi
+rm -rf "$PRISTINE" "$STATE/.mutation-fuzz"
 
 # ---- applying and reverting a mutant -------------------------------------------------------
 APPLIED=""           # name of the mutant currently applied in SCRATCH
@@ -215,9 +256,9 @@ patch_files() { sed -n 's/^+++ b\/\([^[:space:]]*\).*/\1/p' "$1" | sort -u; }
 restore_pristine() {
   local f
   for f in "${APPLIED_FILES[@]}"; do
-    if [ -f "$SCRATCH/.mutation-pristine/$f" ]; then
-      cmp -s "$SCRATCH/.mutation-pristine/$f" "$SCRATCH/$f" ||
-        cp "$SCRATCH/.mutation-pristine/$f" "$SCRATCH/$f"
+    if [ -f "$PRISTINE/$f" ]; then
+      cmp -s "$PRISTINE/$f" "$SCRATCH/$f" ||
+        cp "$PRISTINE/$f" "$SCRATCH/$f"
     fi
   done
 }
@@ -225,10 +266,10 @@ apply_mutant() {
   local m=$1 pf=$MUTANTS_DIR/$1.patch f
   mapfile -t APPLIED_FILES < <(patch_files "$pf")
   [ ${#APPLIED_FILES[@]} -gt 0 ] || return 1
-  rm -rf "$SCRATCH/.mutation-pristine"
+  rm -rf "$PRISTINE"
   for f in "${APPLIED_FILES[@]}"; do
-    mkdir -p "$SCRATCH/.mutation-pristine/$(dirname "$f")"
-    cp -p "$SCRATCH/$f" "$SCRATCH/.mutation-pristine/$f" || return 1
+    mkdir -p "$PRISTINE/$(dirname "$f")"
+    cp -p "$SCRATCH/$f" "$PRISTINE/$f" || return 1
   done
   patch -d "$SCRATCH" -p1 --dry-run -s -f <"$pf" >/dev/null 2>&1 || return 1
   APPLIED=$m
@@ -239,6 +280,7 @@ revert_mutant() {
   patch -d "$SCRATCH" -p1 -R -s -f --no-backup-if-mismatch -r - \
     <"$MUTANTS_DIR/$APPLIED.patch" >/dev/null 2>&1
   restore_pristine # whatever patch -R did, the files are now byte-identical to the tree's
+  rm -rf "$PRISTINE" # restored: nothing for a later run to recover
   APPLIED=""
 }
 exec 7>&1 # the script's own stdout: a trap runs inside whatever redirection was active
@@ -396,7 +438,7 @@ det_fuzz() {
   : >"$log"
   for t in $FUZZ_TARGETS; do
     [ -x "$b/bin/$t" ] || continue
-    local w=$SCRATCH/.mutation-fuzz/${APPLIED:-baseline}/$t
+    local w=$STATE/.mutation-fuzz/${APPLIED:-baseline}/$t
     rm -rf "$w"
     mkdir -p "$w/corpus" "$w/artifacts"
     local seeds=()
@@ -517,7 +559,7 @@ if [ $from_empty = 1 ]; then
     for seed in $FE_SEEDS; do
       cell=">$FE_SECONDS" val=">$FE_SECONDS"
       for t in $FUZZ_TARGETS; do
-        w=$SCRATCH/.mutation-fuzz/from-empty/$m/$t-$seed
+        w=$STATE/.mutation-fuzz/from-empty/$m/$t-$seed
         read -r ms rc < <(run_from_empty "$t" "$seed" "$w")
         if [ "$rc" != 0 ]; then
           val=$(printf '%d.%02d' $((ms / 1000)) $(((ms % 1000) / 10)))
@@ -580,6 +622,10 @@ false_alarm=0
 if [ $no_baseline = 0 ]; then
   echo "== false-alarm check: every detector on the unmodified port"
   for d in $DETECTORS; do
+    case " ${MUT_BASELINE_SKIP:-} " in
+      *" $d "*) printf '   %-12s skipped  (MUT_BASELINE_SKIP: the caller ran it on this tree)\n' "$d"
+                BASE_REPORT+=("$d|skipped|0|"); continue ;;
+    esac
     log=$LOGS/baseline/$d.log
     mkdir -p "$(dirname "$log")"
     DET_NOTE=""
@@ -681,6 +727,18 @@ if [ $no_mutants = 0 ]; then
   done
 fi
 trap - EXIT
+
+# In place, the last mutant's programs are still in build/: bring every preset used back to
+# the unmodified tree (incremental: only what the mutants touched recompiles).
+if [ $in_place = 1 ]; then
+  t=$(now_ms)
+  for p in "${!PRESET_OK[@]}"; do
+    [ "${PRESET_OK[$p]}" = 1 ] || continue
+    cmake --build "$SCRATCH/build/$p" -j "$JOBS" >>"$LOGS/rebuild-unmodified.log" 2>&1 ||
+      echo "!!! rebuilding build/$p from the unmodified tree failed (log: $LOGS/rebuild-unmodified.log)"
+  done
+  echo "== build/ rebuilt from the unmodified tree: $(secs $(($(now_ms) - t)))s"
+fi
 
 # ---- report --------------------------------------------------------------------------------
 total_s=$(secs $(($(now_ms) - t_total)))
