@@ -25,17 +25,21 @@ need_tools() {
     rt=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)
     [ -f "$rt" ] || missing+=(libclang-rt-dev)
   fi
-  if [ ${#missing[@]} -eq 0 ]; then
-    return 0
-  fi
+  install_missing "${missing[@]}" || exit 2
+}
+
+# install_missing PACKAGE...: apt-get install them when root, else say the command; 2 on
+# failure or when not root. Nothing to do with no arguments.
+install_missing() {
+  [ $# -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing: ${missing[*]}"
+    echo "== installing: $*"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
-      { echo "!!! apt-get install ${missing[*]} failed" >&2; exit 2; }
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null ||
+      { echo "!!! apt-get install $* failed" >&2; return 2; }
   else
-    echo "!!! missing: ${missing[*]}. Run as root: apt-get install -y ${missing[*]}" >&2
-    exit 2
+    echo "!!! missing: $*. Run as root: apt-get install -y $*" >&2
+    return 2
   fi
 }
 
@@ -46,16 +50,7 @@ need_packages() {
   for x in "$@"; do
     command -v "${x%%:*}" >/dev/null || missing+=("${x#*:}")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
-      { echo "!!! apt-get install ${missing[*]} failed" >&2; return 2; }
-  else
-    echo "!!! missing: ${missing[*]}. Run as root: apt-get install -y ${missing[*]}" >&2
-    return 2
-  fi
+  install_missing "${missing[@]}"
 }
 
 # build_preset NAME: configure (once) and build one preset into build/NAME.
