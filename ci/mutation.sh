@@ -301,6 +301,7 @@ trap revert_mutant EXIT
 declare -A PRESET_OK=()     # preset -> 1 configured and built once, 0 failed
 PRESET_REPORT=()            # "preset|result|seconds" for result.json
 BUILD_MS=0                  # build time spent for the current mutant
+declare -A ENSURED=()       # preset -> programs ensure_built brought up to date ("all": all)
 
 # configure_preset NAME: configure + full build of NAME in SCRATCH (once per run).
 configure_preset() {
@@ -332,6 +333,7 @@ ensure_built() {
   [ "${PRESET_OK[$p]:-0}" = 1 ] || return 1
   local t=$(now_ms) log=$LOGS/${APPLIED:-baseline}/build-$p.log targets=()
   [ $# -gt 0 ] && targets=(--target "$@")
+  ENSURED[$p]="${ENSURED[$p]:-} ${*:-all}" # what --in-place rebuilds at the end
   mkdir -p "$(dirname "$log")"
   if ! cmake --build "$SCRATCH/build/$p" -j "$JOBS" "${targets[@]}" >>"$log" 2>&1; then
     BUILD_MS=$((BUILD_MS + $(now_ms) - t))
@@ -728,13 +730,20 @@ if [ $no_mutants = 0 ]; then
 fi
 trap - EXIT
 
-# In place, the last mutant's programs are still in build/: bring every preset used back to
-# the unmodified tree (incremental: only what the mutants touched recompiles).
+# In place, the programs the detectors rebuilt still hold the last mutant: rebuild them
+# from the unmodified tree (other programs were never rebuilt from a mutant: ninja only
+# recompiles them at their next build, from the restored sources).
 if [ $in_place = 1 ]; then
   t=$(now_ms)
-  for p in "${!PRESET_OK[@]}"; do
-    [ "${PRESET_OK[$p]}" = 1 ] || continue
-    cmake --build "$SCRATCH/build/$p" -j "$JOBS" >>"$LOGS/rebuild-unmodified.log" 2>&1 ||
+  for p in "${!ENSURED[@]}"; do
+    [ "${PRESET_OK[$p]:-0}" = 1 ] || continue
+    targets=()
+    case " ${ENSURED[$p]} " in
+      *" all "*) ;; # a detector built the whole preset: rebuild it all
+      *) mapfile -t targets < <(printf '%s\n' ${ENSURED[$p]} | sort -u)
+         targets=(--target "${targets[@]}") ;;
+    esac
+    cmake --build "$SCRATCH/build/$p" -j "$JOBS" "${targets[@]}" >>"$LOGS/rebuild-unmodified.log" 2>&1 ||
       echo "!!! rebuilding build/$p from the unmodified tree failed (log: $LOGS/rebuild-unmodified.log)"
   done
   echo "== build/ rebuilt from the unmodified tree: $(secs $(($(now_ms) - t)))s"
