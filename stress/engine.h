@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-
 struct rec_snapshot;
 
 struct stress_stats_extra {

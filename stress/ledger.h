@@ -8,7 +8,6 @@
 
 struct mstate;
 
-
 // Every G has a holder token: where it is (in a queue, parked, or in one thread's hand),
 // who moved it there, how, and its transfer number. Takes swap tokens with relaxed
 // atomic exchanges: atomicity finds two holders at once; relaxed order keeps the ledger

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-
 #define STRESS_OP_LIST(X)                                                                          \
     X(NONE, "-")                                                                                   \
     X(IDLE, "idle")                                                                                \

@@ -11,7 +11,6 @@
 #define STRESS_MAX_THREADS (STRESS_MAX_PROCS + 1)
 #define STRESS_MAX_GS (1 << 20)
 
-
 // The op mix: what a running G does next. Relative weights (decimals allowed). Two mixes alternate
 // every --phase: "crowd" keeps most Gs runnable (queues fill, overflow, spill, drain) and
 // "sparse" parks most of them (Ps go idle, steal, and steal runnext).

@@ -4,7 +4,6 @@
 
 #include "run.h"
 
-
 struct stats_snapshot {
     double t; // seconds since start
     uint64_t ctr[CTR_N];

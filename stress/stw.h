@@ -4,7 +4,6 @@
 
 #include "run.h"
 
-
 // stw_safepoint: call where the thread holds no G. Parks at the barrier while a stop is
 // requested. Cheap (one relaxed load) otherwise.
 void stw_safepoint_slow(struct mstate *m);
