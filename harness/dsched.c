@@ -2,6 +2,9 @@
 #ifndef RUNQ_SEAM_DSCHED
 #define RUNQ_SEAM_DSCHED
 #endif
+#ifndef RUNQ_SEAM_BACKEND_H
+#define RUNQ_SEAM_BACKEND_H "seam_dsched.h"
+#endif
 #include "dsched.h"
 
 #include "chrome_trace.h"
@@ -14,9 +17,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-_Static_assert((int)DACC_LOAD == (int)RQ_ACC_LOAD && (int)DACC_CAS_FAIL == (int)RQ_ACC_CAS_FAIL,
-               "dsched_access mirrors rq_access_kind");
 
 // An op that runs this many scheduling points with nobody else stepping is stuck: the
 // longest legal op (yield 256 at capacity 4) needs a few thousand.
@@ -282,18 +282,18 @@ static const char *order_tag(memory_order mo) {
 }
 
 // Report of the access just made (no scheduling point in between).
-static void after_access(enum runq_site s, const void *addr, enum rq_access_kind k, uintptr_t v,
+static void after_access(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
                          uintptr_t w, memory_order mo) {
     int t = E.cur;
-    if (k == RQ_ACC_CAS_FAIL || k == RQ_ACC_CAS_OK) {
-        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == RQ_ACC_CAS_OK));
+    if (k == DACC_CAS_FAIL || k == DACC_CAS_OK) {
+        bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == DACC_CAS_OK));
     }
-    E.w->after_access(t, s, addr, (enum dsched_access)k, v, w);
-    observe(s, addr, (enum dsched_access)k, v, w);
+    E.w->after_access(t, s, addr, k, v, w);
+    observe(s, addr, k, v, w);
     if (E.trace) {
         char note[48];
         snprintf(note, sizeof note, "%s", order_tag(mo));
-        if (k == RQ_ACC_LOAD) {
+        if (k == DACC_LOAD) {
             // which store it read (its step; s0 = the initial value) and, under weak
             // memory, how many newer stores it skipped
             uint64_t from;
@@ -306,7 +306,7 @@ static void after_access(enum runq_site s, const void *addr, enum rq_access_kind
     }
     if (ctrace_on()) {
         char val[64], kind[32];
-        E.w->describe_value(s, addr, k == RQ_ACC_CAS_OK || k == RQ_ACC_CAS_FAIL ? w : v, val,
+        E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val,
                             sizeof val);
         static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
         snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
@@ -324,28 +324,28 @@ static void after_access(enum runq_site s, const void *addr, enum rq_access_kind
 uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, memory_order mo,
                               uintptr_t real) {
     uintptr_t v = mm_load(E.cur, s, a, width, mo, &real);
-    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    after_access(s, a, DACC_LOAD, v, 0, mo);
     return v;
 }
 uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory_order mo) {
     rq_dsched_point(s, a);
     uintptr_t v = mm_load(E.cur, s, a, width, mo, NULL);
-    after_access(s, a, RQ_ACC_LOAD, v, 0, mo);
+    after_access(s, a, DACC_LOAD, v, 0, mo);
     return v;
 }
 void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
     mm_store(E.cur, s, a, width, v, mo, true);
-    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+    after_access(s, a, DACC_STORE, v, 0, mo);
 }
 void rq_dsched_store(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
     rq_dsched_point(s, a);
     mm_store(E.cur, s, a, width, v, mo, false);
-    after_access(s, a, RQ_ACC_STORE, v, 0, mo);
+    after_access(s, a, DACC_STORE, v, 0, mo);
 }
 static bool cas_common(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
                        memory_order ok, memory_order fail, int done, uintptr_t found) {
     bool r = mm_cas(E.cur, s, a, width, old, new_, ok, fail, done, &found);
-    after_access(s, a, r ? RQ_ACC_CAS_OK : RQ_ACC_CAS_FAIL, old, r ? new_ : found, r ? ok : fail);
+    after_access(s, a, r ? DACC_CAS_OK : DACC_CAS_FAIL, old, r ? new_ : found, r ? ok : fail);
     return r;
 }
 bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
@@ -407,6 +407,23 @@ void rq_dsched_backoff(enum runq_site s) {
 void __tsan_acquire(void *addr) __attribute__((weak));
 void __tsan_release(void *addr) __attribute__((weak));
 
+// Thread t has just taken l (after rq_dsched_lock's wait, or a free rq_dsched_trylock).
+static void lock_taken(rq_mutex *l, enum runq_site s, int t) {
+    l->holder = t + 1;
+    // The lock orders the global queue's plain fields: tell TSan (the engine itself is
+    // not instrumented, so its own bookkeeping is invisible to it).
+    if (__tsan_acquire) {
+        __tsan_acquire(l);
+    }
+    mm_lock(t, true);
+    E.w->lock_event(t, true);
+    ctrace_lock(t, E.step, true);
+    observe(s, l, DACC_LOCK, 0, 0);
+    if (E.trace) {
+        trace_at(t, "* lock sched.lock");
+    }
+}
+
 void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
     int t = E.cur;
     for (;;) {
@@ -423,19 +440,22 @@ void rq_dsched_lock(rq_mutex *l, enum runq_site s) {
         yield_now();
         E.th[t].blocked_on = NULL;
     }
-    l->holder = t + 1;
-    // The lock orders the global queue's plain fields: tell TSan (the engine itself is
-    // not instrumented, so its own bookkeeping is invisible to it).
-    if (__tsan_acquire) {
-        __tsan_acquire(l);
+    lock_taken(l, s, t);
+}
+
+// rq_trylock (drivers only; the port never tries): one scheduling point, then the lock if
+// it is free. A busy lock is not a wait, so the thread is not blocked on it.
+bool rq_dsched_trylock(rq_mutex *l, enum runq_site s) {
+    int t = E.cur;
+    rq_dsched_point(s, l);
+    if (l->holder != 0) {
+        if (E.trace) {
+            trace_at(t, "trylock sched.lock: busy");
+        }
+        return false;
     }
-    mm_lock(t, true);
-    E.w->lock_event(t, true);
-    ctrace_lock(t, E.step, true);
-    observe(s, l, DACC_LOCK, 0, 0);
-    if (E.trace) {
-        trace_at(t, "* lock sched.lock");
-    }
+    lock_taken(l, s, t);
+    return true;
 }
 
 void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {

@@ -1,7 +1,8 @@
 // dsched.h - the deterministic scheduler: runs a schedule's simulated threads as fibers on
 // one OS thread, one at a time, switching only at the port's seam operations.
 //
-// It implements the rq_dsched_* hooks that queue/seam_dsched.h declares. It knows
+// It implements the rq_dsched_* hooks that seam_dsched.h (the seam's deterministic
+// backend, here beside the engine) declares. It knows
 // nothing of a P's layout: everything capacity-dependent (the world, its ledger, the op
 // interpreter) sits behind struct dsched_world, one per compiled capacity (world.c).
 // An execution is a pure function of the schedule: same schedule, same steps, same trace.
@@ -16,7 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-// The access kinds reported after each seam operation (same values as seam_dsched.h), and
+// The access kinds reported after each seam operation (the one definition: dsched.c reports
+// the backend's accesses with these), and
 // for observers (dsched_options.observe) the steps that are not memory accesses.
 enum dsched_access {
     DACC_LOAD,

@@ -6,7 +6,20 @@
 // every build:
 //   native  (default)          static inline C11 atomics, a pthread mutex, usleep(3).
 //   dsched  (RUNQ_SEAM_DSCHED) every operation is a scheduling point of a deterministic
-//                              scheduler, implemented outside queue/ (see seam_dsched.h).
+//                              scheduler. The engine owns this backend
+//                              (harness/seam_dsched.h); the build names its header with
+//                              -DRUNQ_SEAM_BACKEND_H, so queue/ includes nothing outside
+//                              itself.
+//
+// What a backend provides (the contract; both backends implement all of it):
+//   the accesses below (rq_LoadAcq ... rq_plain_casg), each with its C11 order;
+//   rq_mutex, rq_mutex_init, rq_lock, rq_unlock, rq_lock_held   sched.lock;
+//   rq_trylock(l, site) -> bool   takes l iff it is free, never waits. For drivers only
+//                                 (Go's scheduler never tries): a failure report must not
+//                                 wait for a lock a failed thread still holds. In the
+//                                 deterministic backend it is one scheduling point;
+//   rq_usleep3(site)              the runnext back-off;
+//   rq_gwrite(gp)                 the caller is about to write gp's fields.
 //
 // The mapping from Go's accesses to C11 memory orders (queue/README.md, "Memory orders"):
 //   atomic.LoadAcq            -> rq_LoadAcq       memory_order_acquire
@@ -36,7 +49,10 @@
 _Noreturn void rq_throw(const char *msg);
 
 #if defined(RUNQ_SEAM_DSCHED)
-#include "seam_dsched.h"
+#if !defined(RUNQ_SEAM_BACKEND_H)
+#error "RUNQ_SEAM_DSCHED needs -DRUNQ_SEAM_BACKEND_H=\"seam_dsched.h\" (the engine's backend)"
+#endif
+#include RUNQ_SEAM_BACKEND_H
 #else
 #include "seam_native.h"
 #endif

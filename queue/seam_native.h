@@ -160,8 +160,8 @@ static inline void rq_lock(rq_mutex *l, enum runq_site s) {
     RQ_REC_BEGIN();
     RQ_REC_END(s, l, RQ_REC_LOCK, 0, 0);
 }
-// rq_trylock is for the drivers, not the port (Go's scheduler never tries): a failure
-// report must not wait forever for a lock that a thread which has failed still holds.
+// rq_trylock (runq_seam.h's contract): for the drivers, not the port (Go's scheduler never
+// tries): a failure report must not wait forever for a lock a failed thread still holds.
 static inline bool rq_trylock(rq_mutex *l, enum runq_site s) {
     RQ_UNUSED_SITE(s);
     if (pthread_mutex_trylock(&l->m) != 0) {

@@ -70,17 +70,17 @@ int write_chrome_dump(const char *fail_file) {
     fprintf(f, "{\"traceEvents\":[\n{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
                "\"args\":{\"name\":");
     char title[256];
-    snprintf(title, sizeof title, "%s seed %llu: invariant=%s", P.prog, (unsigned long long)P.seed,
-             stress_first_invariant());
+    snprintf(title, sizeof title, "%s seed %llu: invariant=%s", srun()->params.prog,
+             (unsigned long long)srun()->params.seed, stress_first_invariant());
     json_string(f, title);
     fputs("}}", f);
     double latest = 0;
-    for (int t = 0; t < nthreads; t++) {
+    for (int t = 0; t < srun()->nthreads; t++) {
         fprintf(f,
                 ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_name\","
                 "\"args\":{\"name\":\"T%d\"}}",
                 t + 1, t);
-        int n = oplog_read(&M[t], v, OPLOG_N);
+        int n = oplog_read(&srun()->m[t], v, OPLOG_N);
         double prev = n > 0 ? oplog_stamp_us(v[0].stamp) : 0;
         for (int k = 0; k < n;) {
             int j = k;

@@ -87,9 +87,9 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
     for (int i = 0; i < STRESS_MAX_PROCS; i++) {
         p_owner[i] = -1;
     }
-    for (int t = 0; t < nthreads; t++) {
-        nv[t] = oplog_read(&M[t], v[t], OPLOG_N);
-        int pid = atomic_load_explicit(&M[t].pid, memory_order_relaxed);
+    for (int t = 0; t < srun()->nthreads; t++) {
+        nv[t] = oplog_read(&srun()->m[t], v[t], OPLOG_N);
+        int pid = atomic_load_explicit(&srun()->m[t].pid, memory_order_relaxed);
         if (pid >= 0 && pid < STRESS_MAX_PROCS) {
             p_owner[pid] = t;
         }
@@ -97,10 +97,10 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
     // The threads: who failed, whom it named, whose Ps they stole from, then the rest.
     int list[SCHED_MAX_THREADS], n = 0;
     int first = stress_first_thread(), other = stress_first_other();
-    if (first >= 0 && first < nthreads) {
+    if (first >= 0 && first < srun()->nthreads) {
         list[n++] = first;
     }
-    if (other >= 0 && other < nthreads && !chosen(list, n, other)) {
+    if (other >= 0 && other < srun()->nthreads && !chosen(list, n, other)) {
         list[n++] = other;
     }
     for (int i = 0; i < n && n < SCHED_MAX_THREADS; i++) {
@@ -108,13 +108,13 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
             const struct oplog_view *x = &v[list[i]][e];
             if (x->op == OP_RUNQSTEAL && x->arg < STRESS_MAX_PROCS) {
                 int owner = p_owner[x->arg] >= 0 ? p_owner[x->arg] : x->arg;
-                if (owner < nthreads && !chosen(list, n, owner)) {
+                if (owner < srun()->nthreads && !chosen(list, n, owner)) {
                     list[n++] = owner;
                 }
             }
         }
     }
-    for (int t = 0; t < nthreads && n < SCHED_MAX_THREADS; t++) {
+    for (int t = 0; t < srun()->nthreads && n < SCHED_MAX_THREADS; t++) {
         if (!chosen(list, n, t)) {
             list[n++] = t;
         }
@@ -139,13 +139,14 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
         return -1;
     }
     s->nthreads = (uint8_t)n;
-    s->cap = (uint16_t)P.capacity;
-    s->version = strcmp(P.go, "master") == 0 ? SVER_MASTER : SVER_119;
+    s->cap = (uint16_t)srun()->params.capacity;
+    s->version = strcmp(srun()->params.go, "master") == 0 ? SVER_MASTER : SVER_119;
     // The byte form reaches only starts below 128 or from 2^32-128 on: take the nearest.
-    s->start = P.start < 0x80000000u ? (P.start < 128 ? P.start : 127)
-                                     : (P.start >= 4294967168u ? P.start : 4294967168u);
+    s->start = srun()->params.start < 0x80000000u
+                   ? (srun()->params.start < 128 ? srun()->params.start : 127)
+                   : (srun()->params.start >= 4294967168u ? srun()->params.start : 4294967168u);
     s->pct_depth = 1;
-    s->seed = (uint16_t)(P.seed & 0xffff);
+    s->seed = (uint16_t)(srun()->params.seed & 0xffff);
     int nitems = 0;
     for (int k = 0; k < n; k++) {
         // Map, merge runs of one kind, keep the newest SCHED_MAX_OPS.
@@ -191,8 +192,8 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
         free(items);
         return -1;
     }
-    fprintf(f, "# written by %s on failure: invariant=%s, seed %llu\n", P.prog,
-            stress_first_invariant(), (unsigned long long)P.seed);
+    fprintf(f, "# written by %s on failure: invariant=%s, seed %llu\n", srun()->params.prog,
+            stress_first_invariant(), (unsigned long long)srun()->params.seed);
     fprintf(f, "# threads here -> threads of the run:");
     for (int k = 0; k < n; k++) {
         fprintf(f, " %s=T%d", sched_thread_name(k), list[k]);

@@ -79,8 +79,8 @@ static void describe_token(uint64_t t, char *buf, size_t len) {
     if (tok_state(t) == TOK_HAND) {
         char doing[96];
         int th = tok_thread(t);
-        if (th < nthreads) {
-            describe_doing(atomic_load_explicit(&M[th].doing, memory_order_relaxed), doing,
+        if (th < srun()->nthreads) {
+            describe_doing(atomic_load_explicit(&srun()->m[th].doing, memory_order_relaxed), doing,
                            sizeof doing);
         } else {
             snprintf(doing, sizeof doing, "(no such thread: token corrupt)");

@@ -8,7 +8,6 @@
 #include "schedule.h"
 int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_schedule.c
 #endif
-int write_chrome_dump(const char *fail_file); // chrome_dump.c
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +15,9 @@ int write_chrome_dump(const char *fail_file); // chrome_dump.c
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct params P;
-struct mstate *M;
-int nthreads;
-_Atomic int stress_stop;
-_Atomic int stress_phase;
-uint64_t stress_t0_ns;
-_Thread_local struct mstate *self_m;
-_Atomic uint64_t stress_audits;
-const struct schedule *stress_schedule;
+// The run's state: this driver's, installed for the library (run.h) before anything reads
+// it.
+static struct stress_run R;
 
 // One engine per capacity and Go version (c<cap>: 1.19, mc<cap>: master).
 #define X(c) extern const struct stress_engine stress_engine_##c;
@@ -40,19 +33,6 @@ static const struct stress_engine *const engines[] = {
 static const struct stress_engine *engine;
 static char params_text[1024];
 
-uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t now_coarse_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    return ns > stress_t0_ns ? (ns - stress_t0_ns) / 1000000u : 0;
-}
-
 static void sleep_s(double s) {
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
     nanosleep(&ts, NULL);
@@ -60,28 +40,30 @@ static void sleep_s(double s) {
 
 static void banner(const char *what) {
     char dur[32], si[32], ai[32], wd[32], wm[32], ph[32], mix[256], smix[256];
-    format_duration(P.work_max, wm, sizeof wm);
-    format_duration(P.phase, ph, sizeof ph);
-    format_mix(P.mix[PHASE_SPARSE], smix, sizeof smix);
-    format_duration(P.duration, dur, sizeof dur);
-    format_duration(P.stat_interval, si, sizeof si);
-    format_duration(P.audit_interval, ai, sizeof ai);
-    format_duration(P.watchdog, wd, sizeof wd);
-    format_mix(P.mix[PHASE_CROWD], mix, sizeof mix);
+    format_duration(R.params.work_max, wm, sizeof wm);
+    format_duration(R.params.phase, ph, sizeof ph);
+    format_mix(R.params.mix[PHASE_SPARSE], smix, sizeof smix);
+    format_duration(R.params.duration, dur, sizeof dur);
+    format_duration(R.params.stat_interval, si, sizeof si);
+    format_duration(R.params.audit_interval, ai, sizeof ai);
+    format_duration(R.params.watchdog, wd, sizeof wd);
+    format_mix(R.params.mix[PHASE_CROWD], mix, sizeof mix);
     char stall[32];
-    format_duration(P.stall, stall, sizeof stall);
+    format_duration(R.params.stall, stall, sizeof stall);
     stress_out("--- %s: %s procs: %d gs: %d duration: %s seed: %llu mix: %s sparse-mix: %s "
                "phase: %s batch-max: %d slice: %d work-max: %s stat-interval: %s "
                "audit-interval: %s watchdog: %s capacity: %d go: %s start: %u handoff: %d "
                "threads: %d stall: %s inject: %s json: %s fail-file: %s schedule: %s build: %s\n",
-               what, P.prog, P.procs, P.gs, dur, (unsigned long long)P.seed, mix, smix, ph,
-               P.batch_max, P.slice, wm, si, ai, wd, P.capacity, P.go, (unsigned)P.start, P.handoff,
-               nthreads, stall, stress_inject_names[P.inject], P.json ? P.json : "-", P.fail_file,
-               P.schedule ? P.schedule : "-", STRESS_PRESET);
+               what, R.params.prog, R.params.procs, R.params.gs, dur,
+               (unsigned long long)R.params.seed, mix, smix, ph, R.params.batch_max, R.params.slice,
+               wm, si, ai, wd, R.params.capacity, R.params.go, (unsigned)R.params.start,
+               R.params.handoff, R.nthreads, stall, stress_inject_names[R.params.inject],
+               R.params.json ? R.params.json : "-", R.params.fail_file,
+               R.params.schedule ? R.params.schedule : "-", STRESS_PRESET);
 }
 
 static void reproduce_line(char *buf, size_t len) {
-    snprintf(buf, len, "build/%s/bin/%s %s", STRESS_PRESET, P.prog, params_text);
+    snprintf(buf, len, "build/%s/bin/%s %s", STRESS_PRESET, R.params.prog, params_text);
 }
 
 static void print_stats(const char *label, const struct stats_snapshot *now,
@@ -92,15 +74,15 @@ static void print_stats(const char *label, const struct stats_snapshot *now,
 }
 
 static void write_fail_file(void) {
-    FILE *f = fopen(P.fail_file, "w");
+    FILE *f = fopen(R.params.fail_file, "w");
     if (!f) {
         stress_out("!!! invariant=%s: could not write the failure trace %s\n",
-                   stress_first_invariant(), P.fail_file);
+                   stress_first_invariant(), R.params.fail_file);
         return;
     }
     fprintf(f, "# runq-torture failure trace v1 (format: stress/README.md, \"Failure trace\")\n"
                "[run]\n");
-    fprintf(f, "program %s\nparams %s\ninvariant %s\nmessage %s\n", P.prog, params_text,
+    fprintf(f, "program %s\nparams %s\ninvariant %s\nmessage %s\n", R.params.prog, params_text,
             stress_first_invariant(), stress_first_message());
     fprintf(f, "\n[queues]\n");
     engine->dump_queues(f);
@@ -108,16 +90,16 @@ static void write_fail_file(void) {
     fclose(f);
     stress_out("--- failure trace: %s (each thread's last %d operations, the queues, a "
                "timeline)\n",
-               P.fail_file, OPLOG_N);
-    write_chrome_dump(P.fail_file); // <fail-file>.trace.json: the same ops as a picture
+               R.params.fail_file, OPLOG_N);
+    write_chrome_dump(R.params.fail_file); // <fail-file>.trace.json: the same ops as a picture
 #ifdef STRESS_HAVE_SCHEDULE
     // The same operations as a schedule: FILE without ".txt", plus ".schedule.txt".
     char path[1100], err[256];
-    size_t len = strlen(P.fail_file);
-    if (len > 4 && strcmp(P.fail_file + len - 4, ".txt") == 0) {
+    size_t len = strlen(R.params.fail_file);
+    if (len > 4 && strcmp(R.params.fail_file + len - 4, ".txt") == 0) {
         len -= 4;
     }
-    snprintf(path, sizeof path, "%.*s.schedule.txt", (int)len, P.fail_file);
+    snprintf(path, sizeof path, "%.*s.schedule.txt", (int)len, R.params.fail_file);
     if (write_fail_schedule(path, err, sizeof err) == 0) {
         stress_out("--- failure schedule: %s (runq-schedule v1: runq-replay --trace %s)\n", path,
                    path);
@@ -125,15 +107,15 @@ static void write_fail_file(void) {
         stress_out("--- failure schedule: not written: %s\n", err);
     }
 #endif
-    if (P.record) {
+    if (R.params.record) {
         // The flight recorder since the last audit: FILE without ".txt", plus ".record.txt".
         char rpath[1100], rerr[256];
-        size_t rlen = strlen(P.fail_file);
-        if (rlen > 4 && strcmp(P.fail_file + rlen - 4, ".txt") == 0) {
+        size_t rlen = strlen(R.params.fail_file);
+        if (rlen > 4 && strcmp(R.params.fail_file + rlen - 4, ".txt") == 0) {
             rlen -= 4;
         }
-        snprintf(rpath, sizeof rpath, "%.*s.record.txt", (int)rlen, P.fail_file);
-        if (record_write(rpath, engine, P.prog, params_text, stress_first_invariant(),
+        snprintf(rpath, sizeof rpath, "%.*s.record.txt", (int)rlen, R.params.fail_file);
+        if (record_write(rpath, engine, R.params.prog, params_text, stress_first_invariant(),
                          stress_first_message(), rerr, sizeof rerr) == 0) {
             stress_out("--- recording: %s (runq-record %s: a schedule that fails every time)\n",
                        rpath, rpath);
@@ -175,7 +157,7 @@ static void *deadline_thread(void *arg) {
              "without the rest of the dump (first failure: invariant=%s)\n"
              "--- End of test: FAILURE: %s (shutdown timed out)\n",
              SHUTDOWN_DEADLINE_S, stress_failed() ? "its first failure" : "its end",
-             stress_failed() ? stress_first_invariant() : "none", P.prog);
+             stress_failed() ? stress_first_invariant() : "none", R.params.prog);
     write_all(line);
     _exit(1);
 }
@@ -185,8 +167,8 @@ static void *deadline_thread(void *arg) {
 static struct stats_snapshot snap_first, snap_prev;
 
 static bool stopped(int i) {
-    return atomic_load_explicit(&M[i].exited, memory_order_relaxed) ||
-           atomic_load_explicit(&M[i].halted, memory_order_relaxed);
+    return atomic_load_explicit(&R.m[i].exited, memory_order_relaxed) ||
+           atomic_load_explicit(&R.m[i].halted, memory_order_relaxed);
 }
 
 static void check_sanitizer(void) {
@@ -199,13 +181,13 @@ static void check_sanitizer(void) {
 
 static _Noreturn void finish(void) {
     atomic_store(&finishing, 1);
-    atomic_store(&stress_stop, 1);
+    atomic_store(&R.stop, 1);
     stw_start(); // release threads parked at the barriers so they can exit
     round_barrier_abort();
     // Give the threads a moment to stop, so the dump shows still state.
     for (int k = 0; k < 100; k++) {
         int live = 0;
-        for (int i = 0; i < nthreads; i++) {
+        for (int i = 0; i < R.nthreads; i++) {
             live += !stopped(i);
         }
         if (live == 0) {
@@ -214,32 +196,32 @@ static _Noreturn void finish(void) {
         sleep_s(0.02);
     }
     bool all_exited = true;
-    for (int i = 0; i < nthreads; i++) {
-        all_exited &= atomic_load_explicit(&M[i].exited, memory_order_relaxed) != 0;
+    for (int i = 0; i < R.nthreads; i++) {
+        all_exited &= atomic_load_explicit(&R.m[i].exited, memory_order_relaxed) != 0;
     }
     // Join every thread that has ended (a finished, unjoined thread is a leak to TSan,
     // which checks at _exit too); halted and stuck ones are left as they are.
-    for (int i = 0; i < nthreads; i++) {
-        if (atomic_load_explicit(&M[i].exited, memory_order_relaxed)) {
-            pthread_join(M[i].th, NULL);
+    for (int i = 0; i < R.nthreads; i++) {
+        if (atomic_load_explicit(&R.m[i].exited, memory_order_relaxed)) {
+            pthread_join(R.m[i].th, NULL);
         }
     }
     if (all_exited) {
         // The final audit: every G accounted for once everything has stopped.
         if (!stress_failed() && engine->audit()) {
-            atomic_fetch_add(&stress_audits, 1);
+            atomic_fetch_add(&R.audits, 1);
         }
     }
     check_sanitizer();
     struct stats_snapshot end;
-    stats_collect(&end, engine, atomic_load(&stress_audits));
+    stats_collect(&end, engine, atomic_load(&R.audits));
     print_stats("final:", &end, &snap_first);
     char repro[1400];
     reproduce_line(repro, sizeof repro);
     bool ok = !stress_failed();
     if (!ok) {
-        for (int i = 0; i < nthreads; i++) {
-            if (atomic_load_explicit(&M[i].halted, memory_order_relaxed)) {
+        for (int i = 0; i < R.nthreads; i++) {
+            if (atomic_load_explicit(&R.m[i].halted, memory_order_relaxed)) {
                 stress_out("--- T%d halted where it failed (it may hold sched.lock; the dump "
                            "does not wait for it)\n",
                            i);
@@ -258,8 +240,8 @@ static _Noreturn void finish(void) {
         stress_out("!!! first failure: invariant=%s: %s\n", stress_first_invariant(),
                    stress_first_message());
     }
-    if (P.json && stats_json(P.json, &end, ok ? "SUCCESS" : "FAILURE", repro) != 0) {
-        stress_out("!!! invariant=%s: could not write %s\n", inv_name(INV_JSON), P.json);
+    if (R.params.json && stats_json(R.params.json, &end, ok ? "SUCCESS" : "FAILURE", repro) != 0) {
+        stress_out("!!! invariant=%s: could not write %s\n", inv_name(INV_JSON), R.params.json);
         ok = false;
     }
     banner(ok ? "End of test: SUCCESS" : "End of test: FAILURE");
@@ -267,7 +249,7 @@ static _Noreturn void finish(void) {
     if (all_exited) {
         engine->teardown();
         ledger_free();
-        free(M);
+        stress_run_free_threads(&R);
         exit(ok ? 0 : 1);
     }
     _exit(ok ? 0 : 1); // some thread is stuck: do not wait for it in exit handlers
@@ -311,15 +293,15 @@ static bool watch_check(struct watch *w, uint64_t v, double now, const char *wha
     double idle = now - w->since;
     char doing[128] = "";
     if (thread >= 0) {
-        describe_doing(atomic_load_explicit(&M[thread].doing, memory_order_relaxed), doing,
+        describe_doing(atomic_load_explicit(&R.m[thread].doing, memory_order_relaxed), doing,
                        sizeof doing);
     }
-    if (idle >= P.watchdog) {
+    if (idle >= R.params.watchdog) {
         stress_fail(thread, INV_NO_PROGRESS, "%s for %.1fs (watchdog %gs)%s%s", what, idle,
-                    P.watchdog, thread >= 0 ? "; doing: " : "", doing);
+                    R.params.watchdog, thread >= 0 ? "; doing: " : "", doing);
         return false;
     }
-    if (idle >= P.watchdog / 2 && !w->warned) {
+    if (idle >= R.params.watchdog / 2 && !w->warned) {
         w->warned = true;
         stress_warn("%s for %.1fs (half the watchdog)%s%s", what, idle,
                     thread >= 0 ? "; doing: " : "", doing);
@@ -333,13 +315,13 @@ static void watch_reset(struct watch *w, double now) {
 }
 
 static bool audit_now(void) {
-    if (!stw_stop(P.watchdog / 2)) {
+    if (!stw_stop(R.params.watchdog / 2)) {
         char who[1024] = "";
         size_t off = 0;
-        for (int i = 0; i < nthreads && off < sizeof who; i++) {
-            if (!atomic_load(&M[i].at_barrier) && !atomic_load(&M[i].exited)) {
+        for (int i = 0; i < R.nthreads && off < sizeof who; i++) {
+            if (!atomic_load(&R.m[i].at_barrier) && !atomic_load(&R.m[i].exited)) {
                 char doing[128];
-                describe_doing(atomic_load_explicit(&M[i].doing, memory_order_relaxed), doing,
+                describe_doing(atomic_load_explicit(&R.m[i].doing, memory_order_relaxed), doing,
                                sizeof doing);
                 off += (size_t)snprintf(who + off, sizeof who - off, " T%d (doing: %s)", i, doing);
             }
@@ -347,23 +329,25 @@ static bool audit_now(void) {
         if (stress_failed()) {
             return false; // a thread failed (and maybe halted): it will never arrive
         }
-        stress_warn("stop-the-world: threads%s not at the barrier after %gs", who, P.watchdog / 2);
-        if (!stw_stop(P.watchdog / 2)) {
+        stress_warn("stop-the-world: threads%s not at the barrier after %gs", who,
+                    R.params.watchdog / 2);
+        if (!stw_stop(R.params.watchdog / 2)) {
             if (stress_failed()) {
                 return false;
             }
             stress_fail(-1, INV_NO_PROGRESS,
-                        "stop-the-world: threads%s not at the barrier after %gs", who, P.watchdog);
+                        "stop-the-world: threads%s not at the barrier after %gs", who,
+                        R.params.watchdog);
             return false;
         }
     }
     bool ok = engine->audit();
-    if (ok && P.record) { // the state a recording starts from (record.c)
-        record_snapshot(engine, (double)(now_ns() - stress_t0_ns) / 1e9);
+    if (ok && R.params.record) { // the state a recording starts from (record.c)
+        record_snapshot(engine, clock_elapsed_s());
     }
     stw_start();
     if (ok) {
-        atomic_fetch_add(&stress_audits, 1);
+        atomic_fetch_add(&R.audits, 1);
     }
     return ok;
 }
@@ -372,60 +356,60 @@ static void monitor(void) {
     struct watch global = {0, 0, false};
     struct watch threads[STRESS_MAX_THREADS];
     memset(threads, 0, sizeof threads);
-    double next_stat = P.stat_interval, next_audit = P.audit_interval;
+    double next_stat = R.params.stat_interval, next_audit = R.params.audit_interval;
     double tick = 0.02;
     for (;;) {
         sleep_s(tick);
-        double now = (double)(now_ns() - stress_t0_ns) / 1e9;
+        double now = clock_elapsed_s();
         check_sanitizer();
-        if (stress_failed() || now >= P.duration) {
+        if (stress_failed() || now >= R.params.duration) {
             return;
         }
-        if (P.phase > 0) {
-            atomic_store_explicit(&stress_phase, (int)(now / P.phase) % PHASE_N,
+        if (R.params.phase > 0) {
+            atomic_store_explicit(&R.phase, (int)(now / R.params.phase) % PHASE_N,
                                   memory_order_relaxed);
         }
         uint64_t runs = 0;
-        for (int i = 0; i < nthreads; i++) {
-            runs += atomic_load_explicit(&M[i].ctr[CTR_RUNS], memory_order_relaxed) +
-                    atomic_load_explicit(&M[i].ctr[CTR_ROUNDS], memory_order_relaxed);
+        for (int i = 0; i < R.nthreads; i++) {
+            runs += atomic_load_explicit(&R.m[i].ctr[CTR_RUNS], memory_order_relaxed) +
+                    atomic_load_explicit(&R.m[i].ctr[CTR_ROUNDS], memory_order_relaxed);
         }
         if (!watch_check(&global, runs, now, "no G has run (and no round ended)", -1)) {
             return;
         }
-        for (int i = 0; i < nthreads; i++) {
+        for (int i = 0; i < R.nthreads; i++) {
             char what[64];
-            uint64_t d = atomic_load_explicit(&M[i].doing, memory_order_relaxed);
+            uint64_t d = atomic_load_explicit(&R.m[i].doing, memory_order_relaxed);
             if ((d & 0xff) == OP_STOPPED ||
-                atomic_load_explicit(&M[i].exited, memory_order_relaxed)) {
+                atomic_load_explicit(&R.m[i].exited, memory_order_relaxed)) {
                 watch_reset(&threads[i], now); // waiting for the others is not being stuck
                 continue;
             }
             snprintf(what, sizeof what, "T%d has not finished a scheduling round", i);
-            if (!watch_check(&threads[i], atomic_load_explicit(&M[i].iter, memory_order_relaxed),
+            if (!watch_check(&threads[i], atomic_load_explicit(&R.m[i].iter, memory_order_relaxed),
                              now, what, i)) {
                 return;
             }
         }
         // With --schedule the threads audit between rounds themselves.
-        if (P.audit_interval > 0 && now >= next_audit && !stress_schedule) {
+        if (R.params.audit_interval > 0 && now >= next_audit && !R.schedule) {
             if (!audit_now()) {
                 return;
             }
             // Time spent stopped is nobody's lack of progress.
-            now = (double)(now_ns() - stress_t0_ns) / 1e9;
+            now = clock_elapsed_s();
             watch_reset(&global, now);
-            for (int i = 0; i < nthreads; i++) {
+            for (int i = 0; i < R.nthreads; i++) {
                 watch_reset(&threads[i], now);
             }
-            next_audit = now + P.audit_interval;
+            next_audit = now + R.params.audit_interval;
         }
         if (now >= next_stat) {
             struct stats_snapshot s;
-            stats_collect(&s, engine, atomic_load(&stress_audits));
+            stats_collect(&s, engine, atomic_load(&R.audits));
             print_stats("stats:", &s, &snap_prev);
             snap_prev = s;
-            next_stat += P.stat_interval;
+            next_stat += R.params.stat_interval;
         }
     }
 }
@@ -453,110 +437,97 @@ static bool output_path_ok(const char *opt, const char *path) {
         }
     }
     if (why) {
-        fprintf(stderr, "%s: %s: '%s' %s\n", P.prog, opt, path, why);
+        fprintf(stderr, "%s: %s: '%s' %s\n", R.params.prog, opt, path, why);
         return false;
     }
     return true;
 }
 
-static uint64_t splitmix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    stress_t0_ns = now_ns();
+    clock_start();
+    stress_run_install(&R);
     int caps[NENGINES], ncaps = 0; // the capacities (each is built for every version)
     for (int i = 0; i < NENGINES; i++) {
         if (strcmp(engines[i]->go, "1.19") == 0) {
             caps[ncaps++] = engines[i]->capacity;
         }
     }
-    int rc = parse_params(&P, argc, argv, caps, ncaps);
+    int rc = parse_params(&R.params, argc, argv, caps, ncaps);
     if (rc == 1) {
         return 0;
     }
     if (rc != 0) {
         return 2;
     }
-    if (P.schedule) {
+    if (R.params.schedule) {
 #ifdef STRESS_HAVE_SCHEDULE
         static schedule S;
         char err[512];
-        if (schedule_load_file(P.schedule, &S, err, sizeof err) != 0) {
-            fprintf(stderr, "%s: --schedule: %s\n", P.prog, err);
+        if (schedule_load_file(R.params.schedule, &S, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: --schedule: %s\n", R.params.prog, err);
             return 2;
         }
-        if (P.handoff_given) {
+        if (R.params.handoff_given) {
             fprintf(stderr,
                     "%s: --handoff cannot be combined with --schedule (thread t owns P t)\n",
-                    P.prog);
+                    R.params.prog);
             return 2;
         }
-        P.handoff = false; // a schedule's thread t owns P t throughout
+        R.params.handoff = false; // a schedule's thread t owns P t throughout
         // The schedule decides the world's shape.
-        P.procs = S.nthreads;
-        P.capacity = S.cap;
-        P.start = S.start;
+        R.params.procs = S.nthreads;
+        R.params.capacity = S.cap;
+        R.params.start = S.start;
         if (S.version == SVER_MASTER) {
-            P.go = "master";
+            R.params.go = "master";
         }
-        stress_schedule = &S;
+        R.schedule = &S;
 #else
         fprintf(stderr, "%s: --schedule is not available: built without harness/schedule.h\n",
-                P.prog);
+                R.params.prog);
         return 2;
 #endif
     }
     for (int i = 0; i < NENGINES; i++) {
-        if (engines[i]->capacity == P.capacity && strcmp(engines[i]->go, P.go) == 0) {
+        if (engines[i]->capacity == R.params.capacity && strcmp(engines[i]->go, R.params.go) == 0) {
             engine = engines[i];
         }
     }
-    if (!engine || (stress_schedule && !engine->schedule_worker)) {
-        fprintf(stderr, "%s: capacity %d of Go %s is not built here\n", P.prog, P.capacity, P.go);
+    if (!engine || (R.schedule && !engine->schedule_worker)) {
+        fprintf(stderr, "%s: capacity %d of Go %s is not built here\n", R.params.prog,
+                R.params.capacity, R.params.go);
         return 2;
     }
     static char fail_file[96];
-    if (!P.fail_file) {
+    if (!R.params.fail_file) {
         // The default name never overwrites an earlier failure: -2, -3, ... after the seed.
         snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu.txt",
-                 (unsigned long long)P.seed);
+                 (unsigned long long)R.params.seed);
         for (int k = 2; access(fail_file, F_OK) == 0 && k < 1000; k++) {
             snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu-%d.txt",
-                     (unsigned long long)P.seed, k);
+                     (unsigned long long)R.params.seed, k);
         }
-        P.fail_file = fail_file;
+        R.params.fail_file = fail_file;
     }
     // Output paths are checked now, not after a long run.
-    if (!output_path_ok("--fail-file", P.fail_file) ||
-        (P.json && !output_path_ok("--json", P.json))) {
+    if (!output_path_ok("--fail-file", R.params.fail_file) ||
+        (R.params.json && !output_path_ok("--json", R.params.json))) {
         return 2;
     }
-    format_params(&P, params_text, sizeof params_text);
-    nthreads = P.procs + (P.handoff ? 1 : 0);
-    M = aligned_alloc(64, sizeof *M * (size_t)nthreads);
-    if (!M) {
-        fprintf(stderr, "%s: out of memory\n", P.prog);
+    format_params(&R.params, params_text, sizeof params_text);
+    if (stress_run_threads(&R, R.params.procs + (R.params.handoff ? 1 : 0), R.params.seed) != 0) {
+        fprintf(stderr, "%s: out of memory\n", R.params.prog);
         return 1;
     }
-    memset(M, 0, sizeof *M * (size_t)nthreads);
-    for (int i = 0; i < nthreads; i++) {
-        M[i].id = i;
-        M[i].rng = splitmix(P.seed ^ splitmix((uint64_t)i + 1)) | 1;
-        atomic_init(&M[i].pid, -1);
-    }
-    ledger_init(P.gs, stress_schedule ? TOK_PARKED : TOK_QUEUED);
+    ledger_init(R.params.gs, R.schedule ? TOK_PARKED : TOK_QUEUED);
     if (engine->setup() != 0) {
-        fprintf(stderr, "%s: out of memory\n", P.prog);
+        fprintf(stderr, "%s: out of memory\n", R.params.prog);
         return 1;
     }
-    if (P.record) {
-        if (record_init(nthreads, P.gs) != 0) {
-            fprintf(stderr, "%s: out of memory for the recorder\n", P.prog);
+    if (R.params.record) {
+        if (record_init(R.nthreads, R.params.gs) != 0) {
+            fprintf(stderr, "%s: out of memory for the recorder\n", R.params.prog);
             return 1;
         }
         record_snapshot(engine, 0);
@@ -564,20 +535,19 @@ int main(int argc, char **argv) {
     stw_init();
     oplog_clock_init();
     banner("Start of test");
-    stress_out("command: build/%s/bin/%s %s\n", STRESS_PRESET, P.prog, params_text);
+    stress_out("command: build/%s/bin/%s %s\n", STRESS_PRESET, R.params.prog, params_text);
     stats_collect(&snap_first, NULL, 0);
     snap_prev = snap_first;
-    for (int i = 0; i < nthreads; i++) {
-        if (pthread_create(&M[i].th, NULL,
-                           stress_schedule ? engine->schedule_worker : engine->worker,
-                           &M[i]) != 0) {
-            fprintf(stderr, "%s: cannot create thread %d\n", P.prog, i);
+    for (int i = 0; i < R.nthreads; i++) {
+        if (pthread_create(&R.m[i].th, NULL, R.schedule ? engine->schedule_worker : engine->worker,
+                           &R.m[i]) != 0) {
+            fprintf(stderr, "%s: cannot create thread %d\n", R.params.prog, i);
             return 1;
         }
     }
     pthread_t deadline;
     if (pthread_create(&deadline, NULL, deadline_thread, NULL) != 0) {
-        fprintf(stderr, "%s: cannot create the shutdown-deadline thread\n", P.prog);
+        fprintf(stderr, "%s: cannot create the shutdown-deadline thread\n", R.params.prog);
         return 1;
     }
     pthread_detach(deadline); // it ends the process, or ends with it

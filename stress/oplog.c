@@ -170,8 +170,8 @@ void describe_doing(uint64_t d, char *buf, size_t len) {
 void dump_threads(FILE *f, int last) {
     struct oplog_view v[OPLOG_N];
     char line[160], doing[128];
-    for (int i = 0; i < nthreads; i++) {
-        struct mstate *m = &M[i];
+    for (int i = 0; i < srun()->nthreads; i++) {
+        struct mstate *m = &srun()->m[i];
         bool failed = stress_failed();
         describe_doing(failed ? stress_doing_at_failure[i]
                               : atomic_load_explicit(&m->doing, memory_order_relaxed),
@@ -210,14 +210,14 @@ static int tl_cmp(const void *a, const void *b) {
 void write_thread_ops(FILE *f) {
     struct oplog_view v[OPLOG_N];
     char line[160];
-    struct tl_entry *tl = calloc((size_t)nthreads * OPLOG_N, sizeof *tl);
+    struct tl_entry *tl = calloc((size_t)srun()->nthreads * OPLOG_N, sizeof *tl);
     int ntl = 0;
-    for (int i = 0; i < nthreads; i++) {
+    for (int i = 0; i < srun()->nthreads; i++) {
         char doing[128];
         describe_doing(stress_doing_at_failure[i], doing, sizeof doing);
         fprintf(f, "\n[thread T%d]\n# holds P%d; doing at the failure: %s\n", i,
-                atomic_load_explicit(&M[i].pid, memory_order_relaxed), doing);
-        int n = oplog_read(&M[i], v, OPLOG_N);
+                atomic_load_explicit(&srun()->m[i].pid, memory_order_relaxed), doing);
+        int n = oplog_read(&srun()->m[i], v, OPLOG_N);
         for (int k = 0; k < n; k++) {
             oplog_format(&v[k], line, sizeof line);
             fprintf(f, "op %llu %.3f %s\n", (unsigned long long)v[k].seq,

@@ -58,8 +58,9 @@ void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
         snprintf(first_message, sizeof first_message, "%s", msg);
         first_thread = thread;
         first_other = noted_other;
-        for (int i = 0; i < nthreads; i++) {
-            stress_doing_at_failure[i] = atomic_load_explicit(&M[i].doing, memory_order_relaxed);
+        for (int i = 0; i < srun()->nthreads; i++) {
+            stress_doing_at_failure[i] =
+                atomic_load_explicit(&srun()->m[i].doing, memory_order_relaxed);
         }
         atomic_store(&failed, 1);
         record_freeze(); // --record: the recording ends at the first failure
@@ -76,7 +77,17 @@ void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
     fflush(stdout);
     pthread_mutex_unlock(&out_mu);
     noted_other = -1;
-    atomic_store(&stress_stop, 1);
+    atomic_store(&srun()->stop, 1);
+}
+
+void stress_report_reset(void) {
+    pthread_mutex_lock(&out_mu);
+    atomic_store(&failed, 0);
+    atomic_store(&nerrors, 0);
+    first_invariant[0] = first_message[0] = 0;
+    first_thread = first_other = -1;
+    pthread_mutex_unlock(&out_mu);
+    noted_other = -1;
 }
 
 bool stress_failed(void) {

@@ -192,7 +192,7 @@ static bool tidy_world(struct mstate *m) {
     if (stress_failed()) {
         return false;
     }
-    int n = P.procs, total = 0;
+    int n = srun()->params.procs, total = 0;
     for (int i = 0; i < n; i++) {
         total += px[i].nparked;
     }
@@ -215,11 +215,11 @@ static bool tidy_world(struct mstate *m) {
 void *rounds_worker(void *arg) {
     struct mstate *m = arg;
     self_m = m;
-    const schedule *S = (const schedule *)stress_schedule;
+    const schedule *S = (const schedule *)srun()->schedule;
     int t = m->id;
     own_p(m, t);
     m->now_ms = now_coarse_ms();
-    uint64_t next_audit_ms = (uint64_t)(P.audit_interval * 1000);
+    uint64_t next_audit_ms = (uint64_t)(srun()->params.audit_interval * 1000);
     bool ok = true;
     while (ok) {
         if (round_barrier(m)) { // A: start of a round
@@ -250,12 +250,12 @@ void *rounds_worker(void *arg) {
         if (t == 0) {
             ok = tidy_world(m);
             m->now_ms = now_coarse_ms();
-            if (ok && P.audit_interval > 0 && m->now_ms >= next_audit_ms) {
+            if (ok && srun()->params.audit_interval > 0 && m->now_ms >= next_audit_ms) {
                 ok = world_audit();
                 if (ok) {
-                    atomic_fetch_add(&stress_audits, 1);
+                    atomic_fetch_add(&srun()->audits, 1);
                 }
-                next_audit_ms = m->now_ms + (uint64_t)(P.audit_interval * 1000);
+                next_audit_ms = m->now_ms + (uint64_t)(srun()->params.audit_interval * 1000);
             }
         }
         ctr_add(m, CTR_ROUNDS, 1);

@@ -13,10 +13,10 @@ const char *const stress_ctr_names[CTR_N] = {
 
 void stats_collect(struct stats_snapshot *s, const struct stress_engine *e, uint64_t audits) {
     memset(s, 0, sizeof *s);
-    s->t = (double)(now_ns() - stress_t0_ns) / 1e9;
-    for (int i = 0; i < nthreads; i++) {
+    s->t = clock_elapsed_s();
+    for (int i = 0; i < srun()->nthreads; i++) {
         for (int c = 0; c < CTR_N; c++) {
-            s->ctr[c] += atomic_load_explicit(&M[i].ctr[c], memory_order_relaxed);
+            s->ctr[c] += atomic_load_explicit(&srun()->m[i].ctr[c], memory_order_relaxed);
         }
     }
     struct stress_stats_extra x = {0, 0};
@@ -37,9 +37,9 @@ void stats_line(char *buf, size_t len, const struct stats_snapshot *now,
                 const struct stats_snapshot *prev) {
     double dt = now->t - prev->t;
     double ops = rate(now->ctr[CTR_QOPS], prev->ctr[CTR_QOPS], dt);
-    size_t off =
-        (size_t)snprintf(buf, len, "t: %.1f ops/s: %.0f ops/s/thread: %.0f runs/s: %.0f", now->t,
-                         ops, ops / nthreads, rate(now->ctr[CTR_RUNS], prev->ctr[CTR_RUNS], dt));
+    size_t off = (size_t)snprintf(buf, len, "t: %.1f ops/s: %.0f ops/s/thread: %.0f runs/s: %.0f",
+                                  now->t, ops, ops / srun()->nthreads,
+                                  rate(now->ctr[CTR_RUNS], prev->ctr[CTR_RUNS], dt));
     for (int c = 0; c < CTR_N && off < len; c++) {
         off += (size_t)snprintf(buf + off, len - off, " %s: %" PRIu64, stress_ctr_names[c],
                                 now->ctr[c]);
@@ -73,14 +73,15 @@ int stats_json(const char *path, const struct stats_snapshot *s, const char *ver
         return -1;
     }
     fprintf(f, "{\n  \"program\": ");
-    json_str(f, P.prog);
+    json_str(f, srun()->params.prog);
     fprintf(f,
             ",\n  \"params\": {\"procs\": %d, \"gs\": %d, \"duration_s\": %g, \"seed\": %" PRIu64,
-            P.procs, P.gs, P.duration, P.seed);
+            srun()->params.procs, srun()->params.gs, srun()->params.duration, srun()->params.seed);
     for (int ph = 0; ph < PHASE_N; ph++) {
         fprintf(f, ", \"%s\": {", ph == PHASE_CROWD ? "mix" : "sparse_mix");
         for (int i = 0; i < MIX_N; i++) {
-            fprintf(f, "%s\"%s\": %g", i ? ", " : "", stress_mix_names[i], P.mix[ph][i]);
+            fprintf(f, "%s\"%s\": %g", i ? ", " : "", stress_mix_names[i],
+                    srun()->params.mix[ph][i]);
         }
         fprintf(f, "}");
     }
@@ -88,12 +89,14 @@ int stats_json(const char *path, const struct stats_snapshot *s, const char *ver
             ", \"phase_s\": %g, \"batch_max\": %d, \"slice\": %d, \"work_max_s\": %g, "
             "\"stat_interval_s\": %g, \"audit_interval_s\": %g, \"watchdog_s\": %g, "
             "\"capacity\": %d, \"start\": %" PRIu32 ", \"handoff\": %s, \"threads\": %d},\n",
-            P.phase, P.batch_max, P.slice, P.work_max, P.stat_interval, P.audit_interval,
-            P.watchdog, P.capacity, P.start, P.handoff ? "true" : "false", nthreads);
+            srun()->params.phase, srun()->params.batch_max, srun()->params.slice,
+            srun()->params.work_max, srun()->params.stat_interval, srun()->params.audit_interval,
+            srun()->params.watchdog, srun()->params.capacity, srun()->params.start,
+            srun()->params.handoff ? "true" : "false", srun()->nthreads);
     fprintf(
         f, "  \"stats\": {\"elapsed_s\": %.3f, \"ops_per_s\": %.0f, \"ops_per_s_per_thread\": %.0f",
         s->t, s->t > 0 ? (double)s->ctr[CTR_QOPS] / s->t : 0,
-        s->t > 0 ? (double)s->ctr[CTR_QOPS] / s->t / nthreads : 0);
+        s->t > 0 ? (double)s->ctr[CTR_QOPS] / s->t / srun()->nthreads : 0);
     for (int c = 0; c < CTR_N; c++) {
         fprintf(f, ", \"%s\": %" PRIu64, stress_ctr_names[c], s->ctr[c]);
     }

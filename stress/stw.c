@@ -17,7 +17,7 @@ void stw_init(void) {
     pthread_cond_init(&cv_arrived, &a);
     pthread_cond_init(&cv_go, NULL);
     pthread_condattr_destroy(&a);
-    live = nthreads;
+    live = srun()->nthreads;
     arrived = 0;
 }
 
@@ -103,9 +103,9 @@ bool round_barrier(struct mstate *m) {
     set_doing(m, OP_STOPPED, atomic_load_explicit(&m->pid, memory_order_relaxed), 0, 0);
     pthread_mutex_lock(&rb_mu);
     if (!rb_abort) {
-        if (++rb_waiting == nthreads) {
+        if (++rb_waiting == srun()->nthreads) {
             rb_waiting = 0;
-            rb_quit = atomic_load(&stress_stop) != 0;
+            rb_quit = atomic_load(&srun()->stop) != 0;
             rb_gen++;
             pthread_cond_broadcast(&rb_cv);
         } else {

@@ -58,7 +58,7 @@ static int ncoprimes;
 
 uint32_t goid_of(g *gp) {
     uintptr_t a = (uintptr_t)gp, b = (uintptr_t)allg;
-    if (a < b || a >= b + (uintptr_t)P.gs * sizeof(g) || (a - b) % sizeof(g) != 0) {
+    if (a < b || a >= b + (uintptr_t)srun()->params.gs * sizeof(g) || (a - b) % sizeof(g) != 0) {
         return 0;
     }
     return (uint32_t)((a - b) / sizeof(g)) + 1;
@@ -364,9 +364,9 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
     ctr_add(m, CTR_RUNS, 1);
     oplog_add(m, OP_RUN, pid, 0, goid, 0);
     bool ok = true;
-    int phase = atomic_load_explicit(&stress_phase, memory_order_relaxed);
+    int phase = atomic_load_explicit(&srun()->phase, memory_order_relaxed);
     for (int ops = 0; ok; ops++) {
-        if (ops >= P.slice) {
+        if (ops >= srun()->params.slice) {
             ctr_add(m, CTR_PREEMPTS, 1);
             put_g(m, pid, goid, false);
             return pid;
@@ -376,7 +376,7 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
             ok = op_ready(m, pid);
             break;
         case MIX_BATCH:
-            ok = op_batch(m, pid, 1 + (int)rng_n(m, (uint32_t)P.batch_max));
+            ok = op_batch(m, pid, 1 + (int)rng_n(m, (uint32_t)srun()->params.batch_max));
             break;
         case MIX_DRAIN:
             ok = op_drain(m, pid);
@@ -391,7 +391,7 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
             // Compute: while the G runs, what it readied sits in runnext, stealable. Longer
             // than a thief's 3us back-off (which really sleeps ~50us) lets thefts succeed.
             set_doing(m, OP_RUN, pid, 0, goid);
-            uint64_t end = now_ns() + rng_n(m, (uint32_t)(P.work_max * 1e9));
+            uint64_t end = now_ns() + rng_n(m, (uint32_t)(srun()->params.work_max * 1e9));
             while (now_ns() < end) {
             }
             break;
@@ -500,14 +500,14 @@ static uint32_t steal(struct mstate *m, int pid) {
     const int stealTries = 4;
     for (int i = 0; i < stealTries; i++) {
         bool stealRunNextG = i == stealTries - 1;
-        uint32_t start = rng_n(m, (uint32_t)P.procs);
+        uint32_t start = rng_n(m, (uint32_t)srun()->params.procs);
         uint32_t inc = (uint32_t)coprimes[rng_n(m, (uint32_t)ncoprimes)];
-        for (int k = 0; k < P.procs; k++) {
+        for (int k = 0; k < srun()->params.procs; k++) {
             if (atomic_load_explicit(&stw_requested, memory_order_relaxed) ||
-                atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+                atomic_load_explicit(&srun()->stop, memory_order_relaxed)) {
                 return 0; // as Go returns on sched.gcwaiting
             }
-            int v = (int)((start + (uint32_t)k * inc) % (uint32_t)P.procs);
+            int v = (int)((start + (uint32_t)k * inc) % (uint32_t)srun()->params.procs);
             if (v == pid) {
                 continue;
             }
@@ -576,8 +576,8 @@ static void inject_stall(struct mstate *m, int pid) {
     done = true;
     set_doing(m, OP_STALL, pid, 0, 0);
     oplog_add(m, OP_STALL, pid, 0, 0, 0);
-    uint64_t end = now_ns() + (uint64_t)(P.stall * 1e9);
-    while (now_ns() < end && !atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+    uint64_t end = now_ns() + (uint64_t)(srun()->params.stall * 1e9);
+    while (now_ns() < end && !atomic_load_explicit(&srun()->stop, memory_order_relaxed)) {
         sched_yield();
     }
 }
@@ -587,11 +587,11 @@ long STRESS_W(race_victim); // plain (not atomic) on purpose: --inject race
 // end on, at t=0.5s, from T0 (and T1 for a race). Returns only for kinds that go on.
 static void inject_failure(struct mstate *m, int pid) {
     static _Thread_local bool done;
-    if (done || m->id > (P.inject == INJECT_RACE ? 1 : 0)) {
+    if (done || m->id > (srun()->params.inject == INJECT_RACE ? 1 : 0)) {
         return;
     }
     g *gp = NULL;
-    switch (P.inject) {
+    switch (srun()->params.inject) {
     case INJECT_THROW:
         rq_throw("injected (--inject throw)");
     case INJECT_THROW_LOCKED:
@@ -637,12 +637,12 @@ static void inject_failure(struct mstate *m, int pid) {
 #ifndef RUNQ_GO_MASTER
         sched.runqsize--; // master's gQueue_pop counts sched.runq.size itself
 #endif
-        if (P.inject == INJECT_PAYLOAD) {
+        if (srun()->params.inject == INJECT_PAYLOAD) {
             ledger_corrupt_payload(goid_of(gp));
             globrunqput(gp);
         }
         unlock_sched();
-        if (P.inject == INJECT_DUP) { // its token still says "queued": twice now
+        if (srun()->params.inject == INJECT_DUP) { // its token still says "queued": twice now
             runqput(&allp[pid], gp, false);
             runqput(&allp[pid], gp, false);
         }
@@ -660,12 +660,12 @@ static void *worker(void *arg) {
         record_thread_start(m->id);
     }
     m->now_ms = now_coarse_ms();
-    if (m->id < P.procs) {
+    if (m->id < srun()->params.procs) {
         pid = m->id; // thread i starts on P i; with --handoff one thread starts without a P
         own_p(m, pid);
     }
     bool idle_logged = false;
-    while (!atomic_load_explicit(&stress_stop, memory_order_relaxed)) {
+    while (!atomic_load_explicit(&srun()->stop, memory_order_relaxed)) {
         tick(m);
         set_doing(m, OP_NONE, pid, 0, 0);
         stw_safepoint(m);
@@ -676,10 +676,10 @@ static void *worker(void *arg) {
                 continue;
             }
         }
-        if (P.stall > 0 && m->id == 0 && m->now_ms >= 500) {
+        if (srun()->params.stall > 0 && m->id == 0 && m->now_ms >= 500) {
             inject_stall(m, pid);
         }
-        if (P.inject && m->now_ms >= 500) {
+        if (srun()->params.inject && m->now_ms >= 500) {
             inject_failure(m, pid);
         }
         uint32_t goid = find_runnable(m, pid);
@@ -764,8 +764,8 @@ static void mark(g *gp, int kind, int pid, uint32_t idx) {
 
 bool world_audit(void) {
     audit_ok = true;
-    memset(loc_count, 0, ((size_t)P.gs + 1) * sizeof *loc_count);
-    for (int i = 0; i < P.procs; i++) {
+    memset(loc_count, 0, ((size_t)srun()->params.gs + 1) * sizeof *loc_count);
+    for (int i = 0; i < srun()->params.procs; i++) {
         p *pp = &allp[i];
         uint32_t h = atomic_load(&pp->runqhead), t = atomic_load(&pp->runqtail);
         if (t - h > (uint32_t)RUNQ_CAP) {
@@ -787,7 +787,7 @@ bool world_audit(void) {
     }
     uint32_t n = 0;
     g *last = NULL;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp && n <= (uint32_t)P.gs;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && n <= (uint32_t)srun()->params.gs;
          gp = guintptr_ptr(gp->schedlink)) {
         mark(gp, LOC_GLOBAL, 0, n);
         if (goid_of(gp) == 0) {
@@ -800,11 +800,12 @@ bool world_audit(void) {
         audit_ok = false;
         stress_fail(-1, INV_AUDIT_COUNT,
                     "audit: global queue: runqsize=%d but the list holds %u%s, tail %s",
-                    (int)GLOBAL_SIZE(), n, n > (uint32_t)P.gs ? " or more (cycle?)" : "",
+                    (int)GLOBAL_SIZE(), n,
+                    n > (uint32_t)srun()->params.gs ? " or more (cycle?)" : "",
                     guintptr_of(last) == sched.runq.tail ? "ok" : "does not match");
     }
     uint64_t total = 0;
-    for (uint32_t goid = 1; goid <= (uint32_t)P.gs; goid++) {
+    for (uint32_t goid = 1; goid <= (uint32_t)srun()->params.gs; goid++) {
         total += loc_count[goid];
         if (loc_count[goid] == 0) {
             char d[256];
@@ -820,15 +821,15 @@ bool world_audit(void) {
                         goid, a, d);
         }
     }
-    if (total != (uint64_t)P.gs) {
+    if (total != (uint64_t)srun()->params.gs) {
         audit_ok = false;
         stress_fail(-1, INV_AUDIT_COUNT, "audit: %llu G places counted, population is %d",
-                    (unsigned long long)total, P.gs);
+                    (unsigned long long)total, srun()->params.gs);
     }
     // Every P is owned by one thread, or idle on the pidle list (never both, never neither).
     int owners[STRESS_MAX_PROCS] = {0};
-    for (int i = 0; i < nthreads; i++) {
-        int pid = atomic_load(&M[i].pid);
+    for (int i = 0; i < srun()->nthreads; i++) {
+        int pid = atomic_load(&srun()->m[i].pid);
         if (pid >= 0) {
             owners[pid]++;
         }
@@ -836,7 +837,7 @@ bool world_audit(void) {
     for (int k = 0; k < npidle; k++) {
         owners[pidle[k]]++;
     }
-    for (int i = 0; i < P.procs; i++) {
+    for (int i = 0; i < srun()->params.procs; i++) {
         if (owners[i] != 1) {
             audit_ok = false;
             stress_fail(-1, INV_P_OWNER, "audit: P%d has %d owners (threads + idle list)", i,
@@ -849,7 +850,7 @@ bool world_audit(void) {
 // ---- dump (any time: relaxed reads only) -------------------------------------------------
 
 static void dump_queues(FILE *f) {
-    for (int i = 0; i < P.procs; i++) {
+    for (int i = 0; i < srun()->params.procs; i++) {
         p *pp = &allp[i];
         uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
         uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
@@ -875,8 +876,8 @@ static void dump_queues(FILE *f) {
     } else {
         char who[32] = "a thread";
         unsigned long h = atomic_load_explicit(&sched.lock.holder, memory_order_relaxed);
-        for (int i = 0; i < nthreads; i++) {
-            if (h != 0 && h == (unsigned long)M[i].th) {
+        for (int i = 0; i < srun()->nthreads; i++) {
+            if (h != 0 && h == (unsigned long)srun()->m[i].th) {
                 snprintf(who, sizeof who, "T%d", i);
             }
         }
@@ -910,7 +911,7 @@ static void extra(struct stress_stats_extra *x) {
         LOCKLESS_READS_END();
     }
     x->parked = 0;
-    for (int i = 0; i < P.procs; i++) {
+    for (int i = 0; i < srun()->params.procs; i++) {
         x->parked += atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed);
     }
 }
@@ -923,32 +924,32 @@ static int gcd(int a, int b) {
 
 static int setup(void) {
     size_t psz = ((sizeof(p) + 63) / 64) * 64;
-    allp = aligned_alloc(64, psz * (size_t)P.procs);
-    allg = calloc((size_t)P.gs, sizeof(g));
-    px = calloc((size_t)P.procs, sizeof *px);
-    pidle = calloc((size_t)P.procs, sizeof *pidle);
-    loc_count = calloc((size_t)P.gs + 1, sizeof *loc_count);
-    loc_first = calloc((size_t)P.gs + 1, sizeof *loc_first);
+    allp = aligned_alloc(64, psz * (size_t)srun()->params.procs);
+    allg = calloc((size_t)srun()->params.gs, sizeof(g));
+    px = calloc((size_t)srun()->params.procs, sizeof *px);
+    pidle = calloc((size_t)srun()->params.procs, sizeof *pidle);
+    loc_count = calloc((size_t)srun()->params.gs + 1, sizeof *loc_count);
+    loc_first = calloc((size_t)srun()->params.gs + 1, sizeof *loc_first);
     if (!allp || !allg || !px || !pidle || !loc_count || !loc_first) {
         return -1;
     }
-    runq_sched_init(P.procs);
+    runq_sched_init(srun()->params.procs);
 #ifdef RUNQ_GO_MASTER
-    allm = calloc((size_t)P.procs, sizeof *allm);
-    allcurg = calloc((size_t)P.procs, sizeof *allcurg);
+    allm = calloc((size_t)srun()->params.procs, sizeof *allm);
+    allcurg = calloc((size_t)srun()->params.procs, sizeof *allcurg);
     if (!allm || !allcurg) {
         return -1;
     }
 #endif
-    for (int i = 0; i < P.procs; i++) {
-        runq_p_init(&allp[i], i, P.start);
+    for (int i = 0; i < srun()->params.procs; i++) {
+        runq_p_init(&allp[i], i, srun()->params.start);
 #ifdef RUNQ_GO_MASTER
         atomic_init(&allcurg[i].atomicstatus, _Grunning);
         atomic_init(&allm[i].curg, guintptr_of(&allcurg[i]));
         atomic_init(&allp[i].m, (muintptr)&allm[i]);
 #endif
-        px[i].parked = calloc((size_t)P.gs, sizeof(g *));
-        px[i].scratch = calloc((size_t)P.gs, sizeof(uint32_t));
+        px[i].parked = calloc((size_t)srun()->params.gs, sizeof(g *));
+        px[i].scratch = calloc((size_t)srun()->params.gs, sizeof(uint32_t));
         if (!px[i].parked || !px[i].scratch) {
             return -1;
         }
@@ -958,10 +959,10 @@ static int setup(void) {
     // The whole population starts on the global queue, or with --schedule evenly parked
     // on the Ps (the ledger's initial tokens say which).
     lock_sched();
-    for (int i = 0; i < P.gs; i++) {
+    for (int i = 0; i < srun()->params.gs; i++) {
         allg[i].goid = i + 1;
-        if (stress_schedule) {
-            struct pextra *x = &px[i % P.procs];
+        if (srun()->schedule) {
+            struct pextra *x = &px[i % srun()->params.procs];
             x->parked[x->nparked++] = &allg[i];
             atomic_store_explicit(&x->nparked_hint, x->nparked, memory_order_relaxed);
         } else {
@@ -972,14 +973,15 @@ static int setup(void) {
     for (int ph = 0; ph < PHASE_N; ph++) {
         mix_total[ph] = 0;
         for (int i = 0; i < MIX_N; i++) {
-            double w = (i == MIX_SYSCALL && !P.handoff) ? 0 : P.mix[ph][i];
+            double w =
+                (i == MIX_SYSCALL && !srun()->params.handoff) ? 0 : srun()->params.mix[ph][i];
             mix_total[ph] += (unsigned)(w * 1000 + 0.5);
             mix_cum[ph][i] = mix_total[ph];
         }
     }
     ncoprimes = 0;
-    for (int c = 1; c <= P.procs; c++) {
-        if (gcd(c, P.procs) == 1) {
+    for (int c = 1; c <= srun()->params.procs; c++) {
+        if (gcd(c, srun()->params.procs) == 1) {
             coprimes[ncoprimes++] = c;
         }
     }
@@ -987,7 +989,7 @@ static int setup(void) {
 }
 
 static void teardown(void) {
-    for (int i = 0; px && i < P.procs; i++) {
+    for (int i = 0; px && i < srun()->params.procs; i++) {
         free(px[i].parked);
         free(px[i].scratch);
     }
@@ -1006,7 +1008,7 @@ static void teardown(void) {
 // ---- --record: snapshots and names (record.c) ---------------------------------------------
 
 static void rec_snapshot(struct rec_snapshot *s) {
-    s->procs = P.procs < REC_MAX_PROCS ? P.procs : REC_MAX_PROCS;
+    s->procs = srun()->params.procs < REC_MAX_PROCS ? srun()->params.procs : REC_MAX_PROCS;
     s->cap = RUNQ_CAP;
     for (int i = 0; i < s->procs; i++) {
         p *pp = &allp[i];
@@ -1018,7 +1020,7 @@ static void rec_snapshot(struct rec_snapshot *s) {
         }
     }
     s->nglob = 0;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp && s->nglob < P.gs;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && s->nglob < srun()->params.gs;
          gp = guintptr_ptr(gp->schedlink)) {
         s->glob[s->nglob++] = goid_of(gp);
     }
@@ -1032,7 +1034,7 @@ static int rec_locate(const void *addr, int *pid, uint32_t *slot) {
     if (addr == (const void *)&sched.lock) {
         return REC_LOC_LOCK;
     }
-    if (a < base || a >= base + psz * (size_t)P.procs) {
+    if (a < base || a >= base + psz * (size_t)srun()->params.procs) {
         return -1;
     }
     int i = (int)((size_t)(a - base) / psz);

@@ -1,20 +1,15 @@
-// seam_dsched.h - deterministic backend of the seam (built with -DRUNQ_SEAM_DSCHED).
+// seam_dsched.h - the deterministic engine's backend of the seam (queue/runq_seam.h).
 //
 // Each operation is a scheduling point (the engine may switch to another simulated thread
 // before it), then the access, made by the engine with the operation's C11 order(s) (its
 // memory model checks happens-before in every build), then a report of what happened (for
-// the engine's ledger and trace). The engine implements the rq_dsched_*
-// functions; queue/ only declares them, so the arrows still point engine -> queue.
-// Included only through runq_seam.h.
+// the engine's ledger and trace, as enum dsched_access in dsched.h). The engine implements
+// the rq_dsched_* functions (dsched.c). It lives with the engine, not in queue/: a dsched
+// build of the port (-DRUNQ_SEAM_DSCHED) names it with -DRUNQ_SEAM_BACKEND_H and puts
+// harness/ on its include path (CMakeLists.txt, runq_port), so queue/ includes nothing of
+// ours but its own headers. Included only through runq_seam.h.
 #ifndef RUNQ_SEAM_DSCHED_H
 #define RUNQ_SEAM_DSCHED_H
-
-enum rq_access_kind {
-    RQ_ACC_LOAD,     // v = value read
-    RQ_ACC_STORE,    // v = value written
-    RQ_ACC_CAS_OK,   // v = old, w = new
-    RQ_ACC_CAS_FAIL, // v = expected, w = value found
-};
 
 // Scheduling point before the access at site s to addr.
 void rq_dsched_point(enum runq_site s, const void *addr);
@@ -28,6 +23,9 @@ typedef struct rq_mutex {
     int32_t holder; // simulated thread id + 1, 0 if free; engine state, not shared memory
 } rq_mutex;
 void rq_dsched_lock(rq_mutex *l, enum runq_site s);
+// A scheduling point, then takes l iff it is free; never waits. Deterministic: the answer
+// depends only on which simulated thread holds l at that step.
+bool rq_dsched_trylock(rq_mutex *l, enum runq_site s);
 void rq_dsched_unlock(rq_mutex *l, enum runq_site s);
 bool rq_dsched_lock_held(rq_mutex *l);
 
@@ -36,6 +34,9 @@ static inline void rq_mutex_init(rq_mutex *l) {
 }
 static inline void rq_lock(rq_mutex *l, enum runq_site s) {
     rq_dsched_lock(l, s);
+}
+static inline bool rq_trylock(rq_mutex *l, enum runq_site s) {
+    return rq_dsched_trylock(l, s);
 }
 static inline void rq_unlock(rq_mutex *l, enum runq_site s) {
     rq_dsched_unlock(l, s);
