@@ -91,24 +91,26 @@ void w_finish(void) {
         queued += ws.gw[i].where != GPLACE_DONE;
     }
     for (int pi = 0; pi < ws.S->nthreads; pi++) {
-        uint32_t rh = w_load_head(pi), rt = w_load_tail(pi);
-        if (rh != ws.sh_head[pi] || rt != ws.sh_tail[pi]) {
+        struct qview v = qview_of_port(&ws.layout, w_p(pi));
+        if (v.head != ws.sh_head[pi] || v.tail != ws.sh_tail[pi]) {
             dsched_fail(INV_STATE_MISMATCH,
                         "at the end P%d's [head,tail) is [%u,%u), the ledger "
                         "says [%u,%u)",
-                        pi, rh, rt, ws.sh_head[pi], ws.sh_tail[pi]);
+                        pi, v.head, v.tail, ws.sh_head[pi], ws.sh_tail[pi]);
             return;
         }
-        for (uint32_t k = rh; k != rt; k++) {
-            uint32_t slot = k & ws.cap_mask;
-            int i = gidx((void *)atomic_load_explicit(w_slot(pi, slot), memory_order_relaxed));
-            if (i != ws.sh_ring[pi][slot]) {
+        int rn = -1; // the real runnext
+        struct qitem it;
+        for (struct qwalk w = qwalk_p(&v); qwalk_p_next(&w, &it);) {
+            int i = gidx((const void *)it.g);
+            if (it.where == GPLACE_NEXT) {
+                rn = i;
+            } else if (i != ws.sh_ring[pi][it.slot]) {
                 dsched_fail(INV_STATE_MISMATCH, "at the end P%d slot %u holds G%d, the ledger G%d",
-                            pi, slot, i + 1, ws.sh_ring[pi][slot] + 1);
+                            pi, it.slot, i + 1, ws.sh_ring[pi][it.slot] + 1);
                 return;
             }
         }
-        int rn = gidx((void *)atomic_load_explicit(w_next(pi), memory_order_relaxed));
         if (rn != ws.sh_next[pi]) {
             dsched_fail(INV_STATE_MISMATCH, "at the end P%d's runnext is G%d, the ledger G%d", pi,
                         rn + 1, ws.sh_next[pi] + 1);

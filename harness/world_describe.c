@@ -105,18 +105,31 @@ void describe_result(int t, const sched_op *op, char *result, size_t n, int ng0,
 void w_describe(char *buf, size_t n) {
     size_t off = 0;
     for (int pi = 0; pi < ws.S->nthreads && off < n; pi++) {
-        uint32_t len = ws.sh_tail[pi] - ws.sh_head[pi];
-        off += (size_t)snprintf(buf + off, n - off, "%sP%d[%u,%u)", pi ? " | " : "", pi,
-                                ws.sh_head[pi], ws.sh_tail[pi]);
-        for (uint32_t k = 0; k < len && k < 6 && off < n; k++) {
-            off += (size_t)snprintf(buf + off, n - off, " G%d",
-                                    ws.sh_ring[pi][(ws.sh_head[pi] + k) & ws.cap_mask] + 1);
+        struct qview v = shadow_view(pi);
+        uint32_t len = qview_len(&v);
+        off += (size_t)snprintf(buf + off, n - off, "%sP%d[%u,%u)", pi ? " | " : "", pi, v.head,
+                                v.tail);
+        struct qitem it;
+        for (struct qwalk w = qwalk_p(&v); qwalk_p_next(&w, &it);) {
+            if (it.where == GPLACE_RING) { // the first 6, then the length
+                if (it.pos < 6 && off < n) {
+                    off += (size_t)snprintf(buf + off, n - off, " G%d", (int)it.g + 1);
+                }
+                if (it.pos + 1 >= 6 || off >= n) {
+                    qwalk_p_skip_ring(&w);
+                }
+                continue;
+            }
+            if (len > 6 && off < n) {
+                off += (size_t)snprintf(buf + off, n - off, " ..%u", len);
+                len = 0; // said
+            }
+            if (off < n) {
+                off += (size_t)snprintf(buf + off, n - off, " next=G%d", (int)it.g + 1);
+            }
         }
         if (len > 6 && off < n) {
             off += (size_t)snprintf(buf + off, n - off, " ..%u", len);
-        }
-        if (ws.sh_next[pi] >= 0 && off < n) {
-            off += (size_t)snprintf(buf + off, n - off, " next=G%d", ws.sh_next[pi] + 1);
         }
     }
     if (off < n) {
@@ -151,16 +164,26 @@ void w_describe_end(FILE *out) {
         end_line(out, label, GPLACE_DONE, t);
     }
     for (int pi = 0; pi < ws.S->nthreads; pi++) {
-        uint32_t len = ws.sh_tail[pi] - ws.sh_head[pi];
-        if (len) {
-            fprintf(out, "  P%d's ring:", pi);
-            for (uint32_t k = 0; k < len; k++) {
-                fprintf(out, " G%d", ws.sh_ring[pi][(ws.sh_head[pi] + k) & ws.cap_mask] + 1);
+        struct qview v = shadow_view(pi);
+        struct qitem it;
+        bool ring_line = false; // "  P0's ring: ..." begun
+        for (struct qwalk w = qwalk_p(&v); qwalk_p_next(&w, &it);) {
+            if (it.where == GPLACE_RING) {
+                if (!ring_line) {
+                    fprintf(out, "  P%d's ring:", pi);
+                    ring_line = true;
+                }
+                fprintf(out, " G%d", (int)it.g + 1);
+                continue;
             }
-            fprintf(out, "\n");
+            if (ring_line) {
+                fprintf(out, "\n");
+                ring_line = false;
+            }
+            fprintf(out, "  P%d's runnext: G%d\n", pi, (int)it.g + 1);
         }
-        if (ws.sh_next[pi] >= 0) {
-            fprintf(out, "  P%d's runnext: G%d\n", pi, ws.sh_next[pi] + 1);
+        if (ring_line) {
+            fprintf(out, "\n");
         }
     }
     if (ws.sh_glen) {

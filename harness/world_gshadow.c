@@ -18,12 +18,14 @@ void gshadow_reset(void) {
 void global_full_check(int t) {
     char b[96];
     stamp++;
-    int n = 0;
-    const void *last = NULL;
-    for (const void *gp = (const void *)*ws.port.glob_head; gp != NULL;
-         gp = (const void *)w_schedlink(gp)) {
-        int i = gidx(gp);
-        if (i < 0 || n >= ws.sh_glen || glob_stamp[i] == stamp || glob_at(n) != i) {
+    struct qitem it;
+    struct qwalk_list w = qwalk_list(&ws.layout, *ws.port.glob_head, UINT32_MAX);
+    uint32_t j = ws.sh_gh; // the shadow's entry n is sh_glob[j]
+    while (qwalk_list_next(&w, &it)) {
+        // compared as a pointer (no division on the way)
+        int n = (int)it.pos, i = n < ws.sh_glen ? ws.sh_glob[j] : -1;
+        if (i < 0 || it.g != (uintptr_t)w_g(i) || glob_stamp[i] == stamp) {
+            i = gidx((const void *)it.g);
             dsched_fail(INV_GLOBAL_CORRUPT,
                         "the global queue's entry %d is %s; the ledger expects "
                         "G%d of %d (%s releases sched.lock)",
@@ -32,15 +34,14 @@ void global_full_check(int t) {
             return;
         }
         glob_stamp[i] = stamp;
-        n++;
-        last = gp;
+        j = j + 1 == MAXG ? 0 : j + 1;
     }
-    if (n != ws.sh_glen || (const void *)*ws.port.glob_tail != last) {
+    int n = (int)w.n;
+    if (n != ws.sh_glen || *ws.port.glob_tail != w.last) {
         dsched_fail(INV_GLOBAL_CORRUPT,
                     "the global queue has %d Gs (tail %s), the ledger %d (%s "
                     "releases sched.lock)",
-                    n, (const void *)*ws.port.glob_tail == last ? "ok" : "wrong", ws.sh_glen,
-                    tn(t));
+                    n, *ws.port.glob_tail == w.last ? "ok" : "wrong", ws.sh_glen, tn(t));
     }
 }
 

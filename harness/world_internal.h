@@ -30,6 +30,7 @@
 #include "initial.h"
 #include "model.h"
 #include "port_adapter.h"
+#include "qwalk.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -44,6 +45,7 @@ enum { F_HEAD, F_TAIL, F_NEXT, F_SLOT, F_OTHER };
 
 struct world_state {
     struct port_adapter port; // the port this execution runs (a copy: read on every access)
+    struct qlayout layout;    // its queue words, for the walker (qwalk.h)
     uint32_t cap_mask;        // port.cap - 1
     size_t ps_bytes;          // NP Ps
     uint32_t half_words;      // words of lin[].halves in use for this capacity
@@ -182,6 +184,20 @@ void hand_must_be_empty(int t, const char *what);
 void labels_new_run(void);
 int placed_g(int32_t l, bool *fresh);
 int32_t label_of(int i);
+
+// The ledger's shadow of P pi as a view the walker reads (slots: G indices; nil: -1).
+static inline struct qview shadow_view(int pi) {
+    struct qview v = {
+        .head = ws.sh_head[pi],
+        .tail = ws.sh_tail[pi],
+        .cap = (uint32_t)ws.port.cap,
+        .ring = ws.sh_ring[pi],
+        .slot_size = sizeof(int32_t),
+        .next = (uintptr_t)(intptr_t)ws.sh_next[pi],
+        .nil = (uintptr_t)(intptr_t)-1,
+    };
+    return v;
+}
 
 // ---- world_gshadow.c: the global queue's shadow -------------------------------------------
 static inline int glob_at(int k) {

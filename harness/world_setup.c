@@ -109,6 +109,8 @@ void w_save_initial(struct sched_initial *out) {
 void world_reset(const struct port_adapter *port, const schedule *s) {
     ws.port = *port;
     ws.cap_mask = (uint32_t)port->cap - 1;
+    ws.layout = (struct qlayout){(uint32_t)port->cap, port->p_head, port->p_tail,
+                                 port->p_runq,        port->p_next, port->g_schedlink};
     ws.ps_bytes = NP * port->p_size;
     ws.half_words = (uint32_t)(port->cap / 2 + 64) / 64;
     ws.S = s;
