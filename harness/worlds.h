@@ -1,15 +1,9 @@
 // worlds.h - the deterministic engine's worlds, one per compiled ring capacity and Go
-// version.
+// version (the world's code is compiled once; each binds its port adapter, worlds.c).
 #ifndef HARNESS_WORLDS_H
 #define HARNESS_WORLDS_H
 
 #include "dsched.h"
-
-#ifdef RUNQ_NS
-// world.c is built once per capacity and version; each copy exports its own dN_world
-// (Go 1.19) or dmN_world (Go master).
-#define WORLD_SYMBOL RQ_NS(world)
-#endif
 
 extern const struct dsched_world d4_world, d8_world, d256_world;
 extern const struct dsched_world dm4_world, dm8_world, dm256_world;
