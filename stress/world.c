@@ -12,6 +12,7 @@
 // Running a G performs ops from the mix until one ends its turn (yield, park) or the slice
 // runs out (preempted: yield). Parked Gs belong to a P and are woken by its owner, like
 // timers: no harness lock between threads, so no happens-before the queue did not create.
+#include "qwalk.h" // the queue walker and enum gplace, shared with the engine
 #include "record.h"
 #include "torture.h"
 
@@ -705,29 +706,35 @@ static void *worker(void *arg) {
 
 // ---- audit (world stopped) ---------------------------------------------------------------
 
-enum { LOC_NONE, LOC_RING, LOC_RUNNEXT, LOC_GLOBAL, LOC_PARKED };
+// A G's place: its kind (enum gplace, the vocabulary the engine's ledger uses too), its P
+// and its position (ring: from the head; global queue: from its head), packed in a word.
 static uint32_t *loc_count;
 static uint32_t *loc_first;
 static bool audit_ok;
+// This copy's port, for the walker (qwalk.h) the engine uses too.
+static const struct qlayout qlayout = {
+    RUNQ_CAP,          offsetof(p, runqhead), offsetof(p, runqtail),
+    offsetof(p, runq), offsetof(p, runnext),  offsetof(g, schedlink)};
 
-static uint32_t loc_pack(int kind, int pid, uint32_t idx) {
+static uint32_t loc_pack(enum gplace kind, int pid, uint32_t idx) {
     return (uint32_t)kind | (uint32_t)(pid & 0xff) << 4 | idx << 12;
 }
 
 static void loc_describe(uint32_t l, char *buf, size_t len) {
-    int kind = (int)(l & 15), pid = (int)((l >> 4) & 0xff);
+    enum gplace kind = (enum gplace)(l & 15);
+    int pid = (int)((l >> 4) & 0xff);
     uint32_t idx = l >> 12;
     switch (kind) {
-    case LOC_RING:
+    case GPLACE_RING:
         snprintf(buf, len, "P%d ring [head+%u]", pid, idx);
         break;
-    case LOC_RUNNEXT:
+    case GPLACE_NEXT:
         snprintf(buf, len, "P%d runnext", pid);
         break;
-    case LOC_GLOBAL:
+    case GPLACE_GLOBAL:
         snprintf(buf, len, "global queue [%u]", idx);
         break;
-    case LOC_PARKED:
+    case GPLACE_PARKED:
         snprintf(buf, len, "parked on P%d", pid);
         break;
     default:
@@ -735,7 +742,7 @@ static void loc_describe(uint32_t l, char *buf, size_t len) {
     }
 }
 
-static void mark(g *gp, int kind, int pid, uint32_t idx) {
+static void mark(g *gp, enum gplace kind, int pid, uint32_t idx) {
     char a[64], b[256];
     uint32_t l = loc_pack(kind, pid, idx);
     uint32_t goid = goid_of(gp);
@@ -753,7 +760,8 @@ static void mark(g *gp, int kind, int pid, uint32_t idx) {
         audit_ok = false;
         stress_fail(-1, INV_DUP_G, "audit: g%u is in two places: %s and %s", goid, a, b);
     }
-    int want = kind == LOC_PARKED ? TOK_PARKED : TOK_QUEUED;
+    // The holder token of a G in a run queue says queued; of a parked G, parked.
+    int want = gplace_queued(kind) ? TOK_QUEUED : TOK_PARKED;
     if (ledger_state(goid) != want) {
         loc_describe(l, a, sizeof a);
         ledger_describe(goid, b, sizeof b);
@@ -766,32 +774,34 @@ bool world_audit(void) {
     audit_ok = true;
     memset(loc_count, 0, ((size_t)srun()->params.gs + 1) * sizeof *loc_count);
     for (int i = 0; i < srun()->params.procs; i++) {
-        p *pp = &allp[i];
-        uint32_t h = atomic_load(&pp->runqhead), t = atomic_load(&pp->runqtail);
-        if (t - h > (uint32_t)RUNQ_CAP) {
+        // Relaxed reads: the barrier's mutex (stw.c) orders them after every move.
+        struct qview v = qview_of_port(&qlayout, &allp[i]);
+        struct qwalk w = qwalk_p(&v);
+        if (qview_len(&v) > (uint32_t)RUNQ_CAP) {
             audit_ok = false;
             stress_fail(-1, INV_AUDIT_COUNT, "audit: P%d head=%u tail=%u: length %u > capacity %d",
-                        i, h, t, t - h, RUNQ_CAP);
-        } else {
-            for (uint32_t k = 0; k < t - h; k++) {
-                mark(guintptr_ptr(atomic_load(&pp->runq[(h + k) % RUNQ_CAP])), LOC_RING, i, k);
-            }
+                        i, v.head, v.tail, qview_len(&v), RUNQ_CAP);
+            qwalk_p_skip_ring(&w); // runnext is still walked
         }
-        guintptr nx = atomic_load(&pp->runnext);
-        if (nx) {
-            mark(guintptr_ptr(nx), LOC_RUNNEXT, i, 0);
+        struct qitem it;
+        while (qwalk_p_next(&w, &it)) {
+            mark(guintptr_ptr(it.g), it.where, i, it.pos);
         }
         for (int k = 0; k < px[i].nparked; k++) {
-            mark(px[i].parked[k], LOC_PARKED, i, 0);
+            mark(px[i].parked[k], GPLACE_PARKED, i, 0);
         }
     }
+    // At most gs + 1 Gs: one more than the population says the list has a cycle.
     uint32_t n = 0;
     g *last = NULL;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp && n <= (uint32_t)srun()->params.gs;
-         gp = guintptr_ptr(gp->schedlink)) {
-        mark(gp, LOC_GLOBAL, 0, n);
+    struct qitem it;
+    for (struct qwalk_list w =
+             qwalk_list(&qlayout, sched.runq.head, (uint32_t)srun()->params.gs + 1);
+         qwalk_list_next(&w, &it);) {
+        g *gp = guintptr_ptr(it.g);
+        mark(gp, GPLACE_GLOBAL, 0, n);
         if (goid_of(gp) == 0) {
-            break;
+            break; // its schedlink is not read
         }
         last = gp;
         n++;
@@ -852,19 +862,20 @@ bool world_audit(void) {
 static void dump_queues(FILE *f) {
     for (int i = 0; i < srun()->params.procs; i++) {
         p *pp = &allp[i];
-        uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
-        uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
-        guintptr nx = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+        struct qview v = qview_of_port(&qlayout, pp); // relaxed: head, tail, runnext
         fprintf(f, "P%d: %s owner=T%d head=%u tail=%u len=%u runnext=g%u parked=%d ring=[", i,
                 atomic_load_explicit(&pp->status, memory_order_relaxed) == _Prunning ? "running"
                                                                                      : "idle",
-                atomic_load_explicit(&px[i].owner, memory_order_relaxed), h, t, t - h,
-                goid_of(guintptr_ptr(nx)),
+                atomic_load_explicit(&px[i].owner, memory_order_relaxed), v.head, v.tail,
+                qview_len(&v), goid_of(guintptr_ptr(v.next)),
                 atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed));
-        uint32_t len = t - h > (uint32_t)RUNQ_CAP ? (uint32_t)RUNQ_CAP : t - h;
-        for (uint32_t k = 0; k < len && k < 64; k++) {
-            guintptr s = atomic_load_explicit(&pp->runq[(h + k) % RUNQ_CAP], memory_order_relaxed);
-            fprintf(f, "%sg%u", k ? " " : "", goid_of(guintptr_ptr(s)));
+        uint32_t len = qview_len(&v) > (uint32_t)RUNQ_CAP ? (uint32_t)RUNQ_CAP : qview_len(&v);
+        struct qitem it;
+        for (struct qwalk w = qwalk_p(&v); qwalk_p_next(&w, &it);) {
+            if (it.where != GPLACE_RING || it.pos >= 64) {
+                break; // runnext is on the line already; the first 64 of the ring
+            }
+            fprintf(f, "%sg%u", it.pos ? " " : "", goid_of(guintptr_ptr(it.g)));
         }
         fprintf(f, "%s]\n", len > 64 ? " ..." : "");
     }
@@ -887,11 +898,13 @@ static void dump_queues(FILE *f) {
                 "inconsistent): runqsize=%d [",
                 who, __atomic_load_n(&GLOBAL_SIZE_LVALUE, __ATOMIC_RELAXED));
     }
-    int n = 0;
-    for (g *gp = guintptr_ptr(__atomic_load_n(&sched.runq.head, __ATOMIC_RELAXED));
-         gp && n < 64 && goid_of(gp);
-         gp = guintptr_ptr(__atomic_load_n(&gp->schedlink, __ATOMIC_RELAXED)), n++) {
-        fprintf(f, "%sg%u", n ? " " : "", goid_of(gp));
+    // The first 64 Gs, up to a word that is no G (its schedlink is not read).
+    uint32_t n = 0;
+    struct qitem it;
+    for (struct qwalk_list w =
+             qwalk_list(&qlayout, __atomic_load_n(&sched.runq.head, __ATOMIC_RELAXED), 64);
+         qwalk_list_next(&w, &it) && goid_of(guintptr_ptr(it.g)); n++) {
+        fprintf(f, "%sg%u", n ? " " : "", goid_of(guintptr_ptr(it.g)));
     }
     fprintf(f, "%s]\n", n >= 64 ? " ..." : "");
     if (locked) {

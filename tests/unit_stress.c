@@ -168,6 +168,31 @@ static void test_audit(void) {
     EXPECT(!e->audit(), "a P with no owner must fail the audit");
     EXPECT(strcmp(reported(), "p-owner") == 0, "audit, owner: invariant %s", reported());
     stress_report_reset();
+    atomic_store(&R.m[1].pid, 1);
+
+    // The walker's edges (harness/qwalk.h): a ring longer than its capacity is not walked...
+    atomic_store(&pp->runqtail, atomic_load(&pp->runqhead) + RUNQ_CAP + 1);
+    EXPECT(!e->audit(), "a ring over capacity must fail the audit");
+    EXPECT(strcmp(reported(), "audit-count") == 0, "audit, over capacity: invariant %s",
+           reported());
+    stress_report_reset();
+    atomic_store(&pp->runqtail, t);
+    // ... a slot holding no G is named, ...
+    uint32_t h = atomic_load(&pp->runqhead);
+    guintptr s0 = atomic_load(&pp->runq[h % RUNQ_CAP]);
+    atomic_store(&pp->runq[h % RUNQ_CAP], (guintptr)1);
+    EXPECT(!e->audit(), "a slot that holds no G must fail the audit");
+    EXPECT(strcmp(reported(), "bad-g") == 0, "audit, not a G: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&pp->runq[h % RUNQ_CAP], s0);
+    // ... and a cycle in the global queue ends the walk (at population + 1 Gs).
+    g *tail = guintptr_ptr(sched.runq.tail);
+    tail->schedlink = sched.runq.head;
+    EXPECT(!e->audit(), "a cycle in the global queue must fail the audit");
+    EXPECT(strcmp(reported(), "dup-g") == 0, "audit, cycle: invariant %s", reported());
+    stress_report_reset();
+    tail->schedlink = 0;
+    EXPECT(e->audit(), "restored again: %s", reported());
     e->teardown();
     ledger_free();
 }
