@@ -714,7 +714,9 @@ static void mm_world_access(int t, int pi, int field, uint32_t slot, enum dsched
         }
     } else if (field == 0 && k == DACC_CAS_OK) {
         mm_head_commit(t, pi, (uint32_t)v, (uint32_t)w, RUNQ_CAP);
-    } else if (field == 0 && k == DACC_STORE) { // a broken variant's plain store
+    } else if (field == 0 && k == DACC_STORE && (uint32_t)v - sh_head[pi] <= RUNQ_CAP) {
+        // a broken variant's plain store (one moving runqhead back or past the ring, ~2^32
+        // slots to commit, is head-past-tail right after: head_moved)
         mm_head_commit(t, pi, sh_head[pi], (uint32_t)v, RUNQ_CAP);
     }
 }
