@@ -43,9 +43,10 @@ static uint64_t rec_ticket; // under rec_lock
 static _Atomic int rec_frozen;
 static struct rec_snapshot snap;
 
-// The recorder's own check. It sees every access in the order it happened, so it can see
+// The recorder's own checks. It sees every access in the order it happened, so it can see
 // what the holder tokens cannot: a write of runqhead that moves it past runqtail (or back),
-// which the deterministic engine reports at that very access (harness/world.c head_moved).
+// or an owner's slot store over a queued G, which the deterministic engine reports at that
+// very access (harness/world.c head_moved, slot-clobber).
 // Without it the stress names such a run later and otherwise (dup-g when the G is taken
 // twice, an audit's count), and the verified replay, which stops at the first failure,
 // could never name the same invariant. Shadows under rec_lock, exact from the last
@@ -105,11 +106,11 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
         append(rec_self, ticket, s, addr, (int)k, v, w);
     }
     int pid = -1, loc = -1;
-    uint32_t slot, old = 0, nw = 0, len = 0;
+    uint32_t slot = 0, old = 0, nw = 0, len = 0;
     if (rec_eng && (k == RQ_REC_STORE || k == RQ_REC_CAS_OK)) {
         loc = rec_eng->rec_locate(addr, &pid, &slot);
     }
-    bool past = false;
+    bool past = false, clobber = false;
     if (pid >= 0 && pid < REC_MAX_PROCS && shadow[pid].known) {
         if (loc == REC_LOC_HEAD) {
             old = shadow[pid].head;
@@ -119,15 +120,29 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
             shadow[pid].head = nw;
         } else if (loc == REC_LOC_TAIL) {
             shadow[pid].tail = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
+        } else if (loc == REC_LOC_SLOT && k == RQ_REC_STORE && pid == rec_id) {
+            // The owner writes a slot that still holds a queued G ([head, tail)).
+            old = shadow[pid].head;
+            len = shadow[pid].tail - old;
+            clobber = (slot - old) % (uint32_t)snap.cap < len;
         }
     }
-    pthread_mutex_unlock(&rec_lock);
     if (past) {
+        // Before the lock is let go: no access after this one may come first, so a failure
+        // that follows from this write (a G taken twice) is not the first one reported.
+        // (stress_fail takes the output lock and never a seam access: no lock cycle.)
         stress_fail(rec_id, INV_HEAD_PAST_TAIL,
                     "T%d advanced P%d's runqhead by %u with only %u Gs queued (from %u to %u, "
                     "at %s; seen by the recorder)",
                     rec_id, pid, nw - old, len, old, nw, runq_site_name(s));
     }
+    if (clobber) {
+        stress_fail(rec_id, INV_SLOT_CLOBBER,
+                    "T%d overwrote slot %u of P%d's ring, which holds a queued G (%u queued from "
+                    "head %u; at %s; seen by the recorder)",
+                    rec_id, slot, pid, len, old, runq_site_name(s));
+    }
+    pthread_mutex_unlock(&rec_lock);
 }
 
 void record_op(enum rec_op op, int arg, const uint32_t *goids, int n) {
