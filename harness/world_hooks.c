@@ -182,7 +182,10 @@ static void mm_world_access(int t, int pi, int field, uint32_t slot, enum dsched
         }
     } else if (field == F_HEAD && k == DACC_CAS_OK) {
         mm_head_commit(t, pi, (uint32_t)v, (uint32_t)w, (uint32_t)ws.port.cap);
-    } else if (field == F_HEAD && k == DACC_STORE) { // a broken variant's plain store
+    } else if (field == F_HEAD && k == DACC_STORE &&
+               (uint32_t)v - ws.sh_head[pi] <= (uint32_t)ws.port.cap) {
+        // a broken variant's plain store (one moving runqhead back or past the ring, ~2^32
+        // slots to commit, is head-past-tail right after: head_moved)
         mm_head_commit(t, pi, ws.sh_head[pi], (uint32_t)v, (uint32_t)ws.port.cap);
     }
 }

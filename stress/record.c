@@ -43,6 +43,21 @@ static uint64_t rec_ticket; // under rec_lock
 static _Atomic int rec_frozen;
 static struct rec_snapshot snap;
 
+// The recorder's own checks. It sees every access in the order it happened, so it can see
+// what the holder tokens cannot: a write of runqhead that moves it past runqtail (or back),
+// or an owner's slot store over a queued G, which the deterministic engine reports at that
+// very access (harness/world.c head_moved, slot-clobber).
+// Without it the stress names such a run later and otherwise (dup-g when the G is taken
+// twice, an audit's count), and the verified replay, which stops at the first failure,
+// could never name the same invariant. Shadows under rec_lock, exact from the last
+// snapshot (world stopped) on: runqhead and runqtail change only through the seam.
+static const struct stress_engine *rec_eng;
+static _Thread_local int rec_id = -1;
+static struct {
+    bool known;
+    uint32_t head, tail;
+} shadow[REC_MAX_PROCS];
+
 int record_init(int nthreads, int gs) {
     rec_threads = nthreads < REC_MAX_PROCS ? nthreads : REC_MAX_PROCS;
     for (int i = 0; i < rec_threads; i++) {
@@ -61,6 +76,7 @@ int record_init(int nthreads, int gs) {
 
 void record_thread_start(int id) {
     rec_self = id < rec_threads ? &rec[id] : NULL;
+    rec_id = id;
 }
 
 static void append(struct recorder *r, uint64_t ticket, enum runq_site s, const void *addr,
@@ -89,6 +105,43 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
     if (rec_self && !atomic_load_explicit(&rec_frozen, memory_order_relaxed)) {
         append(rec_self, ticket, s, addr, (int)k, v, w);
     }
+    int pid = -1, loc = -1;
+    uint32_t slot = 0, old = 0, nw = 0, len = 0;
+    if (rec_eng && (k == RQ_REC_STORE || k == RQ_REC_CAS_OK)) {
+        loc = rec_eng->rec_locate(addr, &pid, &slot);
+    }
+    bool past = false, clobber = false;
+    if (pid >= 0 && pid < REC_MAX_PROCS && shadow[pid].known) {
+        if (loc == REC_LOC_HEAD) {
+            old = shadow[pid].head;
+            nw = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
+            len = shadow[pid].tail - old;
+            past = nw - old > len;
+            shadow[pid].head = nw;
+        } else if (loc == REC_LOC_TAIL) {
+            shadow[pid].tail = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
+        } else if (loc == REC_LOC_SLOT && k == RQ_REC_STORE && pid == rec_id) {
+            // The owner writes a slot that still holds a queued G ([head, tail)).
+            old = shadow[pid].head;
+            len = shadow[pid].tail - old;
+            clobber = (slot - old) % (uint32_t)snap.cap < len;
+        }
+    }
+    if (past) {
+        // Before the lock is let go: no access after this one may come first, so a failure
+        // that follows from this write (a G taken twice) is not the first one reported.
+        // (stress_fail takes the output lock and never a seam access: no lock cycle.)
+        stress_fail(rec_id, INV_HEAD_PAST_TAIL,
+                    "T%d advanced P%d's runqhead by %u with only %u Gs queued (from %u to %u, "
+                    "at %s; seen by the recorder)",
+                    rec_id, pid, nw - old, len, old, nw, runq_site_name(s));
+    }
+    if (clobber) {
+        stress_fail(rec_id, INV_SLOT_CLOBBER,
+                    "T%d overwrote slot %u of P%d's ring, which holds a queued G (%u queued from "
+                    "head %u; at %s; seen by the recorder)",
+                    rec_id, slot, pid, len, old, runq_site_name(s));
+    }
     pthread_mutex_unlock(&rec_lock);
 }
 
@@ -112,6 +165,12 @@ void record_snapshot(const struct stress_engine *e, double t) {
     e->rec_snapshot(&snap);
     pthread_mutex_lock(&rec_lock);
     snap.ticket = rec_ticket;
+    rec_eng = e;
+    for (int i = 0; i < REC_MAX_PROCS; i++) {
+        shadow[i].known = i < snap.procs;
+        shadow[i].head = snap.head[i];
+        shadow[i].tail = snap.tail[i];
+    }
     pthread_mutex_unlock(&rec_lock);
     for (int i = 0; i < rec_threads; i++) {
         snap.pos[i] = atomic_load_explicit(&rec[i].n, memory_order_acquire);

@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -569,6 +570,27 @@ static int write_schedule(const char *path, const schedule *s, const char *comme
 }
 
 static int pipeline(const char *in, const char *out, bool minimise, bool trace);
+static void *kept(void *ptr);
+
+// Does s, written as text and loaded back as runq-replay loads it, fail with the recorded
+// invariant? (What the file can say is the judge: a state that only the in-memory run has
+// must not decide a cut.)
+static bool file_fails(const schedule *s) {
+    char path[] = "/tmp/runq-record-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        return false;
+    }
+    close(fd);
+    static schedule back;
+    char err[512];
+    dsched_result r;
+    bool ok = write_schedule(path, s, "") == 0 &&
+              schedule_load_file(path, &back, err, sizeof err) == 0 &&
+              (runner_run(&back, NULL, &r), r.failed) && strcmp(r.invariant, invariant) == 0;
+    unlink(path);
+    return ok;
+}
 static void free_kept(void);
 
 int main(int argc, char **argv) {
@@ -655,6 +677,128 @@ static void free_kept(void) {
     capkept = 0;
 }
 
+// With the ops marked in drop[] left out of best (with their steps), does the failure stay?
+// If so best keeps only the other steps. trial: scratch of best->nseq entries.
+static bool try_drops(struct plan *best, uint32_t *trial, bool *const drop[NT], int *runs) {
+    static schedule sch;
+    uint32_t n = 0;
+    for (uint32_t q = 0; q < best->nseq; q++) {
+        uint32_t pos = best->seq[q];
+        int t = order_t[pos];
+        if (!drop[t][th[t].a[order_i[pos]].op]) {
+            trial[n++] = pos;
+        }
+    }
+    struct plan tp = *best;
+    tp.seq = trial;
+    tp.nseq = n;
+    dsched_result rt;
+    (*runs)++;
+    if (build(&tp, &sch, false) && (run(&sch, &tp, false, NULL, &rt, NULL), rt.failed) &&
+        strcmp(rt.invariant, invariant) == 0) {
+        memcpy(best->seq, trial, n * sizeof(uint32_t));
+        best->nseq = n;
+        return true;
+    }
+    return false;
+}
+
+// ---- dropping threads ---------------------------------------------------------------------------
+
+// Does any op of s name P v (a steal's victim, runqempty's P)?
+static bool targeted(const schedule *s, int v) {
+    for (int t = 0; t < s->nthreads; t++) {
+        for (int k = 0; k < s->nops[t]; k++) {
+            const sched_op *o = &s->ops[t][k];
+            if ((o->kind == SOP_STEAL || o->kind == SOP_STEALNEXT || o->kind == SOP_EMPTY) &&
+                o->target == v) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// out = s without thread d and its P: thread t > d becomes t - 1 (its program, the
+// decisions and op targets naming it, its P's initial state and its "puts" list); the Gs
+// queued on P d are gone (a stale copy of one elsewhere becomes a "done" placeholder).
+static void without_thread(const schedule *s, int d, schedule *out, struct sched_initial *init) {
+    *out = *s;
+    out->nthreads = (uint8_t)(s->nthreads - 1);
+    for (int t = d; t < out->nthreads; t++) {
+        out->nops[t] = s->nops[t + 1];
+        memcpy(out->ops[t], s->ops[t + 1], sizeof out->ops[t]);
+    }
+    out->nops[out->nthreads] = 0;
+    for (int t = 0; t < out->nthreads; t++) {
+        for (int k = 0; k < out->nops[t]; k++) {
+            sched_op *o = &out->ops[t][k];
+            if ((o->kind == SOP_STEAL || o->kind == SOP_STEALNEXT || o->kind == SOP_EMPTY) &&
+                o->target > d) {
+                o->target--;
+            }
+        }
+    }
+    for (int i = 0; i < out->ndecisions; i++) {
+        if (out->dec[i].thread > d) {
+            out->dec[i].thread--;
+        }
+    }
+    if (s->init == NULL) {
+        return;
+    }
+    *init = *s->init;
+    for (int p = d; p + 1 < SCHED_MAX_THREADS; p++) {
+        init->head[p] = s->init->head[p + 1];
+        init->tail[p] = s->init->tail[p + 1];
+        init->next[p] = s->init->next[p + 1];
+        memcpy(init->slots[p], s->init->slots[p + 1], sizeof init->slots[p]);
+        init->puts[p] = s->init->puts[p + 1];
+        init->nputs[p] = s->init->nputs[p + 1];
+        init->capputs[p] = s->init->capputs[p + 1];
+    }
+    int last = SCHED_MAX_THREADS - 1;
+    init->head[last] = init->tail[last] = 0;
+    init->next[last] = 0;
+    memset(init->slots[last], 0, sizeof init->slots[last]);
+    init->puts[last] = NULL;
+    init->nputs[last] = init->capputs[last] = 0;
+    if (init->np > d) {
+        init->np--;
+    }
+    out->init = init;
+}
+
+// Drops the threads the failure does not need: a thread with no op left whose P no op
+// names, if the schedule without it still fails with the recorded invariant. Returns how
+// many were dropped (s is changed in place).
+static int drop_threads(schedule *s) {
+    static schedule trial;
+    int dropped = 0;
+    for (int d = s->nthreads - 1; d >= 0 && s->nthreads > 1; d--) {
+        if (s->nops[d] != 0 || targeted(s, d)) {
+            continue;
+        }
+        bool named = false;
+        for (int i = 0; i < s->ndecisions; i++) {
+            named |= s->dec[i].thread == d;
+        }
+        if (named) {
+            continue;
+        }
+        struct sched_initial *init = kept(calloc(1, sizeof *init));
+        if (init == NULL) {
+            break;
+        }
+        without_thread(s, d, &trial, init);
+        if (file_fails(&trial)) {
+            *s = trial;
+            dropped++;
+        }
+    }
+    return dropped;
+}
+
 static int pipeline(const char *in, const char *out, bool minimise, bool trace) {
     // 1. Verify the whole recording from the snapshot.
     static schedule s;
@@ -679,8 +823,9 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         r.failed ? "" : " (the failure is not reached on the engine)", (unsigned long long)r.step);
     if (!r.failed || strcmp(r.invariant, invariant) != 0) {
         printf("!!! invariant=replay-mismatch: the recorded run failed with invariant=%s, the "
-               "verified replay %s%s\n",
-               invariant, r.failed ? "with invariant=" : "passed", r.failed ? r.invariant : "");
+               "verified replay %s%s%s%s\n",
+               invariant, r.failed ? "with invariant=" : "passed", r.failed ? r.invariant : "",
+               r.failed ? ": " : "", r.failed ? r.message : "");
         return 1;
     }
 
@@ -771,6 +916,26 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         bool changed = true;
         while (changed) {
             changed = false;
+            // A whole thread first: then drop_threads can take it (and its P) out.
+            for (int dt = 0; dt < nthreads; dt++) {
+                uint32_t newly = 0;
+                for (uint32_t j = 0; j < nc; j++) {
+                    if (cands[j].t == dt && !drop[dt][cands[j].k]) {
+                        drop[dt][cands[j].k] = true;
+                        setlist[newly++] = j;
+                    }
+                }
+                if (newly == 0) {
+                    continue;
+                }
+                if (try_drops(&best, trial, drop, &runs_tried)) {
+                    changed = true;
+                } else {
+                    for (uint32_t m = 0; m < newly; m++) {
+                        drop[cands[setlist[m]].t][cands[setlist[m]].k] = false;
+                    }
+                }
+            }
             for (uint32_t chunk = nc / 2 ? nc / 2 : 1;; chunk /= 2) {
                 for (uint32_t i = 0; i < nc; i += chunk) {
                     uint32_t newly = 0;
@@ -783,24 +948,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
                     if (newly == 0) {
                         continue;
                     }
-                    uint32_t n = 0;
-                    for (uint32_t q = 0; q < best.nseq; q++) {
-                        uint32_t pos = best.seq[q];
-                        int t = order_t[pos];
-                        if (!drop[t][th[t].a[order_i[pos]].op]) {
-                            trial[n++] = pos;
-                        }
-                    }
-                    struct plan tp = best;
-                    tp.seq = trial;
-                    tp.nseq = n;
-                    dsched_result rt;
-                    runs_tried++;
-                    if (build(&tp, &cutsched, false) &&
-                        (run(&cutsched, &tp, false, NULL, &rt, NULL), rt.failed) &&
-                        strcmp(rt.invariant, invariant) == 0) {
-                        memcpy(best.seq, trial, n * sizeof(uint32_t));
-                        best.nseq = n;
+                    if (try_drops(&best, trial, drop, &runs_tried)) {
                         changed = true;
                     } else { // undo what this chunk dropped
                         for (uint32_t m = 0; m < newly; m++) {
@@ -930,7 +1078,8 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             run(&s, &capp, false, state2, &rq, NULL);
             build(&suf, &cutsched, false);
             run(&cutsched, &suf, false, NULL, &rq, NULL);
-            if (rq.failed && strcmp(rq.invariant, invariant) == 0 && build(&suf, &cutsched, true)) {
+            if (rq.failed && strcmp(rq.invariant, invariant) == 0 && build(&suf, &cutsched, true) &&
+                file_fails(&cutsched)) {
                 say("cut again: at step %u of the minimised plan\n", q);
                 best = suf;
                 break;
@@ -950,14 +1099,24 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         printf("!!! invariant=replay-mismatch: the failure needs a longer schedule\n");
         return 1;
     }
+    // Threads with nothing left to do, whose P nobody names, go (threads renumbered).
+    int dropped = minimise ? drop_threads(&cutsched) : 0;
+    if (dropped > 0) {
+        say("threads: %d of the recording's %d dropped (no op left, their P named by no op); "
+            "the others renumbered\n",
+            dropped, nthreads);
+    }
     char comment[1024];
     snprintf(comment, sizeof comment,
              "# written by runq-record from %s (%s, invariant=%s)\n"
              "# starts at step %u of the recording, where no thread is inside an op; the\n"
              "# initial state is the verified replay's state there. Decisions replay the\n"
-             "# recorded order step by step%s.\n",
+             "# recorded order step by step%s.\n%s",
              in, program, invariant, cut,
-             minimise ? ", minimised (ops dropped, runs moved) keeping the invariant" : "");
+             minimise ? ", minimised (ops dropped, runs moved) keeping the invariant" : "",
+             dropped > 0 ? "# Threads the failure does not need were dropped (with their Ps); "
+                           "the others renumbered.\n"
+                         : "");
     if (write_schedule(out, &cutsched, comment) != 0) {
         return 2;
     }
@@ -971,12 +1130,14 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     FILE *tf = trace ? stdout : NULL;
     runner_run(&back, tf, &r);
     uint32_t nops_total = 0;
-    for (int t = 0; t < nthreads; t++) {
+    for (int t = 0; t < back.nthreads; t++) {
         nops_total += back.nops[t];
     }
-    printf("schedule: %s: %u decisions, %u ops, %u steps%s; replays with %s%s\n", out,
-           back.ndecisions, nops_total, best.nseq, minimise ? "" : " (not minimised)",
-           r.failed ? "invariant=" : "no failure", r.failed ? r.invariant : "");
+    printf("schedule: %s: %u decisions, %u ops, %u steps, %d of %d threads%s; replays with "
+           "%s%s\n",
+           out, back.ndecisions, nops_total, best.nseq, back.nthreads, nthreads,
+           minimise ? "" : " (not minimised)", r.failed ? "invariant=" : "no failure",
+           r.failed ? r.invariant : "");
     say("minimise: %d candidate runs\n", runs_tried);
     printf("reproduce: runq-replay --trace %s\n", out);
     if (!r.failed || strcmp(r.invariant, invariant) != 0) {
