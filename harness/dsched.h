@@ -4,7 +4,8 @@
 // It implements the rq_dsched_* hooks that seam_dsched.h (the seam's deterministic
 // backend, here beside the engine) declares. It knows
 // nothing of a P's layout: everything capacity-dependent (the world, its ledger, the op
-// interpreter) sits behind struct dsched_world, one per compiled capacity (world.c).
+// interpreter) sits behind struct dsched_world, one per compiled capacity and Go version
+// (worlds.c: the world_*.c files, compiled once, bound to that port's port_adapter.c).
 // An execution is a pure function of the schedule: same schedule, same steps, same trace.
 #ifndef HARNESS_DSCHED_H
 #define HARNESS_DSCHED_H

@@ -46,7 +46,7 @@ static struct rec_snapshot snap;
 // The recorder's own checks. It sees every access in the order it happened, so it can see
 // what the holder tokens cannot: a write of runqhead that moves it past runqtail (or back),
 // or an owner's slot store over a queued G, which the deterministic engine reports at that
-// very access (harness/world.c head_moved, slot-clobber).
+// very access (harness/world_hooks.c head_moved, slot-clobber).
 // Without it the stress names such a run later and otherwise (dup-g when the G is taken
 // twice, an audit's count), and the verified replay, which stops at the first failure,
 // could never name the same invariant. Shadows under rec_lock, exact from the last
