@@ -5,6 +5,7 @@
 
 #include "interleave.h"
 #include "memmodel.h"
+#include "op_rules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,18 +38,12 @@ static void run_op(int t, const sched_op *op) {
     dsched_op_begin(t, what);
     uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
     bool nothing = false;           // the op's answer was "nothing" (interleaving coverage)
-    // Go's preconditions: skipped, not reported, when they do not hold.
-    // globrunqget puts up to min(max, cap/2) - 1 Gs on the ring: they must fit (else
-    // runqputslow would take sched.lock again). globget 2 (max 1) puts none.
+    // Go's preconditions (op_rules.h, shared with runq-torture): skipped, not reported.
     int cap = ws.port.cap;
-    uint32_t glob_puts = op->n - 1 > 0 && op->n - 1 < cap / 2 ? op->n - 2u : cap / 2 - 1u;
-    if ((op->kind == SOP_GLOBGET && ring_len_real(t) + glob_puts > (uint32_t)cap) ||
-        ((op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) && ring_len_real(t) != 0)) {
-        // steal only into an empty ring, as findrunnable does
+    enum op_skip skip = op_precondition(op, ring_len_real(t), (uint32_t)cap);
+    if (skip != OP_RUNS) {
         dsched_op_skipped();
-        dsched_op_end(t, op->kind == SOP_GLOBGET
-                             ? "skipped: Go's precondition (the ring is over half full)"
-                             : "skipped: Go's precondition (a thief steals into an empty ring)");
+        dsched_op_end(t, op_skip_reason(skip));
         return;
     }
     if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) {

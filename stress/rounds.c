@@ -12,6 +12,7 @@
 
 #include <sched.h>
 
+#include "op_rules.h"
 #include "schedule.h"
 
 #include "runq_version.h" // after the system headers: its name prefix must not touch them
@@ -124,8 +125,8 @@ static bool sched_exec(struct mstate *m, int t, const sched_op *op) {
         return !stress_failed();
     }
     case SOP_GLOBGET: {
-        if (ring_len(pp) > (uint32_t)RUNQ_CAP / 2) {
-            return true; // precondition, as the deterministic engine: the puts must fit
+        if (op_precondition(op, ring_len(pp), RUNQ_CAP) != OP_RUNS) {
+            return true; // Go's precondition (op_rules.h, as the engine): the puts must fit
         }
         uint32_t goid = globget(m, t, op->n - 1);
         if (goid) {
@@ -136,8 +137,8 @@ static bool sched_exec(struct mstate *m, int t, const sched_op *op) {
     }
     case SOP_STEAL:
     case SOP_STEALNEXT: {
-        if (ring_len(pp) != 0) {
-            return true; // steal only into an empty ring, as findrunnable does
+        if (op_precondition(op, ring_len(pp), RUNQ_CAP) != OP_RUNS) {
+            return true; // Go's precondition (op_rules.h): steal only into an empty ring
         }
         uint32_t goid = steal_from(m, t, op->target, op->kind == SOP_STEALNEXT);
         if (goid) {

@@ -2,6 +2,7 @@
 // decoder is total and canonical, parse errors name the line and what was expected.
 //
 //   unit_schedule FILE.txt...   (the committed text schedules, for the round trip)
+#include "op_rules.h"
 #include "runq_sites.h"
 #include "schedule.h"
 
@@ -336,6 +337,27 @@ static void versions(void) {
     free(tc);
 }
 
+// Go's preconditions (op_rules.h), which both drivers apply: each rule at its edge.
+static void op_rules(void) {
+    sched_op steal = {SOP_STEAL, 1, 1}, stealnext = {SOP_STEALNEXT, 1, 1}, get = {SOP_GET, 0, 1};
+    EXPECT(op_precondition(&steal, 0, 256) == OP_RUNS, "steal into an empty ring runs");
+    EXPECT(op_precondition(&steal, 1, 256) == OP_SKIP_STEAL_NOT_EMPTY, "steal into 1 G: skip");
+    EXPECT(op_precondition(&stealnext, 3, 4) == OP_SKIP_STEAL_NOT_EMPTY, "stealnext: skip");
+    EXPECT(op_precondition(&get, 256, 256) == OP_RUNS, "runqget has no precondition");
+    // globget N: max N - 1 (N = 1: none); at most min(max, cap/2) - 1 Gs go on the ring.
+    EXPECT(op_globget_puts(1, 256) == 127, "globget 1 at cap 256: %u", op_globget_puts(1, 256));
+    EXPECT(op_globget_puts(2, 256) == 0, "globget 2 (max 1) puts none");
+    EXPECT(op_globget_puts(5, 256) == 3, "globget 5 (max 4) puts up to 3");
+    EXPECT(op_globget_puts(3, 4) == 1, "globget 3 (max 2) at cap 4: %u", op_globget_puts(3, 4));
+    EXPECT(op_globget_puts(200, 4) == 1, "a max over cap/2 is cap/2: 1 put at cap 4");
+    sched_op gg = {SOP_GLOBGET, 0, 1};
+    EXPECT(op_precondition(&gg, 129, 256) == OP_RUNS, "129 + 127 = 256 fits");
+    EXPECT(op_precondition(&gg, 130, 256) == OP_SKIP_GLOBGET_NO_ROOM, "130 + 127 > 256: skip");
+    gg.n = 2;
+    EXPECT(op_precondition(&gg, 256, 256) == OP_RUNS, "max 1 puts nothing: a full ring is fine");
+    EXPECT(op_skip_reason(OP_SKIP_STEAL_NOT_EMPTY)[0] == 's', "reasons are trace words");
+}
+
 int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         round_trip_file(argv[i]);
@@ -345,6 +367,7 @@ int main(int argc, char **argv) {
     parse_errors();
     load_file();
     versions();
+    op_rules();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
