@@ -220,6 +220,13 @@ static inline mm_loc *loc_of(const void *a, unsigned width) {
     }
 }
 
+// A word of the world's Ps already seen this execution (the common case): no call, so the
+// SC fast paths below stay leaf functions. NULL: ask loc_of.
+static inline mm_loc *loc_known(const void *a) {
+    size_t w = (size_t)(((uintptr_t)a - (uintptr_t)region) / 4);
+    return w < region_words && region_gen[w] == gen ? &locs[region_loc[w]] : NULL;
+}
+
 void mm_set_region(const void *base, size_t bytes) {
     region = base;
     region_words = bytes / 4 < MM_REGION_WORDS ? bytes / 4 : MM_REGION_WORDS;
@@ -277,28 +284,40 @@ static uint32_t oldest_allowed(mm_loc *l, int t) {
     return lb;
 }
 
-static __attribute__((noinline)) uintptr_t load_full(int t, enum runq_site s, const void *a,
+static uintptr_t load_full(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
+                           const uintptr_t *real);
+
+// SC, no trace: the load reads the newest store (what memory holds); a relaxed one
+// changes no clock, an acquire (l: its location) joins that store's release clock. The
+// slot checks look the store up themselves (mm_slot_read).
+static inline uintptr_t load_sc(int t, enum runq_site s, const void *a, unsigned width,
+                                memory_order mo, const uintptr_t *real, const mm_loc *l) {
+    cur_site[t] = (uint16_t)s;
+    last_read[t].mo = (uint8_t)mo;
+    last_read[t].r = NULL;
+    if (l != NULL && l->h[0].has_sync) {
+        join(t, l->h[0].sync);
+    }
+    return real ? *real : mem_read(a, width);
+}
+
+static __attribute__((noinline)) uintptr_t load_slow(int t, enum runq_site s, const void *a,
                                                      unsigned width, memory_order mo,
-                                                     const uintptr_t *real);
+                                                     const uintptr_t *real) {
+    if (!full) {
+        return load_sc(t, s, a, width, mo, real, is_acquire(mo) ? loc_of(a, width) : NULL);
+    }
+    cur_site[t] = (uint16_t)s;
+    return load_full(t, s, a, width, mo, real);
+}
 
 uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
                   const uintptr_t *real) {
-    cur_site[t] = (uint16_t)s;
-    if (!full) {
-        // SC, no trace: the load reads the newest store (what memory holds); a relaxed
-        // one changes no clock, an acquire joins that store's release clock. The slot
-        // checks look the store up themselves (mm_slot_read).
-        last_read[t].mo = (uint8_t)mo;
-        last_read[t].r = NULL;
-        if (is_acquire(mo)) {
-            const mm_store_rec *r = &loc_of(a, width)->h[0];
-            if (r->has_sync) {
-                join(t, r->sync);
-            }
-        }
-        return real ? *real : mem_read(a, width);
+    mm_loc *l = NULL;
+    if (full || (is_acquire(mo) && (l = loc_known(a)) == NULL)) {
+        return load_slow(t, s, a, width, mo, real); // a tail call: the fast path is a leaf
     }
-    return load_full(t, s, a, width, mo, real);
+    return load_sc(t, s, a, width, mo, real, l);
 }
 
 // A load that may read an older store (weak memory) or whose store the trace shows.
@@ -376,14 +395,9 @@ static __attribute__((noinline)) void store_weak(mm_loc *l, int t, enum runq_sit
     release_point(t, r, mo); // a plain store starts no release sequence (C++20 / RC11)
 }
 
-void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo,
-              bool done) {
-    mm_loc *l = loc_of(a, width);
+static inline void store_sc(mm_loc *l, int t, enum runq_site s, void *a, unsigned width,
+                            uintptr_t v, memory_order mo, bool done) {
     cur_site[t] = (uint16_t)s;
-    if (weak) {
-        store_weak(l, t, s, a, width, v, mo, done);
-        return;
-    }
     if (!done) {
         mem_write(a, width, v);
     }
@@ -396,16 +410,36 @@ void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, mem
     }
 }
 
-bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
-            memory_order ok_mo, memory_order fail_mo, int done, uintptr_t *found) {
+static __attribute__((noinline)) void store_slow(int t, enum runq_site s, void *a, unsigned width,
+                                                 uintptr_t v, memory_order mo, bool done) {
     mm_loc *l = loc_of(a, width);
+    if (weak) {
+        cur_site[t] = (uint16_t)s;
+        store_weak(l, t, s, a, width, v, mo, done);
+    } else {
+        store_sc(l, t, s, a, width, v, mo, done);
+    }
+}
+
+void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo,
+              bool done) {
+    mm_loc *l = weak ? NULL : loc_known(a);
+    if (l == NULL) {
+        store_slow(t, s, a, width, v, mo, done); // a tail call: the fast path is a leaf
+        return;
+    }
+    store_sc(l, t, s, a, width, v, mo, done);
+}
+
+// SC: the one record is the newest store, which an RMW (and here a failed CAS) reads; a
+// successful CAS overwrites it in place, its release clock (release sequence) carried on.
+static inline bool cas_sc(mm_loc *l, int t, enum runq_site s, void *a, unsigned width,
+                          uintptr_t old, uintptr_t new_, memory_order ok_mo, memory_order fail_mo,
+                          int done, uintptr_t *found) {
     cur_site[t] = (uint16_t)s;
     bool ok;
     if (done < 0) {
         uintptr_t cur = mem_read(a, width);
-        if (weak) {
-            sync_external(l, cur);
-        }
         ok = cur == old;
         *found = cur;
         if (ok) {
@@ -413,22 +447,58 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
         }
     } else {
         ok = done != 0;
-        if (weak) {
-            sync_external(l, ok ? old : *found);
-        }
     }
+    mm_store_rec *r = &l->h[0];
+    note_read(t, s, ok ? ok_mo : fail_mo, r, 0);
+    if (r->has_sync && is_acquire(ok ? ok_mo : fail_mo)) {
+        join(t, r->sync);
+    }
+    if (ok) {
+        release_point(t, sc_record(l, t, s, new_, ok_mo), ok_mo);
+    }
+    return ok;
+}
+
+static bool cas_weak(mm_loc *l, int t, enum runq_site s, void *a, unsigned width, uintptr_t old,
+                     uintptr_t new_, memory_order ok_mo, memory_order fail_mo, int done,
+                     uintptr_t *found);
+
+static __attribute__((noinline)) bool cas_slow(int t, enum runq_site s, void *a, unsigned width,
+                                               uintptr_t old, uintptr_t new_, memory_order ok_mo,
+                                               memory_order fail_mo, int done, uintptr_t *found) {
+    mm_loc *l = loc_of(a, width);
     if (!weak) {
-        // SC: the one record is the newest store; a successful CAS overwrites it in
-        // place, its release clock (release sequence) carried on as it stands.
-        mm_store_rec *r = &l->h[0];
-        note_read(t, s, ok ? ok_mo : fail_mo, r, 0);
-        if (r->has_sync && is_acquire(ok ? ok_mo : fail_mo)) {
-            join(t, r->sync);
-        }
+        return cas_sc(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+    }
+    return cas_weak(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+}
+
+bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+            memory_order ok_mo, memory_order fail_mo, int done, uintptr_t *found) {
+    mm_loc *l = weak ? NULL : loc_known(a);
+    if (l == NULL) {
+        return cas_slow(t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+    }
+    return cas_sc(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+}
+
+// Weak memory: the CAS reads the newest store of the history and appends its own.
+static bool cas_weak(mm_loc *l, int t, enum runq_site s, void *a, unsigned width, uintptr_t old,
+                     uintptr_t new_, memory_order ok_mo, memory_order fail_mo, int done,
+                     uintptr_t *found) {
+    cur_site[t] = (uint16_t)s;
+    bool ok;
+    if (done < 0) {
+        uintptr_t cur = mem_read(a, width);
+        sync_external(l, cur);
+        ok = cur == old;
+        *found = cur;
         if (ok) {
-            release_point(t, sc_record(l, t, s, new_, ok_mo), ok_mo);
+            mem_write(a, width, new_);
         }
-        return ok;
+    } else {
+        ok = done != 0;
+        sync_external(l, ok ? old : *found);
     }
     // An RMW, and (here) a failed CAS too, reads the newest store.
     mm_store_rec *prev = newest(l);
