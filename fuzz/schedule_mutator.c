@@ -8,9 +8,13 @@
 // Here ops, counts and decisions mutate as units, and a count is small (1..8) seven
 // times in eight; the eighth draws a burst up to 256, so overflowing a 256-slot ring
 // stays reachable. Text inputs (the regress-*.txt scenarios) are mutated in byte form.
+// Memory weak (header byte [7]) is one header mutation away, and in a weak input a third
+// of the decisions inserted are `read T stale K`, so stale reads (each site's extra
+// counter) are reached from an empty corpus; sequentially consistent inputs are unchanged.
 #include "runq_sites.h"
 #include "schedule.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -41,7 +45,19 @@ static void random_op(uint8_t *b) {
     b[1] = count_byte();
 }
 
-static void random_decision(uint8_t *b) {
+// Header byte [7] asks for memory weak (Go 1.19 or master).
+static bool is_weak(const uint8_t *data, size_t size) {
+    return size > 7 && (data[7] == SCHED_WEAK_MAGIC || data[7] == SCHED_MASTER_WEAK_BYTE);
+}
+
+static void random_decision(uint8_t *b, bool weak) {
+    if (weak && rnd(3) == 0) {
+        // `read T stale K`, K = 1..7: the thread's next load with a choice reads K stores
+        // back (as far as coherence allows); a stale read is what weak memory adds.
+        b[0] = (uint8_t)(0x30 | rnd(SCHED_MAX_THREADS));
+        b[1] = (uint8_t)(1 + rnd(SCHED_STALE_MAX - 1));
+        return;
+    }
     uint32_t mode = rnd(4);
     b[0] = (uint8_t)(rnd(SCHED_MAX_THREADS) + 4 * mode);
     b[1] = (uint8_t)(mode == SMODE_UNTIL ? rnd(RQ_SITE_COUNT) : rnd(8));
@@ -74,7 +90,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
     }
     int t = (int)rnd(SCHED_MAX_THREADS), i = (int)rnd(SCHED_MAX_OPS);
     size_t nd = ndec(size);
-    switch (rnd(12)) {
+    switch (rnd(13)) {
     case 0: { // insert an op (the thread's later ops shift; its last slot falls off)
         size = at_least(data, size, SCHED_FIXED_BYTES, max);
         size_t o = op_off(t, i), end = op_off(t, SCHED_MAX_OPS);
@@ -104,7 +120,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
         }
         size_t k = rnd((uint32_t)nd + 1), o = dec_off(k);
         memmove(data + o + 2, data + o, size - o);
-        random_decision(data + o);
+        random_decision(data + o, is_weak(data, size));
         return size + 2;
     }
     case 5: { // remove a decision
@@ -174,6 +190,14 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
             data[3] ^= (uint8_t)(1u << rnd(5));
         } else {
             data[4 + rnd(2)] = (uint8_t)rnd(256);
+        }
+        return size;
+    case 11: // memory: weak <-> sequentially consistent (the Go version stays)
+        size = at_least(data, size, SCHED_HEADER_BYTES, max);
+        if (is_weak(data, size)) {
+            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_VERSION_BYTE : 0;
+        } else {
+            data[7] = data[7] == SCHED_VERSION_BYTE ? SCHED_MASTER_WEAK_BYTE : SCHED_WEAK_MAGIC;
         }
         return size;
     default: // prefill: none, a few, or a burst

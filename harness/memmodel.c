@@ -1,8 +1,12 @@
 // memmodel.c - the engine's memory model and its three checks (see memmodel.h).
 //
-// Costs, sequentially consistent mode: a location lookup (open addressing on the
-// address), one store record written per store, a 4-entry clock join per acquire. The
-// history, "seen" epochs and coherence bounds are only consulted under `memory weak`.
+// Costs, sequentially consistent mode (the default; every fuzz input unless it asks for
+// weak memory): a relaxed load is not looked at; an acquire load looks its location up
+// (a direct map over the world's Ps) and joins the newest store's clock; a store or CAS
+// overwrites that location's one store record (only the newest is ever read). The
+// history, "seen" epochs and coherence bounds exist only under `memory weak`. Slot reads
+// are kept only for thieves (the owner reads what it wrote itself), and every failure's
+// message is built out of line (cold), so the checks' common path is a few compares.
 #include "memmodel.h"
 
 #include "dsched.h"
@@ -216,6 +220,13 @@ static inline mm_loc *loc_of(const void *a, unsigned width) {
     }
 }
 
+// A word of the world's Ps already seen this execution (the common case): no call, so the
+// SC fast paths below stay leaf functions. NULL: ask loc_of.
+static inline mm_loc *loc_known(const void *a) {
+    size_t w = (size_t)(((uintptr_t)a - (uintptr_t)region) / 4);
+    return w < region_words && region_gen[w] == gen ? &locs[region_loc[w]] : NULL;
+}
+
 void mm_set_region(const void *base, size_t bytes) {
     region = base;
     region_words = bytes / 4 < MM_REGION_WORDS ? bytes / 4 : MM_REGION_WORDS;
@@ -229,11 +240,10 @@ static void sync_external(mm_loc *l, uintptr_t real) {
     }
 }
 
-static void join(int t, const uint32_t *c) {
+static inline void join(int t, const uint32_t *c) {
+    uint32_t *d = C[t];
     for (int u = 0; u < MM_THREADS; u++) {
-        if (c[u] > C[t][u]) {
-            C[t][u] = c[u];
-        }
+        d[u] = c[u] > d[u] ? c[u] : d[u]; // branch-free max
     }
 }
 
@@ -274,16 +284,45 @@ static uint32_t oldest_allowed(mm_loc *l, int t) {
     return lb;
 }
 
+static uintptr_t load_full(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
+                           const uintptr_t *real);
+
+// SC, no trace: the load reads the newest store (what memory holds); a relaxed one
+// changes no clock, an acquire (l: its location) joins that store's release clock. The
+// slot checks look the store up themselves (mm_slot_read).
+static inline uintptr_t load_sc(int t, enum runq_site s, const void *a, unsigned width,
+                                memory_order mo, const uintptr_t *real, const mm_loc *l) {
+    cur_site[t] = (uint16_t)s;
+    last_read[t].mo = (uint8_t)mo;
+    last_read[t].r = NULL;
+    if (l != NULL && l->h[0].has_sync) {
+        join(t, l->h[0].sync);
+    }
+    return real ? *real : mem_read(a, width);
+}
+
+static __attribute__((noinline)) uintptr_t load_slow(int t, enum runq_site s, const void *a,
+                                                     unsigned width, memory_order mo,
+                                                     const uintptr_t *real) {
+    if (!full) {
+        return load_sc(t, s, a, width, mo, real, is_acquire(mo) ? loc_of(a, width) : NULL);
+    }
+    cur_site[t] = (uint16_t)s;
+    return load_full(t, s, a, width, mo, real);
+}
+
 uintptr_t mm_load(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
                   const uintptr_t *real) {
-    cur_site[t] = (uint16_t)s;
-    if (!full && !is_acquire(mo)) {
-        // SC, no trace: a relaxed load reads the newest store and changes no clock; the
-        // slot checks look the store up themselves (mm_slot_read).
-        last_read[t].mo = (uint8_t)mo;
-        last_read[t].r = NULL;
-        return real ? *real : mem_read(a, width);
+    mm_loc *l = NULL;
+    if (full || (is_acquire(mo) && (l = loc_known(a)) == NULL)) {
+        return load_slow(t, s, a, width, mo, real); // a tail call: the fast path is a leaf
     }
+    return load_sc(t, s, a, width, mo, real, l);
+}
+
+// A load that may read an older store (weak memory) or whose store the trace shows.
+static uintptr_t load_full(int t, enum runq_site s, const void *a, unsigned width, memory_order mo,
+                           const uintptr_t *real) {
     mm_loc *l = loc_of(a, width);
     if (weak) {
         sync_external(l, real ? *real : mem_read(a, width));
@@ -327,14 +366,27 @@ static void release_point(int t, mm_store_rec *r, memory_order mo) {
     }
 }
 
-void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo,
-              bool done) {
-    mm_loc *l = loc_of(a, width);
-    cur_site[t] = (uint16_t)s;
+// SC mode's store record: the location's only one, overwritten. What it keeps is what a
+// later acquire joins (sync, a plain store ends a release sequence) and what the slot
+// checks and the trace name (writer, epoch, step, site, order).
+static inline mm_store_rec *sc_record(mm_loc *l, int t, enum runq_site s, uintptr_t v,
+                                      memory_order mo) {
+    mm_store_rec *r = &l->h[0];
+    r->v = v;
+    r->t = (int8_t)t;
+    r->step = mm_now;
+    r->epoch = C[t][t];
+    r->mo = (uint8_t)mo;
+    r->site = (uint16_t)s;
+    return r;
+}
+
+// Weak memory: the store joins the location's history.
+static __attribute__((noinline)) void store_weak(mm_loc *l, int t, enum runq_site s, void *a,
+                                                 unsigned width, uintptr_t v, memory_order mo,
+                                                 bool done) {
     if (!done) {
-        if (weak) {
-            sync_external(l, mem_read(a, width));
-        }
+        sync_external(l, mem_read(a, width));
         mem_write(a, width, v);
     }
     mm_store_rec *r = append(l, t, v);
@@ -343,16 +395,51 @@ void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, mem
     release_point(t, r, mo); // a plain store starts no release sequence (C++20 / RC11)
 }
 
-bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
-            memory_order ok_mo, memory_order fail_mo, int done, uintptr_t *found) {
+static inline void store_sc(mm_loc *l, int t, enum runq_site s, void *a, unsigned width,
+                            uintptr_t v, memory_order mo, bool done) {
+    cur_site[t] = (uint16_t)s;
+    if (!done) {
+        mem_write(a, width, v);
+    }
+    mm_store_rec *r = sc_record(l, t, s, v, mo);
+    // A plain store starts no release sequence (C++20 / RC11): it ends the one before.
+    r->has_sync = is_release(mo);
+    if (r->has_sync) {
+        memcpy(r->sync, C[t], sizeof r->sync);
+        C[t][t]++;
+    }
+}
+
+static __attribute__((noinline)) void store_slow(int t, enum runq_site s, void *a, unsigned width,
+                                                 uintptr_t v, memory_order mo, bool done) {
     mm_loc *l = loc_of(a, width);
+    if (weak) {
+        cur_site[t] = (uint16_t)s;
+        store_weak(l, t, s, a, width, v, mo, done);
+    } else {
+        store_sc(l, t, s, a, width, v, mo, done);
+    }
+}
+
+void mm_store(int t, enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo,
+              bool done) {
+    mm_loc *l = weak ? NULL : loc_known(a);
+    if (l == NULL) {
+        store_slow(t, s, a, width, v, mo, done); // a tail call: the fast path is a leaf
+        return;
+    }
+    store_sc(l, t, s, a, width, v, mo, done);
+}
+
+// SC: the one record is the newest store, which an RMW (and here a failed CAS) reads; a
+// successful CAS overwrites it in place, its release clock (release sequence) carried on.
+static inline bool cas_sc(mm_loc *l, int t, enum runq_site s, void *a, unsigned width,
+                          uintptr_t old, uintptr_t new_, memory_order ok_mo, memory_order fail_mo,
+                          int done, uintptr_t *found) {
     cur_site[t] = (uint16_t)s;
     bool ok;
     if (done < 0) {
         uintptr_t cur = mem_read(a, width);
-        if (weak) {
-            sync_external(l, cur);
-        }
         ok = cur == old;
         *found = cur;
         if (ok) {
@@ -360,9 +447,58 @@ bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uin
         }
     } else {
         ok = done != 0;
-        if (weak) {
-            sync_external(l, ok ? old : *found);
+    }
+    mm_store_rec *r = &l->h[0];
+    note_read(t, s, ok ? ok_mo : fail_mo, r, 0);
+    if (r->has_sync && is_acquire(ok ? ok_mo : fail_mo)) {
+        join(t, r->sync);
+    }
+    if (ok) {
+        release_point(t, sc_record(l, t, s, new_, ok_mo), ok_mo);
+    }
+    return ok;
+}
+
+static bool cas_weak(mm_loc *l, int t, enum runq_site s, void *a, unsigned width, uintptr_t old,
+                     uintptr_t new_, memory_order ok_mo, memory_order fail_mo, int done,
+                     uintptr_t *found);
+
+static __attribute__((noinline)) bool cas_slow(int t, enum runq_site s, void *a, unsigned width,
+                                               uintptr_t old, uintptr_t new_, memory_order ok_mo,
+                                               memory_order fail_mo, int done, uintptr_t *found) {
+    mm_loc *l = loc_of(a, width);
+    if (!weak) {
+        return cas_sc(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+    }
+    return cas_weak(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+}
+
+bool mm_cas(int t, enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
+            memory_order ok_mo, memory_order fail_mo, int done, uintptr_t *found) {
+    mm_loc *l = weak ? NULL : loc_known(a);
+    if (l == NULL) {
+        return cas_slow(t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+    }
+    return cas_sc(l, t, s, a, width, old, new_, ok_mo, fail_mo, done, found);
+}
+
+// Weak memory: the CAS reads the newest store of the history and appends its own.
+static bool cas_weak(mm_loc *l, int t, enum runq_site s, void *a, unsigned width, uintptr_t old,
+                     uintptr_t new_, memory_order ok_mo, memory_order fail_mo, int done,
+                     uintptr_t *found) {
+    cur_site[t] = (uint16_t)s;
+    bool ok;
+    if (done < 0) {
+        uintptr_t cur = mem_read(a, width);
+        sync_external(l, cur);
+        ok = cur == old;
+        *found = cur;
+        if (ok) {
+            mem_write(a, width, new_);
         }
+    } else {
+        ok = done != 0;
+        sync_external(l, ok ? old : *found);
     }
     // An RMW, and (here) a failed CAS too, reads the newest store.
     mm_store_rec *prev = newest(l);
@@ -444,37 +580,50 @@ static mm_gw gws[MM_MAX_G];
 
 static const char *const gfield_names[] = {"schedlink write", "payload read+write"};
 
+static void g_note(mm_gw *w, int t, enum mm_gfield f) {
+    w->gen = gen;
+    w->t = (int8_t)t;
+    w->field = (uint8_t)f;
+    w->site = cur_site[t];
+    w->epoch = C[t][t];
+    w->step = mm_now;
+}
+
+// The report, then the access noted (a tail call: nothing of the caller lives across it).
+static __attribute__((cold, noinline)) void g_race(int t, int64_t id, enum mm_gfield f) {
+    mm_gw *w = &gws[id - 1];
+    uint16_t site = cur_site[t];
+    dsched_fail(INV_G_RACE,
+                "G%lld: %s by %s at step %llu (%s) races with the %s by %s at step "
+                "%llu (%s): no happens-before edge from %s to %s (a release after "
+                "the first access, read by an acquire before the second, is missing)",
+                (long long)id, gfield_names[f], tname(t), (unsigned long long)mm_now,
+                after_site(site), gfield_names[w->field], tname(w->t), (unsigned long long)w->step,
+                after_site(w->site), tname(w->t), tname(t));
+    g_note(w, t, f);
+}
+
 void mm_gaccess(int t, int64_t id, enum mm_gfield f) {
     if (id <= 0 || id > MM_MAX_G) {
         return;
     }
     mm_gw *w = &gws[id - 1];
-    uint16_t site = cur_site[t];
     if (w->gen == gen && w->t != t && C[t][w->t] < w->epoch) {
-        dsched_fail(INV_G_RACE,
-                    "G%lld: %s by %s at step %llu (%s) races with the %s by %s at step "
-                    "%llu (%s): no happens-before edge from %s to %s (a release after "
-                    "the first access, read by an acquire before the second, is missing)",
-                    (long long)id, gfield_names[f], tname(t), (unsigned long long)mm_now,
-                    after_site(site), gfield_names[w->field], tname(w->t),
-                    (unsigned long long)w->step, after_site(w->site), tname(w->t), tname(t));
+        g_race(t, id, f);
+        return;
     }
-    w->gen = gen;
-    w->t = (int8_t)t;
-    w->field = (uint8_t)f;
-    w->site = site;
-    w->epoch = C[t][t];
-    w->step = mm_now;
+    g_note(w, t, f);
 }
 
 // ---- ring slots: slot-reuse, slot-publication ----------------------------------------------
 
-typedef struct mm_sread {
+// Pending reads of a slot: one per reader, valid while its bit is set in the slot's mask
+// (a slot write clears the mask at once: racy reads of the old value are never committed).
+static mm_read pending[MM_THREADS][MM_MAX_SLOTS][MM_THREADS]; // [P][slot][reader]
+static struct {
     uint32_t gen;
-    bool valid;
-    mm_read r;
-} mm_sread;
-static mm_sread pending[MM_THREADS][MM_MAX_SLOTS][MM_THREADS]; // [P][slot][reader]
+    uint8_t readers; // bit u: pending[..][..][u] is valid
+} pending_mask[MM_THREADS][MM_MAX_SLOTS];
 static struct {
     uint32_t gen;
     int8_t reader; // -1: none
@@ -482,22 +631,30 @@ static struct {
 } committed[MM_THREADS][MM_MAX_SLOTS];
 
 void mm_slot_read(int t, int pi, uint32_t slot, const void *addr) {
-    mm_sread *p = &pending[pi][slot][t];
+    if (t == pi) {
+        // The owner reads a slot only it writes: the store is its own (program order) and
+        // a reuse of the slot is its own too, so neither check can fire.
+        return;
+    }
+    mm_read *p = &pending[pi][slot][t];
     const mm_last *x = &last_read[t];
     const mm_store_rec *w = x->r ? x->r : newest(loc_of(addr, sizeof(uintptr_t)));
-    p->gen = gen;
-    p->valid = true;
-    p->r.wt = w->t;
-    p->r.wmo = w->mo;
-    p->r.wsite = w->site;
-    p->r.wepoch = w->epoch;
-    p->r.wstep = w->step;
+    if (pending_mask[pi][slot].gen != gen) {
+        pending_mask[pi][slot].gen = gen;
+        pending_mask[pi][slot].readers = 0;
+    }
+    pending_mask[pi][slot].readers |= (uint8_t)(1u << t);
+    p->wt = w->t;
+    p->wmo = w->mo;
+    p->wsite = w->site;
+    p->wepoch = w->epoch;
+    p->wstep = w->step;
     // The load's clock is still t's clock: nothing ran in between but the world's hook.
-    p->r.hb = w->t < 0 || C[t][w->t] >= w->epoch;
-    p->r.mo = x->mo;
-    p->r.site = cur_site[t];
-    p->r.epoch = C[t][t];
-    p->r.step = mm_now;
+    p->hb = w->t < 0 || C[t][w->t] >= w->epoch;
+    p->mo = x->mo;
+    p->site = cur_site[t];
+    p->epoch = C[t][t];
+    p->step = mm_now;
 }
 
 static void describe_read(char *buf, size_t n, int reader, const mm_read *r) {
@@ -506,31 +663,53 @@ static void describe_read(char *buf, size_t n, int reader, const mm_read *r) {
              runq_site_name((enum runq_site)r->site));
 }
 
+static __attribute__((cold, noinline)) void
+slot_publication(int t, int pi, uint32_t slot, uint32_t h, uint32_t nh, const mm_read *r) {
+    char rd[160];
+    describe_read(rd, sizeof rd, t, r);
+    dsched_fail(INV_SLOT_PUBLICATION,
+                "P%d slot %u: %s, committed by %s's CAS of runqhead %u->%u at step "
+                "%llu, read the G that %s stored at step %llu (%s %s) without a "
+                "happens-before edge from that store: the chain slot store -> "
+                "store-release of runqtail -> load-acquire of runqtail by the "
+                "consumer is broken",
+                pi, slot, rd, tname(t), h, nh, (unsigned long long)mm_now, tname(r->wt),
+                (unsigned long long)r->wstep, runq_site_name((enum runq_site)r->wsite),
+                mm_order_name((memory_order)r->wmo));
+}
+
 void mm_head_commit(int t, int pi, uint32_t h, uint32_t nh, uint32_t cap) {
+    if (t == pi) {
+        return; // the owner's own consume: it kept no pending reads (mm_slot_read)
+    }
+    uint8_t bit = (uint8_t)(1u << t);
     for (uint32_t k = h; k != nh; k++) {
         uint32_t slot = k % cap;
-        mm_sread *p = &pending[pi][slot][t];
-        if (p->gen != gen || !p->valid) {
-            continue; // read after the commit (runqdrain): the owner's own slots
+        if (pending_mask[pi][slot].gen != gen || !(pending_mask[pi][slot].readers & bit)) {
+            continue; // no read of this slot by t since its last write
         }
-        p->valid = false;
-        if (!p->r.hb) {
-            char rd[160];
-            describe_read(rd, sizeof rd, t, &p->r);
-            dsched_fail(INV_SLOT_PUBLICATION,
-                        "P%d slot %u: %s, committed by %s's CAS of runqhead %u->%u at step "
-                        "%llu, read the G that %s stored at step %llu (%s %s) without a "
-                        "happens-before edge from that store: the chain slot store -> "
-                        "store-release of runqtail -> load-acquire of runqtail by the "
-                        "consumer is broken",
-                        pi, slot, rd, tname(t), h, nh, (unsigned long long)mm_now, tname(p->r.wt),
-                        (unsigned long long)p->r.wstep, runq_site_name((enum runq_site)p->r.wsite),
-                        mm_order_name((memory_order)p->r.wmo));
+        pending_mask[pi][slot].readers &= (uint8_t)~bit;
+        const mm_read *p = &pending[pi][slot][t];
+        if (!p->hb) {
+            slot_publication(t, pi, slot, h, nh, p);
         }
         committed[pi][slot].gen = gen;
         committed[pi][slot].reader = (int8_t)t;
-        committed[pi][slot].r = p->r;
+        committed[pi][slot].r = *p;
     }
+}
+
+static __attribute__((cold, noinline)) void slot_reuse(int t, int pi, uint32_t slot, int u,
+                                                       const mm_read *r) {
+    char rd[160];
+    describe_read(rd, sizeof rd, u, r);
+    dsched_fail(INV_SLOT_REUSE,
+                "P%d slot %u: %s writes it (relaxed store at step %llu, %s) but %s, "
+                "committed by a successful runqhead CAS, does not happen-before that "
+                "write: the chain slot read -> cas-release of runqhead (commits "
+                "consume) -> load-acquire of runqhead by the owner is broken",
+                pi, slot, tname(t), (unsigned long long)mm_now,
+                runq_site_name((enum runq_site)cur_site[t]), rd);
 }
 
 void mm_slot_write(int t, int pi, uint32_t slot) {
@@ -538,19 +717,9 @@ void mm_slot_write(int t, int pi, uint32_t slot) {
         int u = committed[pi][slot].reader;
         const mm_read *r = &committed[pi][slot].r;
         if (u != t && C[t][u] < r->epoch) {
-            char rd[160];
-            describe_read(rd, sizeof rd, u, r);
-            dsched_fail(INV_SLOT_REUSE,
-                        "P%d slot %u: %s writes it (relaxed store at step %llu, %s) but %s, "
-                        "committed by a successful runqhead CAS, does not happen-before that "
-                        "write: the chain slot read -> cas-release of runqhead (commits "
-                        "consume) -> load-acquire of runqhead by the owner is broken",
-                        pi, slot, tname(t), (unsigned long long)mm_now,
-                        runq_site_name((enum runq_site)cur_site[t]), rd);
+            slot_reuse(t, pi, slot, u, r);
         }
         committed[pi][slot].reader = -1;
     }
-    for (int u = 0; u < MM_THREADS; u++) {
-        pending[pi][slot][u].valid = false; // racy reads of the old value: never committed
-    }
+    pending_mask[pi][slot].readers = 0; // racy reads of the old value: never committed
 }

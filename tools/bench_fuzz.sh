@@ -2,7 +2,7 @@
 # tools/bench_fuzz.sh - how fast the deterministic fuzzing is, on this machine.
 #
 #   tools/bench_fuzz.sh [--seconds N] [--runs N] [--corpus-root DIR] [--plain-build DIR]
-#                       [--no-build]
+#                       [--memory sc|weak|both] [--no-build]
 #
 #   --seconds N        length of each timed fuzzing run (default 10)
 #   --runs N           fixed execution count of the -runs measurement (default 20000)
@@ -10,13 +10,19 @@
 #                      their byte form
 #   --plain-build DIR  where the plain (no sanitizer) libFuzzer build goes (default
 #                      ${TMPDIR:-/tmp}/runqtorture-bench/plain: a scratch build, not a preset)
+#   --memory MODE      which memory model the exec/s rows run: sc (the corpus as it is,
+#                      sequentially consistent), weak (the same corpus with header byte [7]
+#                      set to memory weak), both (default)
 #   --no-build         use the builds as they are
 #
 # For each fuzz target and each build - plain libFuzzer (clang -O2), ASan+UBSan (preset
 # fuzz), TSan (preset fuzz-tsan) - prints exec/s of
 #   * `-runs=N -seed=1` from the target's corpus (a fixed count: the corpus, then mutations),
 #   * a timed fuzzing run of --seconds, one process (libFuzzer's average_exec_per_sec),
-# then the average steps and fiber switches per execution (runq-replay's "(N steps, M
+# (once per memory mode: the fuzzer's own mutations may turn an input weak or SC, so these
+# rows mostly say where a run starts), then runq-replay --quiet over each view of the
+# corpus, SC and weak (pure: no mutation; executions per second of the replay build and
+# weak/SC), the average steps and fiber switches per execution (runq-replay's "(N steps, M
 # switches)" over the corpus and over the corpus the timed plain run grew), and the cost of
 # one fiber switch (tools/bench_switch.c, plain/ASan/TSan). Figures are printed, never
 # asserted; the machine they came from is printed first.
@@ -24,29 +30,35 @@ set -uo pipefail
 . "$(dirname "$0")/../ci/lib.sh"
 cd "$RUNQ_ROOT"
 
-seconds=10 runs=20000 corpus_root=corpus build=1
+seconds=10 runs=20000 corpus_root=corpus build=1 memory=both
 plain=${TMPDIR:-/tmp}/runqtorture-bench/plain
 usage_err() { echo "bench_fuzz.sh: $1 (try --help)" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
-    --seconds|--runs|--corpus-root|--plain-build)
+    --seconds|--runs|--corpus-root|--plain-build|--memory)
       [ $# -ge 2 ] || usage_err "$1 needs a value"
       case $1 in
         --seconds) seconds=$2 ;; --runs) runs=$2 ;; --corpus-root) corpus_root=$2 ;; --plain-build) plain=$2 ;;
+        --memory) memory=$2 ;;
       esac
       shift 2 ;;
     --seconds=*) seconds=${1#*=}; shift ;;
     --runs=*) runs=${1#*=}; shift ;;
     --corpus-root=*) corpus_root=${1#*=}; shift ;;
     --plain-build=*) plain=${1#*=}; shift ;;
+    --memory=*) memory=${1#*=}; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_err "unknown option '$1'" ;;
   esac
 done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage_err "--seconds: '$seconds' is not a positive number of seconds"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || usage_err "--runs: '$runs' is not a positive count"
 [ -d "$corpus_root" ] || usage_err "--corpus-root: '$corpus_root' is not a directory"
+case $memory in
+  sc) modes="sc" ;; weak) modes="weak" ;; both) modes="sc weak" ;;
+  *) usage_err "--memory: expected sc, weak or both, got '$memory'" ;;
+esac
 
 need_tools
 work=$(mktemp -d "${TMPDIR:-/tmp}/runqtorture-bench.XXXXXX")
@@ -100,27 +112,42 @@ replay=build/fuzz/bin/runq-replay
 [ -x "$replay" ] || { echo "!!! $replay is not built (run without --no-build)" >&2; exit 1; }
 for t in $targets; do
   python3 ci/corpus_tool.py byteview --src "$corpus_root/$t" --dst "$work/view/$t" --replay "$replay" >/dev/null
+  # The weak view: header byte [7] says memory weak (harness/schedule.c: 0x77 for Go 1.19,
+  # 'W' for master), short files padded to a full header; nothing else changes.
+  python3 - "$work/view/$t" "$work/view-weak/$t" <<'PYEOF'
+import os, sys
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst, exist_ok=True)
+for name in os.listdir(src):
+    data = bytearray(open(os.path.join(src, name), "rb").read())
+    data.extend(b"\0" * max(0, 8 - len(data)))
+    data[7] = ord("W") if data[7] in (ord("M"), ord("W")) else 0x77
+    open(os.path.join(dst, name), "wb").write(bytes(data))
+PYEOF
 done
+view_of() { [ "$1" = sc ] && echo "$work/view/$2" || echo "$work/view-weak/$2"; }
 
 # ---- exec/s -----------------------------------------------------------------------------------
 now() { date +%s.%N; }
-printf '%-16s %-6s %12s %14s %16s\n' target build "corpus files" "-runs=$runs" "timed ${seconds}s"
-printf '%-16s %-6s %12s %14s %16s\n' "" "" "" "exec/s" "exec/s (execs)"
+printf '%-16s %-6s %-6s %12s %14s %16s\n' target build memory "corpus files" "-runs=$runs" "timed ${seconds}s"
+printf '%-16s %-6s %-6s %12s %14s %16s\n' "" "" "" "" "exec/s" "exec/s (execs)"
 for t in $targets; do
   for b in plain asan tsan; do
+   for mode in $modes; do
     bin=${bindir[$b]}/$t
     if [ ! -x "$bin" ]; then
-      printf '%-16s %-6s %12s %14s %16s\n' "$t" "$b" "-" "not built" "-"
+      printf '%-16s %-6s %-6s %12s %14s %16s\n' "$t" "$b" "$mode" "-" "not built" "-"
       continue
     fi
+    view=$(view_of "$mode" "$t")
     envs=()
     [ $b = tsan ] && envs=("TSAN_OPTIONS=$TSAN_OPTS")
-    n_corpus=$(find "$work/view/$t" -type f | wc -l)
+    n_corpus=$(find "$view" -type f | wc -l)
     # 1. a fixed count from the corpus (scratch first dir: nothing is written back)
     rm -rf "$work/scratch" && mkdir -p "$work/scratch"
     t0=$(now)
     env "${envs[@]}" timeout -s KILL 600 "$bin" -runs="$runs" -seed=1 -max_len=2200 \
-      "$work/scratch" "$work/view/$t" >"$work/runs-$t-$b.log" 2>&1
+      "$work/scratch" "$view" >"$work/runs-$t-$b-$mode.log" 2>&1
     rc=$?
     t1=$(now)
     if [ $rc = 0 ]; then
@@ -129,18 +156,50 @@ for t in $targets; do
       fixed="failed($rc)"
     fi
     # 2. a timed run, one process
-    rm -rf "$work/grown-$t-$b" && mkdir -p "$work/grown-$t-$b"
+    g=$work/grown-$t-$b
+    [ $mode = sc ] || g=$work/grown-$t-$b-$mode
+    rm -rf "$g" && mkdir -p "$g"
     env "${envs[@]}" timeout -s KILL $((seconds + 60)) "$bin" -max_total_time="$seconds" -seed=1 \
-      -max_len=2200 -print_final_stats=1 "$work/grown-$t-$b" "$work/view/$t" >"$work/timed-$t-$b.log" 2>&1
+      -max_len=2200 -print_final_stats=1 "$g" "$view" >"$work/timed-$t-$b-$mode.log" 2>&1
     rc=$?
-    eps=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$work/timed-$t-$b.log" | tail -n 1)
-    execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$work/timed-$t-$b.log" | tail -n 1)
+    eps=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$work/timed-$t-$b-$mode.log" | tail -n 1)
+    execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$work/timed-$t-$b-$mode.log" | tail -n 1)
     [ $rc = 0 ] || eps="failed($rc${eps:+, $eps})"
-    printf '%-16s %-6s %12s %14s %16s\n' "$t" "$b" "$n_corpus" "$fixed" "${eps:--} (${execs:--})"
+    printf '%-16s %-6s %-6s %12s %14s %16s\n' "$t" "$b" "$mode" "$n_corpus" "$fixed" "${eps:--} (${execs:--})"
+   done
   done
 done
 echo "(-runs=N: N executions from the corpus with -seed=1, wall time; timed: libFuzzer's"
 echo " stat::average_exec_per_sec; both one process on one core. A failed run is a crash.)"
+echo
+
+# ---- SC vs weak, no mutation: the replay build over each view ---------------------------------
+# Three passes over the same files in one process each; the fastest pass counts.
+replay_rate() { # replay_rate VIEW [ARGS...] -> executions per second
+  local v=$1 best=""
+  shift
+  local files=("$v"/*)
+  for pass in 1 2 3; do
+    local t0 t1
+    t0=$(now)
+    "$rate_replay" --quiet "$@" "${files[@]}" >/dev/null 2>&1
+    t1=$(now)
+    best=$(awk -v n="${#files[@]}" -v a="$t0" -v b="$t1" -v best="$best" \
+      'BEGIN { r = n / (b - a); if (best == "" || r > best) best = r; printf "%.0f", best }')
+  done
+  echo "$best"
+}
+# the plain (gcc -O2) replay build when there is one: the sanitizers' costs are not the model's
+rate_replay=$replay
+[ -x build/default/bin/runq-replay ] && rate_replay=build/default/bin/runq-replay
+echo "replay ($rate_replay --quiet, no mutation): executions per second, SC and weak"
+for t in $targets; do
+  seq=()
+  [ $t = fuzz_runq_model ] && seq=(--sequential)
+  sc=$(replay_rate "$work/view/$t" "${seq[@]}")
+  wk=$(replay_rate "$work/view-weak/$t" "${seq[@]}")
+  awk -v t="$t" -v s="$sc" -v w="$wk" 'BEGIN { printf "%-16s sc %8d   weak %8d   weak/sc %.2f\n", t, s, w, w / s }'
+done
 echo
 
 # ---- steps per execution ----------------------------------------------------------------------
