@@ -11,19 +11,8 @@
 #error "build with the deterministic backend (-DRUNQ_SEAM_DSCHED)"
 #endif
 
-static int failed, passed;
-
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "FAIL unit_dsched_trylock %s:%d: ", __FILE__, __LINE__);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#define UNIT_NAME "unit_dsched_trylock"
+#include "expect.h"
 
 static rq_mutex L;
 static char seen[64]; // "T<t>:<1|0> ..." in the order the tries happened

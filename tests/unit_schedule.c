@@ -12,19 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failed, passed;
-
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "FAIL unit_schedule %s:%d: ", __FILE__, __LINE__);                     \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#define UNIT_NAME "unit_schedule"
+#include "expect.h"
 
 static char *print_to_string(const schedule *s) {
     char *buf = NULL;

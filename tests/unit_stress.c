@@ -14,19 +14,8 @@
 
 extern const struct stress_engine stress_engine_c8;
 
-static int failed, passed;
-
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "FAIL unit_stress %s:%d: ", __FILE__, __LINE__);                       \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+#define UNIT_NAME "unit_stress"
+#include "expect.h"
 
 #define GS 16
 
