@@ -90,7 +90,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
     }
     int t = (int)rnd(SCHED_MAX_THREADS), i = (int)rnd(SCHED_MAX_OPS);
     size_t nd = ndec(size);
-    switch (rnd(13)) {
+    switch (rnd(14)) {
     case 0: { // insert an op (the thread's later ops shift; its last slot falls off)
         size = at_least(data, size, SCHED_FIXED_BYTES, max);
         size_t o = op_off(t, i), end = op_off(t, SCHED_MAX_OPS);
@@ -198,6 +198,14 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
             data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_VERSION_BYTE : 0;
         } else {
             data[7] = data[7] == SCHED_VERSION_BYTE ? SCHED_MASTER_WEAK_BYTE : SCHED_WEAK_MAGIC;
+        }
+        return size;
+    case 12: // Go version: 1.19 <-> master (the memory mode stays)
+        size = at_least(data, size, SCHED_HEADER_BYTES, max);
+        if (is_weak(data, size)) {
+            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_WEAK_MAGIC : SCHED_MASTER_WEAK_BYTE;
+        } else {
+            data[7] = data[7] == SCHED_VERSION_BYTE ? 0 : SCHED_VERSION_BYTE;
         }
         return size;
     default: // prefill: none, a few, or a burst
