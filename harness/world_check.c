@@ -16,8 +16,11 @@ void model_from_shadow(model *m) {
     }
     m->ghead = 0;
     m->glen = (uint32_t)ws.sh_glen;
+    // walked with a wrapping index: glob_at's % MAXG per entry dominated this copy
+    uint32_t j = ws.sh_gh;
     for (int k = 0; k < ws.sh_glen; k++) {
-        m->glob[k] = glob_at(k) + 1;
+        m->glob[k] = ws.sh_glob[j] + 1;
+        j = j + 1 == MAXG ? 0 : j + 1;
     }
 }
 
@@ -31,9 +34,12 @@ void compare_with_model(int t, const model *mm, const char *what) {
                         "the model %u",
                         tn(t), what, pi, len, mp->len);
         }
+        // the model's ring walked with a wrapping index (no division per slot)
+        uint32_t mj = mp->head % mm->cap;
         for (uint32_t k = 0; k < len; k++) {
             int got = ws.sh_ring[pi][(ws.sh_head[pi] + k) & ws.cap_mask] + 1;
-            int want = mp->ring[(mp->head + k) % mm->cap];
+            int want = mp->ring[mj];
+            mj = mj + 1 == mm->cap ? 0 : mj + 1;
             if (got != want) {
                 dsched_fail(INV_MODEL_MISMATCH,
                             "after %s's %s (alone): P%d ring[%u] is G%d, the "
@@ -54,9 +60,12 @@ void compare_with_model(int t, const model *mm, const char *what) {
                     "model %u",
                     tn(t), what, ws.sh_glen, mm->glen);
     }
+    uint32_t gj = ws.sh_gh, mg = mm->ghead % MODEL_MAX_G;
     for (int k = 0; k < ws.sh_glen; k++) {
-        int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
-        if (glob_at(k) + 1 != want) {
+        int want = mm->glob[mg], got = ws.sh_glob[gj] + 1;
+        mg = mg + 1 == MODEL_MAX_G ? 0 : mg + 1;
+        gj = gj + 1 == MAXG ? 0 : gj + 1;
+        if (got != want) {
             dsched_fail(INV_MODEL_MISMATCH,
                         "after %s's %s (alone): global[%d] is G%d, the model G%d", tn(t), what, k,
                         glob_at(k) + 1, want);
