@@ -243,16 +243,21 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
-// A replay observer's check of the step just made (tools/runq_record.c).
-static void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
-                    uintptr_t w) {
+// A replay observer's check of the step just made (tools/runq_record.c). Out of line:
+// its message buffer would give every access a large stack frame.
+static __attribute__((noinline)) void observe_call(enum runq_site s, const void *addr,
+                                                   enum dsched_access k, uintptr_t v, uintptr_t w) {
+    char why[DSCHED_MESSAGE_MAX - 64];
+    why[0] = 0;
+    if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
+        dsched_fail(INV_REPLAY_DIVERGENCE, "step %llu: %s", (unsigned long long)(E.step - 1), why);
+    }
+}
+
+static inline void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
+                           uintptr_t w) {
     if (E.opt && E.opt->observe) {
-        char why[DSCHED_MESSAGE_MAX - 64];
-        why[0] = 0;
-        if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
-            dsched_fail(INV_REPLAY_DIVERGENCE, "step %llu: %s", (unsigned long long)(E.step - 1),
-                        why);
-        }
+        observe_call(s, addr, k, v, w);
     }
 }
 
