@@ -50,6 +50,7 @@ static struct {
     const schedule *s;
     const struct dsched_world *w;
     FILE *trace;
+    bool chrome; // ctrace_on() for this run, read once (it is asked at every access)
     const dsched_options *opt;
     sthread th[SCHED_MAX_THREADS];
     int n;
@@ -136,7 +137,7 @@ static void trace_at(int t, const char *text) {
 
 // The Chrome trace's counter tracks, after each access that may move a G.
 static void chrome_counters(void) {
-    if (ctrace_on() && E.w->sizes) {
+    if (E.chrome && E.w->sizes) {
         uint32_t len[SCHED_MAX_THREADS];
         bool next[SCHED_MAX_THREADS];
         int glob;
@@ -309,7 +310,7 @@ static void after_access(enum runq_site s, const void *addr, enum dsched_access 
         }
         trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
     }
-    if (ctrace_on()) {
+    if (E.chrome) {
         char val[64], kind[32];
         E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val,
                             sizeof val);
@@ -712,6 +713,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     trace_start(E.trace, o && o->trace_steps, E.n, w->describe, w->describe_value);
     if (o && o->chrome) {
         ctrace_begin(o->chrome, E.n, o->chrome_title ? o->chrome_title : "runq engine");
+    }
+    E.chrome = ctrace_on();
+    if (E.chrome) {
         chrome_counters();
     }
     fiber_start_release();
@@ -740,7 +744,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             dsched_fail(INV_DEADLOCK, "no runnable thread; waiting for sched.lock:%s", who);
             break;
         }
-        if (ctrace_on() && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
+        if (E.chrome && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
             ctrace_preempt(E.last_stepper, t, E.step, dec_index > before ? dec_index : 0,
                            dec_index > before            ? "schedule"
                            : (s->flags & SFLAG_PCT) != 0 ? "pct"
@@ -756,6 +760,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         w->finish();
     }
     ctrace_end(E.step);
+    E.chrome = false;
     if (E.trace) {
         trace_flush();
         w->describe_end(E.trace);
