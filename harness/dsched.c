@@ -287,6 +287,36 @@ static const char *order_tag(memory_order mo) {
     }
 }
 
+// after_access's trace row and Chrome event, out of line: their buffers would give every
+// access a large stack frame.
+static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, const void *addr,
+                                                       enum dsched_access k, uintptr_t v,
+                                                       uintptr_t w, memory_order mo) {
+    char note[48];
+    snprintf(note, sizeof note, "%s", order_tag(mo));
+    if (k == DACC_LOAD) {
+        // which store it read (its step; s0 = the initial value) and, under weak
+        // memory, how many newer stores it skipped
+        uint64_t from;
+        uint32_t stale;
+        mm_last_read(t, &from, &stale);
+        snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
+                 (unsigned long long)from, stale);
+    }
+    trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
+}
+
+static __attribute__((noinline)) void chrome_access(int t, enum runq_site s, const void *addr,
+                                                    enum dsched_access k, uintptr_t v, uintptr_t w,
+                                                    memory_order mo) {
+    char val[64], kind[32];
+    E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val, sizeof val);
+    static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
+    snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
+    ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kind);
+    chrome_counters();
+}
+
 // Report of the access just made (no scheduling point in between).
 static void after_access(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
                          uintptr_t w, memory_order mo) {
@@ -297,27 +327,10 @@ static void after_access(enum runq_site s, const void *addr, enum dsched_access 
     E.w->after_access(t, s, addr, k, v, w);
     observe(s, addr, k, v, w);
     if (E.trace) {
-        char note[48];
-        snprintf(note, sizeof note, "%s", order_tag(mo));
-        if (k == DACC_LOAD) {
-            // which store it read (its step; s0 = the initial value) and, under weak
-            // memory, how many newer stores it skipped
-            uint64_t from;
-            uint32_t stale;
-            mm_last_read(t, &from, &stale);
-            snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
-                     (unsigned long long)from, stale);
-        }
-        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
+        trace_access_row(t, s, addr, k, v, w, mo);
     }
     if (E.chrome) {
-        char val[64], kind[32];
-        E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val,
-                            sizeof val);
-        static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
-        snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
-        ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kind);
-        chrome_counters();
+        chrome_access(t, s, addr, k, v, w, mo);
     }
     sthread *th = &E.th[t];
     if (th->mode == SMODE_UNTIL && s == th->until_site) {
