@@ -3,9 +3,11 @@
 // reference model when it runs alone, and the interval checks of every "nothing" answer.
 #include "world_internal.h"
 
+#include "chrome_trace.h"
 #include "interleave.h"
 #include "memmodel.h"
 #include "op_rules.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,8 @@ static void run_op(int t, const sched_op *op) {
     uint32_t tail0 = ws.sh_tail[t];          // Gs that land in this P's ring: [tail0, sh_tail)
     bool spilled = false;
     bool solo_check = !(ws.S->flags & SFLAG_RANDOMIZE);
+    // The result text is read only by the traces (the end-of-op row): not built without one.
+    bool say = trace_on() || ctrace_on();
     snprintf(what, sizeof what, "%s",
              op->kind == SOP_RUNNING && op->target == SCHED_SYSCALL ? "syscall"
                                                                     : sched_op_name(op->kind));
@@ -286,7 +290,9 @@ static void run_op(int t, const sched_op *op) {
                             v, tn(t), got_bool, model_bool);
             }
         }
-        snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
+        if (say) {
+            snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
+        }
         nothing = got_bool;
         break;
     }
@@ -297,7 +303,9 @@ static void run_op(int t, const sched_op *op) {
     default:
         break;
     }
-    describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
+    if (say) {
+        describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
+    }
     hand_must_be_empty(t, what);
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
