@@ -51,6 +51,10 @@ static struct {
     const struct dsched_world *w;
     FILE *trace;
     bool chrome; // ctrace_on() for this run, read once (it is asked at every access)
+    // the options asked at every step, read once per run: record_thread's cap (0: no
+    // recording) and whether an observer checks each step
+    uint64_t record_cap;
+    bool observing;
     const dsched_options *opt;
     sthread th[SCHED_MAX_THREADS];
     int n;
@@ -203,7 +207,7 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     if (th->remaining != UNLIMITED) {
         th->remaining--;
     }
-    if (E.opt && E.opt->record_thread && E.step < E.opt->record_cap) {
+    if (E.step < E.record_cap) {
         unsigned mask = 0;
         for (int i = 0; i < E.n; i++) {
             const sthread *u = &E.th[i];
@@ -257,7 +261,7 @@ static __attribute__((noinline)) void observe_call(enum runq_site s, const void 
 
 static inline void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
                            uintptr_t w) {
-    if (E.opt && E.opt->observe) {
+    if (E.observing) {
         observe_call(s, addr, k, v, w);
     }
 }
@@ -682,6 +686,8 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.r = r;
     E.trace = o ? o->trace : NULL;
     E.opt = o;
+    E.record_cap = o && o->record_thread ? o->record_cap : 0;
+    E.observing = o && o->observe;
     E.n = s->nthreads;
     E.cur = -1;
     E.last_stepper = -1;
@@ -788,5 +794,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     }
     E.r = NULL;
     E.opt = NULL;
+    E.record_cap = 0;
+    E.observing = false;
     return !r->failed;
 }
