@@ -322,8 +322,9 @@ static __attribute__((noinline)) void chrome_access(int t, enum runq_site s, con
 }
 
 // Report of the access just made (no scheduling point in between).
-static void after_access(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
-                         uintptr_t w, memory_order mo) {
+static inline __attribute__((always_inline)) void after_access(enum runq_site s, const void *addr,
+                                                               enum dsched_access k, uintptr_t v,
+                                                               uintptr_t w, memory_order mo) {
     int t = E.cur;
     if (k == DACC_CAS_FAIL || k == DACC_CAS_OK) {
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == DACC_CAS_OK));
