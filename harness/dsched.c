@@ -196,8 +196,9 @@ static void yield_now(void) {
     switch_to_main();
 }
 
-void rq_dsched_point(enum runq_site s, const void *addr) {
-    (void)addr;
+// The scheduling point, inlined into the seam's accesses below (rq_dsched_point is the
+// out-of-line entry for the rest).
+static inline __attribute__((always_inline)) void point(enum runq_site s) {
     int t = E.cur;
     sthread *th = &E.th[t];
     if (th->remaining == 0) {
@@ -246,6 +247,11 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
             }
         }
     }
+}
+
+void rq_dsched_point(enum runq_site s, const void *addr) {
+    (void)addr;
+    point(s);
 }
 
 // A replay observer's check of the step just made (tools/runq_record.c). Out of line:
@@ -352,7 +358,7 @@ uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, m
     return v;
 }
 uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory_order mo) {
-    rq_dsched_point(s, a);
+    point(s);
     uintptr_t v = mm_load(E.cur, s, a, width, mo, NULL);
     after_access(s, a, DACC_LOAD, v, 0, mo);
     return v;
@@ -362,7 +368,7 @@ void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v
     after_access(s, a, DACC_STORE, v, 0, mo);
 }
 void rq_dsched_store(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
-    rq_dsched_point(s, a);
+    point(s);
     mm_store(E.cur, s, a, width, v, mo, false);
     after_access(s, a, DACC_STORE, v, 0, mo);
 }
@@ -378,7 +384,7 @@ bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old
 }
 bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
                    memory_order ok, memory_order fail) {
-    rq_dsched_point(s, a);
+    point(s);
     return cas_common(s, a, width, old, new_, ok, fail, -1, 0);
 }
 
