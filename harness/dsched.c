@@ -50,6 +50,11 @@ static struct {
     const schedule *s;
     const struct dsched_world *w;
     FILE *trace;
+    bool chrome; // ctrace_on() for this run, read once (it is asked at every access)
+    // the options asked at every step, read once per run: record_thread's cap (0: no
+    // recording) and whether an observer checks each step
+    uint64_t record_cap;
+    bool observing;
     const dsched_options *opt;
     sthread th[SCHED_MAX_THREADS];
     int n;
@@ -136,7 +141,7 @@ static void trace_at(int t, const char *text) {
 
 // The Chrome trace's counter tracks, after each access that may move a G.
 static void chrome_counters(void) {
-    if (ctrace_on() && E.w->sizes) {
+    if (E.chrome && E.w->sizes) {
         uint32_t len[SCHED_MAX_THREADS];
         bool next[SCHED_MAX_THREADS];
         int glob;
@@ -191,8 +196,9 @@ static void yield_now(void) {
     switch_to_main();
 }
 
-void rq_dsched_point(enum runq_site s, const void *addr) {
-    (void)addr;
+// The scheduling point, inlined into the seam's accesses below (rq_dsched_point is the
+// out-of-line entry for the rest).
+static inline __attribute__((always_inline)) void point(enum runq_site s) {
     int t = E.cur;
     sthread *th = &E.th[t];
     if (th->remaining == 0) {
@@ -202,7 +208,7 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     if (th->remaining != UNLIMITED) {
         th->remaining--;
     }
-    if (E.opt && E.opt->record_thread && E.step < E.opt->record_cap) {
+    if (E.step < E.record_cap) {
         unsigned mask = 0;
         for (int i = 0; i < E.n; i++) {
             const sthread *u = &E.th[i];
@@ -243,16 +249,26 @@ void rq_dsched_point(enum runq_site s, const void *addr) {
     }
 }
 
-// A replay observer's check of the step just made (tools/runq_record.c).
-static void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
-                    uintptr_t w) {
-    if (E.opt && E.opt->observe) {
-        char why[DSCHED_MESSAGE_MAX - 64];
-        why[0] = 0;
-        if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
-            dsched_fail(INV_REPLAY_DIVERGENCE, "step %llu: %s", (unsigned long long)(E.step - 1),
-                        why);
-        }
+void rq_dsched_point(enum runq_site s, const void *addr) {
+    (void)addr;
+    point(s);
+}
+
+// A replay observer's check of the step just made (tools/runq_record.c). Out of line:
+// its message buffer would give every access a large stack frame.
+static __attribute__((noinline)) void observe_call(enum runq_site s, const void *addr,
+                                                   enum dsched_access k, uintptr_t v, uintptr_t w) {
+    char why[DSCHED_MESSAGE_MAX - 64];
+    why[0] = 0;
+    if (!E.opt->observe(E.opt->ctx, E.cur, s, addr, k, v, w, why, sizeof why)) {
+        dsched_fail(INV_REPLAY_DIVERGENCE, "step %llu: %s", (unsigned long long)(E.step - 1), why);
+    }
+}
+
+static inline void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
+                           uintptr_t w) {
+    if (E.observing) {
+        observe_call(s, addr, k, v, w);
     }
 }
 
@@ -281,9 +297,40 @@ static const char *order_tag(memory_order mo) {
     }
 }
 
+// after_access's trace row and Chrome event, out of line: their buffers would give every
+// access a large stack frame.
+static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, const void *addr,
+                                                       enum dsched_access k, uintptr_t v,
+                                                       uintptr_t w, memory_order mo) {
+    char note[48];
+    snprintf(note, sizeof note, "%s", order_tag(mo));
+    if (k == DACC_LOAD) {
+        // which store it read (its step; s0 = the initial value) and, under weak
+        // memory, how many newer stores it skipped
+        uint64_t from;
+        uint32_t stale;
+        mm_last_read(t, &from, &stale);
+        snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
+                 (unsigned long long)from, stale);
+    }
+    trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
+}
+
+static __attribute__((noinline)) void chrome_access(int t, enum runq_site s, const void *addr,
+                                                    enum dsched_access k, uintptr_t v, uintptr_t w,
+                                                    memory_order mo) {
+    char val[64], kind[32];
+    E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val, sizeof val);
+    static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
+    snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
+    ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kind);
+    chrome_counters();
+}
+
 // Report of the access just made (no scheduling point in between).
-static void after_access(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
-                         uintptr_t w, memory_order mo) {
+static inline __attribute__((always_inline)) void after_access(enum runq_site s, const void *addr,
+                                                               enum dsched_access k, uintptr_t v,
+                                                               uintptr_t w, memory_order mo) {
     int t = E.cur;
     if (k == DACC_CAS_FAIL || k == DACC_CAS_OK) {
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == DACC_CAS_OK));
@@ -291,27 +338,10 @@ static void after_access(enum runq_site s, const void *addr, enum dsched_access 
     E.w->after_access(t, s, addr, k, v, w);
     observe(s, addr, k, v, w);
     if (E.trace) {
-        char note[48];
-        snprintf(note, sizeof note, "%s", order_tag(mo));
-        if (k == DACC_LOAD) {
-            // which store it read (its step; s0 = the initial value) and, under weak
-            // memory, how many newer stores it skipped
-            uint64_t from;
-            uint32_t stale;
-            mm_last_read(t, &from, &stale);
-            snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
-                     (unsigned long long)from, stale);
-        }
-        trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
+        trace_access_row(t, s, addr, k, v, w, mo);
     }
-    if (ctrace_on()) {
-        char val[64], kind[32];
-        E.w->describe_value(s, addr, k == DACC_CAS_OK || k == DACC_CAS_FAIL ? w : v, val,
-                            sizeof val);
-        static const char *const kinds[] = {"load", "store", "cas ok", "cas failed"};
-        snprintf(kind, sizeof kind, "%s %s", kinds[k & 3], order_tag(mo));
-        ctrace_access(t, E.step, runq_site_name(s), runq_site_what(s), val, kind);
-        chrome_counters();
+    if (E.chrome) {
+        chrome_access(t, s, addr, k, v, w, mo);
     }
     sthread *th = &E.th[t];
     if (th->mode == SMODE_UNTIL && s == th->until_site) {
@@ -328,7 +358,7 @@ uintptr_t rq_dsched_load_done(enum runq_site s, const void *a, unsigned width, m
     return v;
 }
 uintptr_t rq_dsched_load(enum runq_site s, const void *a, unsigned width, memory_order mo) {
-    rq_dsched_point(s, a);
+    point(s);
     uintptr_t v = mm_load(E.cur, s, a, width, mo, NULL);
     after_access(s, a, DACC_LOAD, v, 0, mo);
     return v;
@@ -338,7 +368,7 @@ void rq_dsched_store_done(enum runq_site s, void *a, unsigned width, uintptr_t v
     after_access(s, a, DACC_STORE, v, 0, mo);
 }
 void rq_dsched_store(enum runq_site s, void *a, unsigned width, uintptr_t v, memory_order mo) {
-    rq_dsched_point(s, a);
+    point(s);
     mm_store(E.cur, s, a, width, v, mo, false);
     after_access(s, a, DACC_STORE, v, 0, mo);
 }
@@ -354,7 +384,7 @@ bool rq_dsched_cas_done(enum runq_site s, void *a, unsigned width, uintptr_t old
 }
 bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uintptr_t new_,
                    memory_order ok, memory_order fail) {
-    rq_dsched_point(s, a);
+    point(s);
     return cas_common(s, a, width, old, new_, ok, fail, -1, 0);
 }
 
@@ -663,6 +693,8 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.r = r;
     E.trace = o ? o->trace : NULL;
     E.opt = o;
+    E.record_cap = o && o->record_thread ? o->record_cap : 0;
+    E.observing = o && o->observe;
     E.n = s->nthreads;
     E.cur = -1;
     E.last_stepper = -1;
@@ -707,6 +739,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     trace_start(E.trace, o && o->trace_steps, E.n, w->describe, w->describe_value);
     if (o && o->chrome) {
         ctrace_begin(o->chrome, E.n, o->chrome_title ? o->chrome_title : "runq engine");
+    }
+    E.chrome = ctrace_on();
+    if (E.chrome) {
         chrome_counters();
     }
     fiber_start_release();
@@ -735,7 +770,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             dsched_fail(INV_DEADLOCK, "no runnable thread; waiting for sched.lock:%s", who);
             break;
         }
-        if (ctrace_on() && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
+        if (E.chrome && E.last_stepper >= 0 && t != E.last_stepper && runnable(E.last_stepper)) {
             ctrace_preempt(E.last_stepper, t, E.step, dec_index > before ? dec_index : 0,
                            dec_index > before            ? "schedule"
                            : (s->flags & SFLAG_PCT) != 0 ? "pct"
@@ -751,6 +786,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
         w->finish();
     }
     ctrace_end(E.step);
+    E.chrome = false;
     if (E.trace) {
         trace_flush();
         w->describe_end(E.trace);
@@ -765,5 +801,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     }
     E.r = NULL;
     E.opt = NULL;
+    E.record_cap = 0;
+    E.observing = false;
     return !r->failed;
 }

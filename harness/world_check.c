@@ -16,8 +16,18 @@ void model_from_shadow(model *m) {
     }
     m->ghead = 0;
     m->glen = (uint32_t)ws.sh_glen;
-    for (int k = 0; k < ws.sh_glen; k++) {
-        m->glob[k] = glob_at(k) + 1;
+    // copied in the deque's (at most two) contiguous runs: glob_at's % MAXG per entry
+    // dominated this copy
+    uint32_t len = (uint32_t)ws.sh_glen, first = MAXG - ws.sh_gh;
+    if (first > len) {
+        first = len;
+    }
+    const int32_t *a = &ws.sh_glob[ws.sh_gh];
+    for (uint32_t k = 0; k < first; k++) {
+        m->glob[k] = a[k] + 1;
+    }
+    for (uint32_t k = first; k < len; k++) {
+        m->glob[k] = ws.sh_glob[k - first] + 1;
     }
 }
 
@@ -31,9 +41,12 @@ void compare_with_model(int t, const model *mm, const char *what) {
                         "the model %u",
                         tn(t), what, pi, len, mp->len);
         }
+        // the model's ring walked with a wrapping index (no division per slot)
+        uint32_t mj = mp->head % mm->cap;
         for (uint32_t k = 0; k < len; k++) {
             int got = ws.sh_ring[pi][(ws.sh_head[pi] + k) & ws.cap_mask] + 1;
-            int want = mp->ring[(mp->head + k) % mm->cap];
+            int want = mp->ring[mj];
+            mj = mj + 1 == mm->cap ? 0 : mj + 1;
             if (got != want) {
                 dsched_fail(INV_MODEL_MISMATCH,
                             "after %s's %s (alone): P%d ring[%u] is G%d, the "
@@ -54,13 +67,30 @@ void compare_with_model(int t, const model *mm, const char *what) {
                     "model %u",
                     tn(t), what, ws.sh_glen, mm->glen);
     }
-    for (int k = 0; k < ws.sh_glen; k++) {
-        int want = mm->glob[(mm->ghead + (uint32_t)k) % MODEL_MAX_G];
-        if (glob_at(k) + 1 != want) {
-            dsched_fail(INV_MODEL_MISMATCH,
-                        "after %s's %s (alone): global[%d] is G%d, the model G%d", tn(t), what, k,
-                        glob_at(k) + 1, want);
+    // compared in runs where neither deque wraps (no modulo per entry)
+    uint32_t gj = ws.sh_gh, mg = mm->ghead % MODEL_MAX_G, glen = (uint32_t)ws.sh_glen;
+    for (uint32_t k = 0; k < glen;) {
+        uint32_t run = glen - k;
+        if (run > MAXG - gj) {
+            run = MAXG - gj;
         }
+        if (run > MODEL_MAX_G - mg) {
+            run = MODEL_MAX_G - mg;
+        }
+        const int32_t *got = &ws.sh_glob[gj], *want = &mm->glob[mg];
+        uint32_t i = 0;
+        while (i < run && got[i] + 1 == want[i]) {
+            i++;
+        }
+        if (i == run) {
+            k += run;
+            gj = gj + run == MAXG ? 0 : gj + run;
+            mg = mg + run == MODEL_MAX_G ? 0 : mg + run;
+            continue;
+        }
+        dsched_fail(INV_MODEL_MISMATCH, "after %s's %s (alone): global[%d] is G%d, the model G%d",
+                    tn(t), what, (int)(k + i), got[i] + 1, want[i]);
+        return; // not reached (the fiber is over)
     }
 }
 

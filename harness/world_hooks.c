@@ -9,6 +9,11 @@
 
 #include <string.h>
 
+// must_hold's common case, inline (a G is placed at every put): t holds G i in its hand.
+static inline bool holds(int t, int i) {
+    return i >= 0 && ws.gw[i].where == GPLACE_HAND && ws.gw[i].who == t;
+}
+
 static void note_emptiness(void) {
     for (int t = 0; t < ws.S->nthreads; t++) {
         if (ws.empty_victim[t] >= 0 && shadow_empty(ws.empty_victim[t])) {
@@ -121,7 +126,7 @@ static void tail_moved(int t, int pi, uint32_t nw, enum runq_site site) {
     for (uint32_t k = old; k != nw; k++) {
         uint32_t slot = k & ws.cap_mask;
         int i = gidx((void *)atomic_load_explicit(w_slot(pi, slot), memory_order_relaxed));
-        if (!must_hold(t, i, runq_site_name(site))) {
+        if (!holds(t, i) && !must_hold(t, i, runq_site_name(site))) {
             return;
         }
         from_hand(i);
@@ -151,7 +156,7 @@ static void next_moved(int t, int pi, uintptr_t oldv, uintptr_t newv, enum runq_
                         "(at %s)",
                         tn(t), pi, ni + 1, runq_site_name(site));
         }
-        if (!must_hold(t, ni, runq_site_name(site))) {
+        if (!holds(t, ni) && !must_hold(t, ni, runq_site_name(site))) {
             return;
         }
         from_hand(ni);

@@ -3,9 +3,11 @@
 // reference model when it runs alone, and the interval checks of every "nothing" answer.
 #include "world_internal.h"
 
+#include "chrome_trace.h"
 #include "interleave.h"
 #include "memmodel.h"
 #include "op_rules.h"
+#include "trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,42 @@ static uint32_t ring_len_real(int pi) {
     return w_load_tail(pi) - w_load_head(pi);
 }
 
+// Appends text to buf (of n bytes, NUL-terminated at *off), truncating as snprintf does.
+static void what_cat(char *buf, size_t n, size_t *off, const char *text) {
+    while (*text && *off + 1 < n) {
+        buf[(*off)++] = *text++;
+    }
+    buf[*off] = 0;
+}
+
+// The op's name for trace rows and failure messages: "get 3", "steal thief1", "syscall".
+// Built by hand: snprintf at every op was a visible share of an input's cost.
+static void op_what(char *buf, size_t n, const sched_op *op) {
+    size_t off = 0;
+    buf[0] = 0;
+    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
+        what_cat(buf, n, &off, sched_op_name(op->kind));
+        what_cat(buf, n, &off, " ");
+        what_cat(buf, n, &off, tn(op->target));
+    } else if (op->n > 1 || op->kind == SOP_PUT || op->kind == SOP_GET) {
+        char num[12];
+        int k = (int)sizeof num - 1;
+        unsigned v = op->n;
+        num[k] = 0;
+        do {
+            num[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        what_cat(buf, n, &off, sched_op_name(op->kind));
+        what_cat(buf, n, &off, " ");
+        what_cat(buf, n, &off, num + k);
+    } else {
+        what_cat(buf, n, &off,
+                 op->kind == SOP_RUNNING && op->target == SCHED_SYSCALL ? "syscall"
+                                                                        : sched_op_name(op->kind));
+    }
+}
+
 static void run_op(int t, const sched_op *op) {
     void *pp = w_p(t);
     model *M = &models[t];
@@ -27,14 +65,9 @@ static void run_op(int t, const sched_op *op) {
     uint32_t tail0 = ws.sh_tail[t];          // Gs that land in this P's ring: [tail0, sh_tail)
     bool spilled = false;
     bool solo_check = !(ws.S->flags & SFLAG_RANDOMIZE);
-    snprintf(what, sizeof what, "%s",
-             op->kind == SOP_RUNNING && op->target == SCHED_SYSCALL ? "syscall"
-                                                                    : sched_op_name(op->kind));
-    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
-        snprintf(what, sizeof what, "%s %s", sched_op_name(op->kind), tn(op->target));
-    } else if (op->n > 1 || op->kind == SOP_PUT || op->kind == SOP_GET) {
-        snprintf(what, sizeof what, "%s %u", sched_op_name(op->kind), op->n);
-    }
+    // The result text is read only by the traces (the end-of-op row): not built without one.
+    bool say = trace_on() || ctrace_on();
+    op_what(what, sizeof what, op);
     dsched_op_begin(t, what);
     uint64_t first = dsched_step(); // the op's interval is (first, dsched_step()]
     bool nothing = false;           // the op's answer was "nothing" (interleaving coverage)
@@ -286,7 +319,9 @@ static void run_op(int t, const sched_op *op) {
                             v, tn(t), got_bool, model_bool);
             }
         }
-        snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
+        if (say) {
+            snprintf(result, sizeof result, "runqempty(P%d) = %s", v, got_bool ? "true" : "false");
+        }
         nothing = got_bool;
         break;
     }
@@ -297,7 +332,9 @@ static void run_op(int t, const sched_op *op) {
     default:
         break;
     }
-    describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
+    if (say) {
+        describe_result(t, op, result, sizeof result, ng0, taken, ntaken, tail0, got_ret, spilled);
+    }
     hand_must_be_empty(t, what);
     // Checked on the model only if no other thread stepped during the op (and the model
     // was kept up to date all along: a part-way interleaving turns solo_check off).
