@@ -7,11 +7,6 @@
 static uint32_t glob_stamp[MAXG], stamp;
 static uint32_t reconciles;
 
-// must_hold's common case, inline: t holds G i in its hand (as in world_hooks.c).
-static inline bool holds(int t, int i) {
-    return i >= 0 && ws.gw[i].where == GPLACE_HAND && ws.gw[i].who == t;
-}
-
 void gshadow_reset(void) {
     ws.sh_glen = 0;
     ws.sh_gh = 0;

@@ -9,11 +9,6 @@
 
 #include <string.h>
 
-// must_hold's common case, inline (a G is placed at every put): t holds G i in its hand.
-static inline bool holds(int t, int i) {
-    return i >= 0 && ws.gw[i].where == GPLACE_HAND && ws.gw[i].who == t;
-}
-
 static void note_emptiness(void) {
     for (int t = 0; t < ws.S->nthreads; t++) {
         if (ws.empty_victim[t] >= 0 && shadow_empty(ws.empty_victim[t])) {

@@ -178,6 +178,10 @@ void take_payload(void *gp, int t);
 void to_hand(int i, int t);
 void from_hand(int i);
 bool must_hold(int t, int i, const char *what);
+// must_hold's common case, inline (a G is placed at every put): t holds G i in its hand.
+static inline bool holds(int t, int i) {
+    return i >= 0 && ws.gw[i].where == GPLACE_HAND && ws.gw[i].who == t;
+}
 int new_g(int t);
 void consume(int t, void *gp, const char *what);
 void hand_must_be_empty(int t, const char *what);
