@@ -45,7 +45,7 @@ static void lin_observe(int pi, bool head_moved) {
             ws.lin[t].min_len = len;
         }
         if (head_moved) {
-            memset(ws.lin[t].halves, 0, sizeof(uint64_t) * ws.half_words);
+            memset(ws.lin[t].halves, 0, sizeof ws.lin[t].halves); // constant: no libc call
         }
         half_add(t, len);
     }
@@ -56,7 +56,7 @@ void lin_begin_steal(int t, int v) {
     ws.lin[t].ring_empty = ws.lin[t].then_next_nil = false;
     ws.lin[t].min_len = UINT32_MAX;
     ws.lin[t].first = dsched_step();
-    memset(ws.lin[t].halves, 0, sizeof(uint64_t) * ws.half_words);
+    memset(ws.lin[t].halves, 0, sizeof ws.lin[t].halves); // constant: no libc call
     ws.lin[t].victim = v;
     lin_observe(v, false);
 }
