@@ -77,10 +77,15 @@ if [ $quick = 0 ]; then
   done
   if [ $mutation = 1 ] && [ -x ci/mutation.sh ]; then
     # In place: the mutants rebuild the gate's own build/ dirs instead of four fresh
-    # builds in a scratch copy. The ctest steps above already ran the corpus and unit
-    # detectors on the unmodified tree, so the false-alarm check skips those.
-    # A false alarm there fails the gate already.
-    step "mutation check" env MUT_BASELINE_SKIP="corpus-plain corpus corpus-tsan unit" \
+    # builds in a scratch copy. The steps above already ran every detector's kind on the
+    # unmodified tree (ctest's corpus and unit labels, stress.short in the asan and tsan
+    # builds, the fuzz smoke runs), and a false alarm there fails the gate, so the
+    # false-alarm check is skipped. Detectors: the cheap corpus replay first (it kills all
+    # but a handful), then the unit tests, which kill the rest (exporter, driver-rule and
+    # engine mutants), before the sanitizer replays.
+    step "mutation check" env \
+      MUT_BASELINE_SKIP="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan" \
+      MUT_DETECTORS="corpus-plain unit corpus corpus-tsan fuzz stress stress-tsan" \
       ci/mutation.sh --in-place
   fi
 fi
