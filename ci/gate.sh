@@ -6,9 +6,11 @@
 #   ci/gate.sh --no-mutation   everything but the mutation check
 #
 # Steps: warnings-as-errors builds with gcc (default) and clang (clang, asan, tsan, fuzz);
-# ctest in default, clang, asan, tsan (unit tests, every corpus file replayed, teeth
-# tests, short stress); a short libFuzzer run per target from the committed corpus; the
-# mutation check (every known-bad variant in ci/mutants/ must be caught). Installs missing
+# ctest in default, asan, tsan (unit tests, every corpus file replayed, teeth tests, short
+# stress); the corpus's traces compared byte for byte across the gcc, clang, asan and tsan
+# builds (ci/trace_determinism.sh; the clang build's own tests are those of asan and tsan,
+# which are clang too); a short libFuzzer run per target from the committed corpus, both
+# at once; the mutation check (every known-bad variant in ci/mutants/ must be caught). Installs missing
 # Debian packages when run as root (or prints the command). Prints each step's duration,
 # a summary table, and exits non-zero naming the failed step(s).
 set -uo pipefail
@@ -22,7 +24,7 @@ for a in "$@"; do
   case $a in
     --quick) quick=1 ;;
     --no-mutation) mutation=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "gate.sh: unknown argument '$a' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,6 +55,23 @@ fuzz_smoke() {
   return $rc
 }
 
+# fuzz_smoke_both: the two targets' smoke runs at once (one core each), their logs one
+# after the other.
+fuzz_smoke_both() {
+  local d rc=0
+  d=$(mktemp -d)
+  fuzz_smoke fuzz_runq_sched >"$d/sched.log" 2>&1 &
+  local p1=$!
+  fuzz_smoke fuzz_runq_model >"$d/model.log" 2>&1 &
+  local p2=$!
+  wait $p1 || rc=1
+  echo "== fuzz_runq_sched" && cat "$d/sched.log"
+  wait $p2 || rc=1
+  echo "== fuzz_runq_model" && cat "$d/model.log"
+  rm -rf "$d"
+  return $rc
+}
+
 # format_check: every C file of the tree as the one .clang-format says.
 format_check() {
   command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format"; return 1; }
@@ -68,13 +87,14 @@ else
 fi
 for preset in $presets; do
   step "build $preset" build_preset "$preset"
-  step "ctest $preset" ctest --preset "$preset"
+  # clang: a warnings-as-errors build whose corpus traces the determinism step compares;
+  # its tests would repeat the asan and tsan builds' (same compiler).
+  [ "$preset" = clang ] || step "ctest $preset" ctest --preset "$preset"
 done
 if [ $quick = 0 ]; then
+  step "trace determinism" ci/trace_determinism.sh --every 3 --sample 20 default clang asan tsan
   step "build fuzz" build_preset fuzz
-  for target in fuzz_runq_sched fuzz_runq_model; do
-    step "fuzz $target ${fuzz_seconds}s" fuzz_smoke "$target"
-  done
+  step "fuzz both targets ${fuzz_seconds}s" fuzz_smoke_both
   if [ $mutation = 1 ] && [ -x ci/mutation.sh ]; then
     # In place: the mutants rebuild the gate's own build/ dirs instead of four fresh
     # builds in a scratch copy. The steps above already ran every detector's kind on the
@@ -84,8 +104,8 @@ if [ $quick = 0 ]; then
     # but a handful), then the unit tests, which kill the rest (exporter, driver-rule and
     # engine mutants), before the sanitizer replays.
     step "mutation check" env \
-      MUT_BASELINE_SKIP="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan" \
-      MUT_DETECTORS="corpus-plain unit corpus corpus-tsan fuzz stress stress-tsan" \
+      MUT_BASELINE_SKIP="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan determinism" \
+      MUT_DETECTORS="corpus-plain unit corpus corpus-tsan fuzz stress stress-tsan determinism" \
       ci/mutation.sh --in-place
   fi
 fi

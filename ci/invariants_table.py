@@ -75,7 +75,7 @@ def who(mask):
     if mask & 4:
         parts.append("runq-replay")
     if mask & 8:
-        parts.append("ci (sanitizer report)")
+        parts.append("ci scripts")
     return ", ".join(parts)
 
 

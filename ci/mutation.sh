@@ -47,7 +47,14 @@
 #                                    bounded, fresh scratch corpus + corpus/<target> as seeds
 #                       stress       bin/runq-torture --duration 10s --seed 1 (asan build)
 #                       stress-tsan  the same in the tsan build
-# A failure's invariant: for unit, unit.<test> from "FAIL <test>"; else the first
+#                       determinism  ci/trace_determinism.sh: the corpus's traces are
+#                                    byte-identical in the gcc (default) and clang builds
+# A mutant's header (the lines before its first "--- "): Kind:, Bug:, Rule broken:,
+# Expected killer: (prose, shown by --list), and optionally Kill-test: REGEX, the ctest
+# tests (-R) that det_ctest runs first; the whole label runs if they pass, so the hint
+# changes how soon a mutant dies, never whether.
+# A failure's invariant: for unit, unit.<test> from "FAIL <test>" (else the failing ctest
+# test's name); else the first
 # "invariant=<id>"; else tsan-race / asan-error / ubsan / lsan-leak from a sanitizer report;
 # else throw ("runq: ..."), timeout, or unknown.
 #
@@ -347,7 +354,7 @@ ensure_built() {
 # ---- detectors -----------------------------------------------------------------------------
 # Each detector: det_<name> LOG -> 0 passed, 1 found a failure, 3 not applicable (skipped),
 # 2 the detector itself failed (usage/setup). DET_NOTE explains a skip or an error.
-ALL_DETECTORS="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan"
+ALL_DETECTORS="corpus-plain corpus corpus-tsan unit fuzz stress stress-tsan determinism"
 DETECTORS=${MUT_DETECTORS:-$ALL_DETECTORS}
 for d in $DETECTORS; do
   case " $ALL_DETECTORS " in *" $d "*) ;; *) echo "mutation.sh: MUT_DETECTORS: unknown detector '$d'" >&2; exit 2 ;; esac
@@ -363,7 +370,11 @@ RUN_PID=""
 # ctest_programs BUILDDIR LABEL: the programs under BUILDDIR that the label's tests run
 # (from ctest's JSON test list), relative to BUILDDIR, one per line.
 ctest_programs() {
-  ctest --test-dir "$1" -L "$2" --show-only=json-v1 2>/dev/null | python3 -c '
+  ctest --test-dir "$1" -L "$2" --show-only=json-v1 2>/dev/null | ctest_programs_of_json "$1"
+}
+# ctest_programs_of_json BUILDDIR: the same, from ctest's JSON test list on stdin.
+ctest_programs_of_json() {
+  python3 -c '
 import json, os, sys
 b = os.path.realpath(sys.argv[1])
 out = set()
@@ -386,12 +397,43 @@ run_limited() {
   RUN_PID=""
   return $rc
 }
+# ctest_failed LOG RC: 0 if ctest's exit RC and LOG show a failing test (the mutant is
+# killed), 1 if every test passed, 2 if ctest failed without a failing test (DET_NOTE).
+ctest_failed() {
+  case $2 in
+    0) return 1 ;;
+    124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$1"; return 0 ;;
+    *) grep -qE 'tests failed out of|\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Subprocess aborted' "$1" &&
+         return 0
+       DET_NOTE="ctest exited $2 without a failing test"
+       return 2 ;;
+  esac
+}
+# A mutant's header may name the tests that should kill it ("Kill-test: REGEX", a ctest
+# -R regex). det_ctest runs those of the label first; if they pass, it runs the whole
+# label as for any mutant. The hint only orders the work: the verdict and the invariant
+# are those the full label would give, a wrong hint costs one extra ctest call, and the
+# detectors stay blind to it (the patches are the same).
+CUR_MUTANT=""
 det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
   local p=$1 label=$2 lim=$3 log=$4 b=$SCRATCH/build/$1
   [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
   local n
   n=$(ctest_count "$b" "$label")
   [ "${n:-0}" -gt 0 ] || { DET_NOTE="no ctest label '$label' in build/$p"; return 3; }
+  local hint=""
+  [ -n "$CUR_MUTANT" ] && hint=$(header_field "$CUR_MUTANT" 'Kill-test')
+  if [ -n "$hint" ] && [ "$(ctest --test-dir "$b" -N -L "$label" -R "$hint" 2>/dev/null |
+    sed -n 's/^Total Tests: *//p')" -gt 0 ] 2>/dev/null; then
+    local hprogs=() hrc=0
+    mapfile -t hprogs < <(ctest --test-dir "$b" -L "$label" -R "$hint" --show-only=json-v1 2>/dev/null |
+      ctest_programs_of_json "$b")
+    ensure_built "$p" "${hprogs[@]}" || { DET_NOTE="build failed"; return 2; }
+    run_limited "$((lim + 30))" ctest --test-dir "$b" -L "$label" -R "$hint" -j "$JOBS" \
+      --output-on-failure --stop-on-failure --timeout "$lim" >"$log" 2>&1 || hrc=$?
+    ctest_failed "$log" "$hrc"
+    case $? in 0) return 1 ;; 2) return 2 ;; esac
+  fi
   local progs=()
   mapfile -t progs < <(ctest_programs "$b" "$label")
   ensure_built "$p" "${progs[@]}" || { DET_NOTE="build failed"; return 2; }
@@ -401,14 +443,8 @@ det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
   rm -f "$b/Testing/Temporary/CTestCostData.txt"
   run_limited "$((lim + 30))" ctest --test-dir "$b" -L "$label" -j "$JOBS" --output-on-failure \
     --stop-on-failure --timeout "$lim" >"$log" 2>&1 || rc=$?
-  case $rc in
-    0) return 0 ;;
-    124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$log"; return 1 ;;
-    *) grep -qE 'tests failed out of|\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Subprocess aborted' "$log" &&
-         return 1
-       DET_NOTE="ctest exited $rc without a failing test"
-       return 2 ;;
-  esac
+  ctest_failed "$log" "$rc"
+  case $? in 0) return 1 ;; 1) return 0 ;; *) return 2 ;; esac
 }
 det_unit() { det_ctest asan unit "$UNIT_TIMEOUT" "$1"; }
 det_corpus() { det_ctest asan corpus "$CORPUS_TIMEOUT" "$1"; }
@@ -479,6 +515,23 @@ det_stress_in() { # det_stress_in PRESET LOG
     *) return 1 ;; # killed by a signal (abort, sanitizer): a failure
   esac
 }
+# determinism: the corpus's traces, byte for byte, in the gcc and clang builds
+# (ci/trace_determinism.sh, every 3rd file): a trace that depends on the compiler
+# (evaluation order, an uninitialised byte) differs between the two.
+det_determinism() {
+  local log=$1 p
+  for p in default clang; do
+    [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
+  done
+  for p in default clang; do ensure_built "$p" bin/runq-replay || { DET_NOTE="build failed"; return 2; }; done
+  local rc=0
+  run_limited "$CORPUS_TIMEOUT" "$SCRATCH/ci/trace_determinism.sh" --every 3 default clang >"$log" 2>&1 || rc=$?
+  case $rc in
+    0) return 0 ;;
+    1) return 1 ;;
+    *) DET_NOTE="trace_determinism.sh exited $rc"; return 2 ;;
+  esac
+}
 det_stress() { det_stress_in asan "$1"; }
 det_stress_tsan() { det_stress_in tsan "$1"; }
 
@@ -488,6 +541,10 @@ invariant_of() {
   if [ "$d" = unit ]; then
     v=$(sed -n 's/^FAIL \([^[:space:]]*\).*/\1/p' "$log" | head -n 1)
     [ -n "$v" ] && { echo "unit.$v"; return; }
+    # A test that names no invariant (a script's check, a regex ctest did not find): the
+    # failing ctest test is the most exact name there is.
+    v=$(sed -n '/^The following tests FAILED:/,$s/^[[:space:]]*[0-9][0-9]* - \([^[:space:]]*\) (.*/\1/p' "$log" | head -n 1)
+    case $v in "") ;; unit.*) echo "$v"; return ;; *) echo "unit.$v"; return ;; esac
   fi
   v=$(grep -o 'invariant=[^[:space:]]*' "$log" | head -n 1)
   [ -n "$v" ] && { echo "${v#invariant=}"; return; }
@@ -613,6 +670,10 @@ if wants corpus || wants unit || wants stress; then
   fi
 fi
 if wants corpus-tsan || wants stress-tsan; then configure_preset tsan; fi
+if wants determinism; then
+  [ "${PRESET_OK[default]:-0}" = 1 ] || configure_preset default
+  configure_preset clang
+fi
 if wants fuzz; then
   if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz; else
     note "fuzz: not built (no fuzz/CMakeLists.txt yet)"; fi
@@ -669,6 +730,7 @@ if [ $no_mutants = 0 ]; then
       continue
     fi
     printf '== [%d/%d] %-34s\n' "$i" "$total" "$m"
+    CUR_MUTANT=$m
     if ! apply_mutant "$m"; then
       revert_mutant
       echo "   !!! does not apply to the current tree: refresh ci/mutants/$m.patch"
