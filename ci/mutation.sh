@@ -51,8 +51,9 @@
 #                                    byte-identical in the gcc (default) and clang builds
 # A mutant's header (the lines before its first "--- "): Kind:, Bug:, Rule broken:,
 # Expected killer: (prose, shown by --list), and optionally Kill-test: REGEX, the ctest
-# tests (-R) that det_ctest runs first; the whole label runs if they pass, so the hint
-# changes how soon a mutant dies, never whether.
+# tests (-R) that det_ctest runs first (the whole label runs if they pass), and
+# Detector-first: NAME, a detector run before the others for this mutant. Both hints
+# change how soon a mutant dies, never whether.
 # A failure's invariant: for unit, unit.<test> from "FAIL <test>" (else the failing ctest
 # test's name); else the first
 # "invariant=<id>"; else tsan-race / asan-error / ubsan / lsan-leak from a sanitizer report;
@@ -741,7 +742,15 @@ if [ $no_mutants = 0 ]; then
     BUILD_MS=0
     det_ms=0
     result=survived killer="-" inv="-" repro="" why=""
-    for d in $DETECTORS; do
+    # "Detector-first: NAME" in the header: that detector runs first for this mutant
+    # (a bug only one detector can see; the others would each spend their time first).
+    first=$(header_field "$m" 'Detector-first')
+    order=$DETECTORS
+    if [ -n "$first" ] && wants "$first"; then
+      order=$first
+      for d in $DETECTORS; do [ "$d" = "$first" ] || order="$order $d"; done
+    fi
+    for d in $order; do
       [ "${DET_BROKEN[$d]:-0}" = 1 ] && continue
       log=$LOGS/$m/$d.log
       mkdir -p "$(dirname "$log")"
