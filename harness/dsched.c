@@ -1,4 +1,7 @@
 // dsched.c - the deterministic scheduler (see dsched.h) and the seam's dsched backend.
+// Over 500 lines: the scheduler and the seam's backend share one private state and one hot
+// path (the scheduling point is inlined into every load, store and CAS); split, it would be
+// a call per access.
 #ifndef RUNQ_SEAM_DSCHED
 #define RUNQ_SEAM_DSCHED
 #endif

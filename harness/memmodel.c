@@ -1,4 +1,6 @@
 // memmodel.c - the engine's memory model and its three checks (see memmodel.h).
+// Over 500 lines: one model (clocks, store records and histories, the three checks) over one
+// private layout that every part indexes; the hot path is the common-case inline of each.
 //
 // Costs, sequentially consistent mode (the default; every fuzz input unless it asks for
 // weak memory): a relaxed load is not looked at; an acquire load looks its location up

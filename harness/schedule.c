@@ -1,4 +1,6 @@
 // schedule.c - byte and text forms of a schedule (see schedule.h).
+// Over 500 lines: the byte decoder, the text parser and the text printer are three views of
+// one format that must change together (a field added to one is added to all three here).
 #include "schedule.h"
 
 #include "initial.h"
