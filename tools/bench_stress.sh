@@ -21,6 +21,9 @@
 #              own private P (no stealing, no scheduler loop, no checks). Kept for
 #              reference; p-ratio = private rate / checked rate measures the workload's
 #              difference as well as the checks, so it is not the goal's ratio.
+#   nh-*       the same three without hand-off (--no-handoff: N threads, no syscall op,
+#              no idle thread spinning for a P): the loop's queue work alone, where the
+#              checks weigh most
 #   recorded   runq-torture --record (implies --no-handoff: N threads); rec-cost = the
 #              checked rate with --no-handoff over the recorded rate (what recording costs)
 # --repeat N runs every measurement N times and keeps the best (the machine may be loaded
@@ -43,7 +46,7 @@ while [ $# -gt 0 ]; do
     --build-root) build_root=$2; shift ;;
     --no-tsan) presets="default" ;;
     --callgrind) callgrind=1 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d'; exit 0 ;;
     *) echo "bench_stress.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -90,8 +93,9 @@ private_rate() { # private_rate DIR THREADS
   echo "$r"
 }
 
-printf '%-8s %-4s %14s %14s %9s %9s %6s %14s %7s %14s %8s\n' build Ps unchecked/s/thr \
-  checked/s/thr unch-ns chk-ns ratio private/s/thr p-ratio recorded/s/thr rec-cost
+printf '%-8s %-3s %13s %13s %8s %8s %6s %13s %13s %6s %13s %7s %13s %8s\n' build Ps \
+  unchecked/s/t checked/s/t unch-ns chk-ns ratio nh-unch/s/t nh-chk/s/t nh-rat private/s/t \
+  p-ratio recorded/s/t rec-cost
 for preset in $presets; do
   dir=$build_root/$preset
   if ! build "$preset" "$dir"; then
@@ -101,17 +105,18 @@ for preset in $presets; do
   for t in 1 2 4; do
     unch=$(torture_rate "$dir/bin/runq-torture-unchecked" --procs "$t") || continue
     chk=$(torture_rate "$dir/bin/runq-torture" --procs "$t") || continue
+    nhunch=$(torture_rate "$dir/bin/runq-torture-unchecked" --procs "$t" --no-handoff) || continue
+    nhchk=$(torture_rate "$dir/bin/runq-torture" --procs "$t" --no-handoff) || continue
     priv=$(private_rate "$dir" "$t")
-    nohand=$(torture_rate "$dir/bin/runq-torture" --procs "$t" --no-handoff) || continue
     rec=$(torture_rate "$dir/bin/runq-torture" --procs "$t" --record) || continue
-    awk -v u="$unch" -v c="$chk" -v p="$preset" -v t="$t" -v b="$priv" -v n="$nohand" \
-      -v r="$rec" 'BEGIN {
-      printf "%-8s %-4s %14.0f %14.0f %9.1f %9.1f %6.2f %14.0f %7.2f %14.0f %8.2f\n", p, t, u, c,
-        1e9 / u, 1e9 / c, u / c, b, b / c, r, n / r
+    awk -v u="$unch" -v c="$chk" -v p="$preset" -v t="$t" -v b="$priv" -v nu="$nhunch" \
+      -v n="$nhchk" -v r="$rec" 'BEGIN {
+      printf "%-8s %-3s %13.0f %13.0f %8.1f %8.1f %6.2f %13.0f %13.0f %6.2f %13.0f %7.2f %13.0f %8.2f\n",
+        p, t, u, c, 1e9 / u, 1e9 / c, u / c, nu, n, nu / n, b, b / c, r, n / r
     }'
   done
 done
-echo "ratio = unchecked rate / checked rate (same loop, checks compiled out vs in; goal <= 3)"
+echo "ratio, nh-rat = unchecked rate / checked rate (same loop, checks compiled out vs in; goal <= 3)"
 echo "p-ratio = runq-stress-bare's private-P rate / checked rate (a different workload)"
 echo "rec-cost = checked rate without hand-off / --record rate (what recording costs)"
 
