@@ -561,6 +561,25 @@ static uint32_t steal(struct mstate *m, int pid) {
     return 0;
 }
 
+// empty_get_ok: runqget on P pid said nil. Only its owner (this thread) adds to the ring and
+// runnext, so during the call they only shrank: nil is right only if they are empty now,
+// the engine's spurious-empty-get (harness/world_check.c). Relaxed loads, no happens-before
+// added: read-read coherence makes them no older than what runqget itself read.
+static bool empty_get_ok(struct mstate *m, int pid) {
+    p *pp = &allp[pid];
+    uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+    uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+    guintptr next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+    if (t == h && next == 0) {
+        return true;
+    }
+    stress_fail(m->id, INV_SPURIOUS_EMPTY_GET,
+                "P%d: runqget returned nil, but its ring holds %u Gs (head=%u tail=%u) and "
+                "runnext g%u (only its owner adds to them: never empty during the call)",
+                pid, t - h, h, t, goid_of(guintptr_ptr(next)));
+    return false;
+}
+
 // find_runnable: schedule() + findrunnable() minus netpoll, timers and GC.
 static uint32_t find_runnable(struct mstate *m, int pid) {
     struct pextra *x = &px[pid];
@@ -586,6 +605,9 @@ static uint32_t find_runnable(struct mstate *m, int pid) {
             ctr_add(m, CTR_GETS_NEXT, 1);
         }
         return got(m, gp, OP_RUNQGET, pid, inheritTime, 0);
+    }
+    if (CHECKED && !empty_get_ok(m, pid)) {
+        return 0;
     }
     uint32_t goid = globget(m, pid, 0);
     if (goid || stress_failed()) {
