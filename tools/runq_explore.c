@@ -216,13 +216,20 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
     add_reads(&out, cb, nc);
     uint32_t upto = r->step < len ? (uint32_t)r->step + 1 : len;
-    for (uint32_t i = 0; i < upto && out.ndecisions < SCHED_MAX_DECISIONS;) {
+    uint32_t i = 0;
+    while (i < upto && out.ndecisions < SCHED_MAX_DECISIONS) {
         uint32_t j = i;
         while (j < upto && rt[j] == rt[i] && j - i < 32) {
             j++;
         }
         out.dec[out.ndecisions++] = (sched_decision){rt[i], SMODE_STEPS, (uint16_t)(j - i)};
         i = j;
+    }
+    if (i < upto) { // a long --around order: the file holds only its first part
+        fprintf(stderr,
+                "runq-explore: warning: the failing order needs more than %d decisions; the "
+                "schedule written holds its first %u of %u steps and may not fail\n",
+                SCHED_MAX_DECISIONS, i, upto);
     }
     char used[1024];
     FILE *f = open_new(out_path, used, sizeof used);
