@@ -12,8 +12,8 @@
 // Log stamps: a fine clock, so that the threads' logs can be merged into one timeline. On
 // x86-64 the TSC (synchronised across cores on the CPUs this runs on) in units of 64
 // cycles; elsewhere CLOCK_MONOTONIC in units of 64 ns. 40 bits of either last hours. Read
-// once per scheduling round and after each steal (oplog_restamp), not per entry: it costs
-// ~15 ns in a VM, more than a queue operation.
+// every 8th scheduling round and after each steal that got a G (oplog_restamp, called by
+// world.c's tick), not per entry: it costs ~25 ns in a VM, more than a queue operation.
 static uint64_t stamp0;
 static double stamps_per_us = 1000.0 / 64;
 
@@ -54,16 +54,6 @@ static const char *const op_names[OP_N] = {
 
 const char *op_name(int op) {
     return op >= 0 && op < OP_N ? op_names[op] : "?";
-}
-
-void oplog_add(struct mstate *m, int op, int pid, int arg, uint32_t goid, uint32_t n) {
-    uint64_t s = m->opseq++;
-    struct oplog_entry *e = &m->log[s & (OPLOG_N - 1)];
-    uint64_t w0 = (uint64_t)(op & 0xff) | (uint64_t)(pid & 0xff) << 8 |
-                  (uint64_t)(arg & 0xff) << 16 | (m->stamp & 0xffffffffffull) << 24;
-    atomic_store_explicit(&e->w0, w0, memory_order_relaxed);
-    atomic_store_explicit(&e->w1, (uint64_t)goid | (uint64_t)n << 32, memory_order_relaxed);
-    atomic_store_explicit(&m->logseq, s + 1, memory_order_relaxed);
 }
 
 int oplog_read(const struct mstate *m, struct oplog_view *out, int max) {

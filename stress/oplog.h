@@ -56,8 +56,7 @@ void oplog_clock_init(void);
 void oplog_restamp(struct mstate *m);  // read the clock for the next entries
 double oplog_stamp_us(uint64_t stamp); // microseconds since the start
 
-// oplog_add records a completed operation of thread m.
-void oplog_add(struct mstate *m, int op, int pid, int arg, uint32_t goid, uint32_t n);
+// oplog_add (run.h, inline) records a completed operation of thread m.
 // oplog_read returns up to max entries of thread m, oldest first.
 int oplog_read(const struct mstate *m, struct oplog_view *out, int max);
 void oplog_format(const struct oplog_view *v, char *buf, size_t len);

@@ -118,6 +118,20 @@ static inline uint32_t rng_n(struct mstate *m, uint32_t n) {
     return (uint32_t)(((rng_next(m) >> 32) * (uint64_t)n) >> 32);
 }
 
+// oplog_add records a completed operation of thread m (oplog.h; the word layout is
+// oplog.c's). Inline: the loop logs about two entries per queue op.
+static inline void oplog_add(struct mstate *m, int op, int pid, int arg, uint32_t goid,
+                             uint32_t n) {
+    uint64_t s = m->opseq++;
+    struct oplog_entry *e = &m->log[s & (OPLOG_N - 1)];
+    uint64_t w0 = (uint64_t)(op & 0xff) | (uint64_t)(pid & 0xff) << 8 |
+                  (uint64_t)(arg & 0xff) << 16 | (m->stamp & 0xffffffffffull) << 24;
+    // relaxed: the watchdog and dumps read running threads' logs (a torn entry is harmless).
+    atomic_store_explicit(&e->w0, w0, memory_order_relaxed);
+    atomic_store_explicit(&e->w1, (uint64_t)goid | (uint64_t)n << 32, memory_order_relaxed);
+    atomic_store_explicit(&m->logseq, s + 1, memory_order_relaxed);
+}
+
 // doing: op:8 | pid:8 | arg:8 | goid:32
 static inline uint64_t doing_pack(int op, int pid, int arg, uint32_t goid) {
     return (uint64_t)(op & 0xff) | (uint64_t)(pid & 0xff) << 8 | (uint64_t)(arg & 0xff) << 16 |

@@ -29,6 +29,31 @@
 #error "compile with -DSTRESS_ENGINE=stress_engine_c<capacity>"
 #endif
 
+// ---- runq-torture-unchecked ----------------------------------------------------------------
+// With -DSTRESS_UNCHECKED (and the native port, without the flight recorder's hooks) this
+// file is tools/bench_stress.sh's like-for-like bare loop: the same Ps, threads, op mix,
+// stealing and hand-off as the checked program, with every check and the bookkeeping that
+// serves it compiled out: holder tokens and payloads (the ledger), the op log and its
+// clock, what each thread is doing, the counters other than qops and runs (ops/s and the
+// watchdog), the G pointer check, the drain's walk of its gQueue, the audit's walk and the
+// statistics-only peeks. What stays is what Go's scheduler loop would do anyway.
+#ifdef STRESS_UNCHECKED
+#define CHECKED 0
+#define ledger_take(m, goid, from, op, pid)                                                        \
+    ((void)(m), (void)(goid), (void)(from), (void)(op), (void)(pid), true)
+#define ledger_release(m, goid, to, op, pid)                                                       \
+    ((void)(m), (void)(goid), (void)(to), (void)(op), (void)(pid), true)
+#define oplog_add(m, op, pid, arg, goid, n)                                                        \
+    ((void)(m), (void)(op), (void)(pid), (void)(arg), (void)(goid), (void)(n))
+#define oplog_restamp(m) ((void)(m))
+#define set_doing(m, op, pid, arg, goid)                                                           \
+    ((void)(m), (void)(op), (void)(pid), (void)(arg), (void)(goid))
+// ctr_add names itself inside its own expansion: that is the inline function (run.h).
+#define ctr_add(m, c, v) ((c) == CTR_QOPS || (c) == CTR_RUNS ? ctr_add(m, c, v) : (void)(v))
+#else
+#define CHECKED 1
+#endif
+
 p *allp;
 g *allg;
 
@@ -67,6 +92,10 @@ uint32_t goid_of(g *gp) {
 
 // checked_goid: a G the port handed out must be one of ours.
 static uint32_t checked_goid(struct mstate *m, g *gp, int op, int pid) {
+#ifdef STRESS_UNCHECKED
+    (void)m, (void)op, (void)pid;
+    return (uint32_t)(gp - allg) + 1;
+#endif
     uint32_t id = goid_of(gp);
     if (id == 0) {
         stress_fail(m->id, INV_BAD_G, "%s on P%d returned %p, which is not a G", op_name(op), pid,
@@ -105,7 +134,13 @@ bool try_lock_sched(int ms) {
 void tick(struct mstate *m) {
     uint64_t it = atomic_load_explicit(&m->iter, memory_order_relaxed) + 1;
     atomic_store_explicit(&m->iter, it, memory_order_relaxed);
-    oplog_restamp(m);
+    // The log's clock every 8th round (and after every steal that got a G): a TSC read
+    // costs ~25 ns in a VM, more than a queue op, and a round is ~0.2 us, so the stamps
+    // still order the threads' logs to within a few microseconds. --schedule's rounds
+    // (one tick per op, with delays between) restamp every time.
+    if ((it & 7) == 0 || srun()->schedule) {
+        oplog_restamp(m);
+    }
     if ((it & 63) == 0) {
         m->now_ms = now_coarse_ms();
     }
@@ -168,7 +203,7 @@ bool put_g(struct mstate *m, int pid, uint32_t goid, bool next) {
     int op = next ? OP_RUNQPUT_NEXT : OP_RUNQPUT;
     // Will this put overflow? Peeked with relaxed loads, so a racing thief can make it an
     // over-estimate; it is a statistic, not a check.
-    bool full = ring_len(pp) >= (uint32_t)RUNQ_CAP &&
+    bool full = CHECKED && ring_len(pp) >= (uint32_t)RUNQ_CAP &&
                 (!next || atomic_load_explicit(&pp->runnext, memory_order_relaxed) != 0);
     if (!ledger_release(m, goid, TOK_QUEUED, op, pid)) {
         return false;
@@ -236,7 +271,7 @@ bool op_batch(struct mstate *m, int pid, int k) {
             return false;
         }
     }
-    bool spill = (uint32_t)RUNQ_CAP - ring_len(pp) < (uint32_t)k;
+    bool spill = CHECKED && (uint32_t)RUNQ_CAP - ring_len(pp) < (uint32_t)k;
     set_doing(m, OP_RUNQPUTBATCH, pid, 0, x->scratch[0]);
 #ifdef RUNQ_GO_MASTER
     // Master's runqputbatch leaves what did not fit; its caller spills it under the lock.
@@ -277,29 +312,33 @@ bool op_drain(struct mstate *m, int pid) {
     gQueue q = runqdrain(pp, &n);
 #endif
     ctr_add(m, CTR_QOPS, 1);
-    uint32_t first = q.head ? goid_of(guintptr_ptr(q.head)) : 0;
+    uint32_t first = CHECKED && q.head ? goid_of(guintptr_ptr(q.head)) : 0;
     oplog_add(m, OP_RUNQDRAIN, pid, 0, first, n);
     if (n == 0) {
         return true;
     }
-    uint32_t seen = 0;
-    for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
-        uint32_t goid = checked_goid(m, gp, OP_RUNQDRAIN, pid);
-        if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, OP_RUNQDRAIN, pid)) {
+    // Go's GC worker hands the gQueue on as it is; the checks walk it first.
+    if (CHECKED) {
+        uint32_t seen = 0;
+        for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
+            uint32_t goid = checked_goid(m, gp, OP_RUNQDRAIN, pid);
+            if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, OP_RUNQDRAIN, pid)) {
+                return false;
+            }
+            if (++seen > n) {
+                break;
+            }
+        }
+        if (seen != n || q.tail == 0 || guintptr_ptr(q.tail)->schedlink != 0) {
+            stress_fail(m->id, INV_DRAIN_COUNT,
+                        "P%d: runqdrain said n=%u but its gQueue holds %u%s", pid, n, seen,
+                        seen > n ? " or more" : "");
             return false;
         }
-        if (++seen > n) {
-            break;
-        }
-    }
-    if (seen != n || q.tail == 0 || guintptr_ptr(q.tail)->schedlink != 0) {
-        stress_fail(m->id, INV_DRAIN_COUNT, "P%d: runqdrain said n=%u but its gQueue holds %u%s",
-                    pid, n, seen, seen > n ? " or more" : "");
-        return false;
-    }
-    for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
-        if (!ledger_release(m, goid_of(gp), TOK_QUEUED, OP_GLOBRUNQPUTBATCH, pid)) {
-            return false;
+        for (g *gp = guintptr_ptr(q.head); gp; gp = guintptr_ptr(gp->schedlink)) {
+            if (!ledger_release(m, goid_of(gp), TOK_QUEUED, OP_GLOBRUNQPUTBATCH, pid)) {
+                return false;
+            }
         }
     }
     set_doing(m, OP_GLOBRUNQPUTBATCH, pid, 0, first);
@@ -468,8 +507,9 @@ uint32_t globget(struct mstate *m, int pid, int32_t max) {
 uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
     p *pp = &allp[pid], *p2 = &allp[v];
     // To count runnext thefts: what the victim's runnext held just before.
-    guintptr seen = stealRunNextG ? atomic_load_explicit(&p2->runnext, memory_order_relaxed) : 0;
-    uint32_t t0 = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+    guintptr seen =
+        CHECKED && stealRunNextG ? atomic_load_explicit(&p2->runnext, memory_order_relaxed) : 0;
+    uint32_t t0 = CHECKED ? atomic_load_explicit(&pp->runqtail, memory_order_relaxed) : 0;
     if (seen) {
         ctr_add(m, CTR_RUNNEXT_TRIES, 1);
     }
@@ -486,7 +526,7 @@ uint32_t steal_from(struct mstate *m, int pid, int v, bool stealRunNextG) {
     if (gp == NULL) {
         return 0;
     }
-    uint32_t n = atomic_load_explicit(&pp->runqtail, memory_order_relaxed) - t0 + 1;
+    uint32_t n = CHECKED ? atomic_load_explicit(&pp->runqtail, memory_order_relaxed) - t0 + 1 : 0;
     ctr_add(m, CTR_STEALS, 1);
     ctr_add(m, CTR_STOLEN, n);
     if (stealRunNextG && n == 1 && guintptr_of(gp) == seen) {
@@ -521,6 +561,25 @@ static uint32_t steal(struct mstate *m, int pid) {
     return 0;
 }
 
+// empty_get_ok: runqget on P pid said nil. Only its owner (this thread) adds to the ring and
+// runnext, so during the call they only shrank: nil is right only if they are empty now,
+// the engine's spurious-empty-get (harness/world_check.c). Relaxed loads, no happens-before
+// added: read-read coherence makes them no older than what runqget itself read.
+static bool empty_get_ok(struct mstate *m, int pid) {
+    p *pp = &allp[pid];
+    uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_relaxed);
+    uint32_t t = atomic_load_explicit(&pp->runqtail, memory_order_relaxed);
+    guintptr next = atomic_load_explicit(&pp->runnext, memory_order_relaxed);
+    if (t == h && next == 0) {
+        return true;
+    }
+    stress_fail(m->id, INV_SPURIOUS_EMPTY_GET,
+                "P%d: runqget returned nil, but its ring holds %u Gs (head=%u tail=%u) and "
+                "runnext g%u (only its owner adds to them: never empty during the call)",
+                pid, t - h, h, t, goid_of(guintptr_ptr(next)));
+    return false;
+}
+
 // find_runnable: schedule() + findrunnable() minus netpoll, timers and GC.
 static uint32_t find_runnable(struct mstate *m, int pid) {
     struct pextra *x = &px[pid];
@@ -546,6 +605,9 @@ static uint32_t find_runnable(struct mstate *m, int pid) {
             ctr_add(m, CTR_GETS_NEXT, 1);
         }
         return got(m, gp, OP_RUNQGET, pid, inheritTime, 0);
+    }
+    if (CHECKED && !empty_get_ok(m, pid)) {
+        return 0;
     }
     uint32_t goid = globget(m, pid, 0);
     if (goid || stress_failed()) {
@@ -771,6 +833,9 @@ static void mark(g *gp, enum gplace kind, int pid, uint32_t idx) {
 }
 
 bool world_audit(void) {
+#ifdef STRESS_UNCHECKED
+    return true; // the world still stops (the loop's safe points are the same), unchecked
+#endif
     audit_ok = true;
     memset(loc_count, 0, ((size_t)srun()->params.gs + 1) * sizeof *loc_count);
     for (int i = 0; i < srun()->params.procs; i++) {
@@ -936,6 +1001,16 @@ static int gcd(int a, int b) {
 }
 
 static int setup(void) {
+#ifdef STRESS_UNCHECKED
+    const struct params *P = &srun()->params;
+    if (P->record || P->inject || srun()->schedule) {
+        fprintf(stderr,
+                "%s: --record, --inject and --schedule need the checked program, "
+                "runq-torture (this one is the benchmark's unchecked twin)\n",
+                P->prog);
+        exit(2);
+    }
+#endif
     size_t psz = ((sizeof(p) + 63) / 64) * 64;
     allp = aligned_alloc(64, psz * (size_t)srun()->params.procs);
     allg = calloc((size_t)srun()->params.gs, sizeof(g));

@@ -19,7 +19,17 @@
 // `read T stale K` decisions.
 // The Go version is the schedule's ("go master" line) unless --go names one; the written
 // schedule names the version it failed on.
+// --around (neighbourhood search): keeps SCHEDULE's decisions as the first choice and
+// allows up to K deviations (--deviations, default 2). The schedule runs as written; a
+// deviation at step j moves thread a's next steps (one step, or its whole next run) to j,
+// ahead of what the executed order had there, and the rest follows the executed order;
+// each deviation is again a fresh execution, searched up to K deep, nearest the end first
+// (a recorded failure is at the end). --from-record RECORDING converts a runq-torture
+// --record recording with the runq-record of the same build (as `runq-record --out
+// RECORDING.base.txt RECORDING` would) and searches around the schedule it writes, also when
+// that schedule does not fail (the verdict runq-record gives is printed first).
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
+#include "initial.h"
 #include "runner.h"
 #include "schedule.h"
 
@@ -28,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_STEPS_RECORDED 200000
@@ -36,7 +47,9 @@
 static const char usage_line[] =
     "usage: runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N]\n"
     "                    [--out FILE] [--chrome-trace OUT] [--go 1.19|master] [--bytes]\n"
-    "                    SCHEDULE\n";
+    "                    SCHEDULE\n"
+    "       runq-explore --around [--deviations K] [--max-runs N] [--out FILE] SCHEDULE\n"
+    "       runq-explore --from-record [--deviations K] [--max-runs N] [--out FILE] RECORDING\n";
 static const char help_text[] =
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
@@ -55,6 +68,13 @@ static const char help_text[] =
     "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
     "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
     "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text\n"
+    "  --around         search the neighbourhood of SCHEDULE's own decisions instead: run\n"
+    "                   it as written, then with up to K deviations (a thread's next step,\n"
+    "                   or its whole next run, moved earlier), nearest the end first\n"
+    "  --deviations K   deviations from the decisions, 0..8 (default 2; with --around)\n"
+    "  --from-record    RECORDING is a runq-torture --record recording: convert it with\n"
+    "                   this build's runq-record (to RECORDING.base.txt) and search around\n"
+    "                   the schedule it writes (implies --around)\n"
     "  --help           this text\n"
     "\n"
     "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n";
@@ -82,6 +102,8 @@ static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
 static int stale_max = 0, stale_reads = 2;
+static bool around;        // --around / --from-record
+static int deviations = 2; // --deviations
 
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
@@ -101,6 +123,7 @@ static uint8_t *rec_thread_for(int depth) {
 static uint8_t *rec_runnable_for(int depth) {
     return bufs_r[depth];
 }
+static uint8_t *bufs_s[MAX_DEPTH]; // --around: the order each depth's children start from
 static choice *rec_choices_for(int depth) {
     if (!cbufs[depth]) {
         cbufs[depth] = malloc(MAX_CHOICES * sizeof(choice));
@@ -193,7 +216,8 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
     add_reads(&out, cb, nc);
     uint32_t upto = r->step < len ? (uint32_t)r->step + 1 : len;
-    for (uint32_t i = 0; i < upto && out.ndecisions < SCHED_MAX_DECISIONS;) {
+    uint32_t i = 0;
+    while (i < upto && out.ndecisions < SCHED_MAX_DECISIONS) {
         uint32_t j = i;
         while (j < upto && rt[j] == rt[i] && j - i < 32) {
             j++;
@@ -201,21 +225,30 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
         out.dec[out.ndecisions++] = (sched_decision){rt[i], SMODE_STEPS, (uint16_t)(j - i)};
         i = j;
     }
+    if (i < upto) { // a long --around order: the file holds only its first part
+        fprintf(stderr,
+                "runq-explore: warning: the failing order needs more than %d decisions; the "
+                "schedule written holds its first %u of %u steps and may not fail\n",
+                SCHED_MAX_DECISIONS, i, upto);
+    }
     char used[1024];
     FILE *f = open_new(out_path, used, sizeof used);
     bool written = false;
     int err = errno;
     if (f != NULL) {
         fprintf(f,
-                "# found by %s with at most %d preemptions (this one uses %d),\n"
+                "# found by %s with at most %d %s (this one uses %d),\n"
                 "# run %llu: invariant=%s\n# %s\n",
-                self_prog, bound, preemptions, runs, r->invariant, r->message);
+                self_prog, around ? deviations : bound,
+                around ? "deviations from the decisions of the schedule it started from"
+                       : "preemptions",
+                preemptions, runs, r->invariant, r->message);
         schedule_print_text(&out, f);
         written = fclose(f) == 0;
         err = errno;
     }
-    printf("runq-explore: FAIL after %llu runs (%d preemption%s)\n", runs, preemptions,
-           preemptions == 1 ? "" : "s");
+    printf("runq-explore: FAIL after %llu runs (%d %s%s)\n", runs, preemptions,
+           around ? "deviation" : "preemption", preemptions == 1 ? "" : "s");
     if (!written) {
         // Losing the schedule would lose the finding: print it instead.
         fprintf(stderr, "runq-explore: cannot write %s: %s; the failing schedule follows\n",
@@ -305,9 +338,175 @@ static void explore(const uint8_t *prefix, uint32_t plen, int first, const choic
     }
 }
 
+// ---- --around: the neighbourhood of a schedule's decisions ---------------------------------
+
+static uint32_t around_base_steps;
+static struct sched_long along;
+static sched_decision *along_dec;
+static uint32_t along_cap;
+
+// Runs base's ops with the order seq[0..n) as decisions (NULL: base's own decisions), then
+// no preemption. Records the executed steps.
+static void run_order(const uint8_t *seq, uint32_t n, uint8_t *rt, uint8_t *rr, uint32_t *len,
+                      choice *cb, uint32_t *clen, dsched_result *r, schedule *s) {
+    *s = base;
+    if (seq) {
+        uint32_t nd = 0;
+        for (uint32_t i = 0; i < n;) {
+            uint32_t j = i;
+            while (j < n && seq[j] == seq[i] && j - i < 65535) {
+                j++;
+            }
+            if (nd == along_cap) {
+                along_cap = along_cap ? 2 * along_cap : 1024;
+                along_dec = realloc(along_dec, along_cap * sizeof *along_dec);
+                if (!along_dec) {
+                    fprintf(stderr, "runq-explore: out of memory\n");
+                    exit(2);
+                }
+            }
+            along_dec[nd++] = (sched_decision){seq[i], SMODE_STEPS, (uint16_t)(j - i)};
+            i = j;
+        }
+        for (int t = 0; t < base.nthreads; t++) { // the ops stay base's
+            along.ops[t] = base.ops[t];
+            along.nops[t] = base.nops[t];
+        }
+        along.dec = along_dec;
+        along.ndec = nd;
+        s->longp = &along;
+    }
+    dsched_options o = {0};
+    o.nonpreemptive_fallback = true;
+    o.record_thread = rt;
+    o.record_runnable = rr;
+    o.record_cap = MAX_STEPS_RECORDED;
+    o.record_len = len;
+    o.record_choices = cb;
+    o.choice_cap = MAX_CHOICES;
+    o.choice_len = clen;
+    runs++;
+    runner_run_opts(s, &o, r);
+    s->longp = NULL; // what report() writes is the executed order, as decisions
+}
+
+static void explore_around(const uint8_t *seq, uint32_t n, uint32_t from, int dev, int depth) {
+    if (found || runs >= max_runs) {
+        return;
+    }
+    if (depth >= MAX_DEPTH) {
+        too_deep = true;
+        return;
+    }
+    uint8_t *rt = rec_thread_for(depth), *rr = rec_runnable_for(depth);
+    choice *cb = rec_choices_for(depth);
+    uint32_t len = 0, clen = 0;
+    dsched_result r;
+    static schedule s;
+    run_order(seq, n, rt, rr, &len, cb, &clen, &r, &s);
+    if (depth == 0) {
+        around_base_steps = len;
+    }
+    if (r.failed) {
+        found = true;
+        report(&s, &r, rt, len, cb, clen, dev);
+        return;
+    }
+    if (dev >= deviations) {
+        return;
+    }
+    if (len > MAX_STEPS_RECORDED) {
+        len = MAX_STEPS_RECORDED;
+    }
+    if (!bufs_s[depth]) {
+        bufs_s[depth] = malloc(MAX_STEPS_RECORDED);
+    }
+    uint8_t *next = bufs_s[depth];
+    // Nearest the end first: the recorded failure (or divergence) is there.
+    for (uint32_t j = len; j-- > from && !found && runs < max_runs;) {
+        for (int a = 0; a < base.nthreads && !found; a++) {
+            if (a == rt[j] || !(rr[j] >> a & 1)) {
+                continue;
+            }
+            uint32_t f = j + 1; // a's next run in the executed order: [f, b)
+            while (f < len && rt[f] != a) {
+                f++;
+            }
+            uint32_t b = f;
+            while (b < len && rt[b] == a) {
+                b++;
+            }
+            if (f >= len) {
+                continue;
+            }
+            for (int whole = 0; whole < 2 && !found; whole++) {
+                uint32_t moved = whole ? b - f : 1;
+                if (whole && moved == 1) {
+                    break;
+                }
+                // next = rt[0,j) + a x moved + rt[j,f) + rt[f+moved,len)
+                uint32_t k = 0;
+                memcpy(next, rt, j);
+                k = j;
+                memset(next + k, a, moved);
+                k += moved;
+                memcpy(next + k, rt + j, f - j);
+                k += f - j;
+                memcpy(next + k, rt + f + moved, len - f - moved);
+                k += len - f - moved;
+                explore_around(next, k, j + 1, dev + 1, depth + 1);
+            }
+        }
+    }
+}
+
+// --from-record: the runq-record of this build (argv[0] with runq-explore replaced).
+static int convert_recording(const char *argv0, const char *rec, char *out, size_t outlen) {
+    char prog[1024] = "runq-record";
+    const char *b = strrchr(argv0, '/');
+    b = b ? b + 1 : argv0;
+    const char *at = strstr(b, "runq-explore");
+    if (at) {
+        snprintf(prog, sizeof prog, "%.*srunq-record%s", (int)(at - argv0), argv0,
+                 at + strlen("runq-explore"));
+    }
+    size_t len = strlen(rec);
+    const char *suf = ".record.txt";
+    if (len > strlen(suf) && strcmp(rec + len - strlen(suf), suf) == 0) {
+        len -= strlen(suf);
+    }
+    snprintf(out, outlen, "%.*s.base.txt", (int)len, rec);
+    unlink(out); // a schedule left from an earlier conversion must not be taken for this one
+    printf("runq-explore: converting %s: %s --out %s %s\n", rec, prog, out, rec);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(prog, prog, "--out", out, rec, (char *)NULL);
+        fprintf(stderr, "runq-explore: cannot run %s: %s\n", prog, strerror(errno));
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+        fprintf(stderr, "runq-explore: %s did not convert %s (exit %d)\n", prog, rec,
+                pid > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        return -1;
+    }
+    if (access(out, R_OK) != 0) {
+        fprintf(stderr,
+                "runq-explore: %s wrote no schedule for %s (its verdict is above): nothing to "
+                "search around\n",
+                prog, rec);
+        return -1;
+    }
+    printf("runq-explore: %s: runq-record %s; searching around it\n", out,
+           WEXITSTATUS(st) == 0 ? "says it fails with the recorded invariant"
+                                : "says it does NOT fail as recorded");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     const char *file = NULL;
-    bool bytes = false;
+    bool bytes = false, from_record = false;
     set_programs(argv[0]);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -315,7 +514,7 @@ int main(int argc, char **argv) {
         bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
                       strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0 ||
                       strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0 ||
-                      strcmp(a, "--go") == 0;
+                      strcmp(a, "--go") == 0 || strcmp(a, "--deviations") == 0;
         if (valued && i + 1 >= argc) {
             fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
             return 2;
@@ -362,6 +561,16 @@ int main(int argc, char **argv) {
             chrome_path = argv[++i];
         } else if (strcmp(a, "--bytes") == 0) {
             bytes = true;
+        } else if (strcmp(a, "--around") == 0) {
+            around = true;
+        } else if (strcmp(a, "--from-record") == 0) {
+            around = from_record = true;
+        } else if (strcmp(a, "--deviations") == 0) {
+            deviations = (int)strtol(argv[++i], &end, 10);
+            if (*end || !*argv[i] || deviations < 0 || deviations > 8) {
+                fprintf(stderr, "runq-explore: --deviations: expected 0..8, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (a[0] == '-') {
             fprintf(stderr, "runq-explore: unknown option '%s'\n%s", a, usage_line);
             return 2;
@@ -377,6 +586,17 @@ int main(int argc, char **argv) {
         fprintf(stderr, "runq-explore: no SCHEDULE given\n%s", usage_line);
         return 2;
     }
+    if (around && stale_max > 0) {
+        fprintf(stderr, "runq-explore: --stale does not combine with --around/--from-record\n");
+        return 2;
+    }
+    static char converted[1100];
+    if (from_record) {
+        if (convert_recording(argv[0], file, converted, sizeof converted) != 0) {
+            return 2;
+        }
+        file = converted;
+    }
     char err[512];
     if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &base, err,
                               sizeof err) != 0) {
@@ -389,6 +609,19 @@ int main(int argc, char **argv) {
     base.flags &= (uint8_t)~SFLAG_PCT;
     if (stale_max > 0) {
         base.flags |= SFLAG_WEAK;
+    }
+    if (around) {
+        explore_around(NULL, 0, 0, 0, 0);
+        if (found) {
+            return 1;
+        }
+        printf("runq-explore: %s: no failure in %llu runs within %d deviation%s of its decisions "
+               "(%u steps as written)%s%s%s\n",
+               file, runs, deviations, deviations == 1 ? "" : "s", around_base_steps,
+               base.version == SVER_MASTER ? " (go master)" : "",
+               runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
+               too_deep ? " (some branches pruned: too deep)" : "");
+        return 0;
     }
     explore(NULL, 0, -1, NULL, 0, 0, 0, 0);
     if (found) {
