@@ -1,5 +1,5 @@
 // op_rules.h - Go's preconditions on a schedule op, written once for every driver: the
-// engine's interpreter (world_run.c) and runq-torture's --schedule rounds (stress/rounds.c).
+// interpreter (op_interp.h) applies them for the engine and runq-torture's --schedule rounds.
 // An op whose precondition does not hold is skipped, not run and not reported: Go's own
 // callers never make that call in that state. Header-only and engine-free.
 #ifndef HARNESS_OP_RULES_H
@@ -7,6 +7,7 @@
 
 #include "schedule.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum op_skip {
@@ -21,6 +22,11 @@ enum op_skip {
 static inline uint32_t op_globget_puts(uint16_t n, uint32_t cap) {
     uint32_t max = n > 0 ? n - 1u : 0;
     return max > 0 && max < cap / 2 ? max - 1u : cap / 2 - 1u;
+}
+
+// Whether an op of this kind has a precondition (op_precondition reads ring_len only then).
+static inline bool op_has_precondition(int kind) {
+    return kind == SOP_GLOBGET || kind == SOP_STEAL || kind == SOP_STEALNEXT;
 }
 
 // Whether op may run on a P whose ring holds ring_len Gs, at ring capacity cap.
