@@ -107,7 +107,7 @@ struct op_backend {
     // The op ran to its end (not called after a hook said stop).
     void (*end)(void *ctx, int t, const sched_op *op);
     // The length of P t's ring, for the preconditions (called only by ops that have one).
-    uint32_t (*ring_len)(void *ctx, int t);
+    uint32_t (*runq_len)(void *ctx, int t);
 
     // ---- Gs ---------------------------------------------------------------------------
     // A G in no queue, now held by t; *g = 0 if none is left.
@@ -118,20 +118,20 @@ struct op_backend {
     bool (*resume)(void *ctx, int t, opi_g g);
 
     // ---- Go's entry points on P t ------------------------------------------------------
-    bool (*runqput)(void *ctx, int t, opi_g g, bool next);
-    bool (*runqget)(void *ctx, int t, opi_g *g); // *g = 0: nil
+    bool (*runq_put)(void *ctx, int t, opi_g g, bool next);
+    bool (*runq_get)(void *ctx, int t, opi_g *g); // *g = 0: nil
     // runqputbatch of n fresh Gs, which the driver makes (fewer if it has no more).
-    bool (*runqputbatch)(void *ctx, int t, int n);
+    bool (*runq_putbatch)(void *ctx, int t, int n);
     // runqdrain, then globrunqputbatch of what it returned under sched.lock.
-    bool (*runqdrain)(void *ctx, int t);
+    bool (*runq_drain)(void *ctx, int t);
     // sched.lock, held across an op's globrunqput calls.
     bool (*lock)(void *ctx, int t);
     bool (*unlock)(void *ctx, int t);
-    bool (*globrunqput)(void *ctx, int t, opi_g g, bool head); // sched.lock held
+    bool (*glob_put)(void *ctx, int t, opi_g g, bool head); // sched.lock held
     // Take from the global queue as findRunnable does (takes sched.lock); *g = 0: nil.
-    bool (*globrunqget)(void *ctx, int t, int32_t max, opi_g *g);
-    bool (*runqsteal)(void *ctx, int t, int victim, bool stealRunNextG, opi_g *g);
-    bool (*runqempty)(void *ctx, int t, int victim);
+    bool (*glob_get)(void *ctx, int t, int32_t max, opi_g *g);
+    bool (*runq_steal)(void *ctx, int t, int victim, bool stealRunNextG, opi_g *g);
+    bool (*runq_empty)(void *ctx, int t, int victim);
     bool (*set_status)(void *ctx, int t, const sched_op *op);
 };
 
@@ -149,29 +149,29 @@ static inline bool op_interp_call(const struct op_backend *b, void *ctx, int t, 
             if (g == 0) {
                 return true; // no G left to put
             }
-            if (!b->runqput(ctx, t, g, c->variant)) {
+            if (!b->runq_put(ctx, t, g, c->variant)) {
                 return false;
             }
         }
         return true;
     case OPC_RUNQGET:
         for (int k = 0; k < reps; k++) {
-            if (!b->runqget(ctx, t, &g)) {
+            if (!b->runq_get(ctx, t, &g)) {
                 return false;
             }
             if (g == 0) {
                 return true; // the queue is empty: stop
             }
-            if (c->variant ? !b->resume(ctx, t, g) || !b->runqput(ctx, t, g, false)
+            if (c->variant ? !b->resume(ctx, t, g) || !b->runq_put(ctx, t, g, false)
                            : !b->finish(ctx, t, g, OPC_RUNQGET)) {
                 return false;
             }
         }
         return true;
     case OPC_RUNQPUTBATCH:
-        return b->runqputbatch(ctx, t, op->n);
+        return b->runq_putbatch(ctx, t, op->n);
     case OPC_RUNQDRAIN:
-        return b->runqdrain(ctx, t);
+        return b->runq_drain(ctx, t);
     case OPC_GLOBRUNQPUT: {
         // Fresh Gs are made under the lock: the engine numbers Gs as threads make them.
         bool ok = b->lock(ctx, t);
@@ -180,22 +180,22 @@ static inline bool op_interp_call(const struct op_backend *b, void *ctx, int t, 
             if (!ok || g == 0) {
                 break;
             }
-            ok = b->globrunqput(ctx, t, g, c->variant);
+            ok = b->glob_put(ctx, t, g, c->variant);
         }
         return b->unlock(ctx, t) && ok;
     }
     case OPC_GLOBRUNQGET:
-        if (!b->globrunqget(ctx, t, (int32_t)op->n - 1, &g)) {
+        if (!b->glob_get(ctx, t, (int32_t)op->n - 1, &g)) {
             return false;
         }
         return g == 0 || b->finish(ctx, t, g, OPC_GLOBRUNQGET);
     case OPC_RUNQSTEAL:
-        if (!b->runqsteal(ctx, t, op->target, c->variant, &g)) {
+        if (!b->runq_steal(ctx, t, op->target, c->variant, &g)) {
             return false;
         }
         return g == 0 || b->finish(ctx, t, g, OPC_RUNQSTEAL);
     case OPC_RUNQEMPTY:
-        return b->runqempty(ctx, t, op->target);
+        return b->runq_empty(ctx, t, op->target);
     case OPC_SETSTATUS:
         return b->set_status(ctx, t, op);
     case OPC_NONE:
@@ -211,7 +211,7 @@ static inline bool op_interp(const struct op_backend *b, void *ctx, int t, const
         b->begin(ctx, t, op);
     }
     enum op_skip skip =
-        op_has_precondition(op->kind) ? op_precondition(op, b->ring_len(ctx, t), cap) : OP_RUNS;
+        op_has_precondition(op->kind) ? op_precondition(op, b->runq_len(ctx, t), cap) : OP_RUNS;
     if (skip != OP_RUNS) {
         if (b->skipped) {
             b->skipped(ctx, t, op, skip);

@@ -96,7 +96,7 @@ static INLINE void e_begin(void *ctx, int t, const sched_op *op) {
     e->first = dsched_step();
 }
 
-static INLINE uint32_t e_ring_len(void *ctx, int t) {
+static INLINE uint32_t e_runq_len(void *ctx, int t) {
     (void)ctx;
     return ring_len_real(t);
 }
@@ -167,7 +167,7 @@ static INLINE bool e_resume(void *ctx, int t, opi_g g) {
 
 // ---- the port's entry points, each with its model twin and interval checks ------------------
 
-static INLINE bool e_runqput(void *ctx, int t, opi_g g, bool next) {
+static INLINE bool e_runq_put(void *ctx, int t, opi_g g, bool next) {
     struct eop *e = ctx;
     ws.port.runq_put(e->pp, gp_of(g), next);
     if (e->solo_check) { // without sysmon (master) next is ignored
@@ -176,7 +176,7 @@ static INLINE bool e_runqput(void *ctx, int t, opi_g g, bool next) {
     return true;
 }
 
-static INLINE bool e_runqget(void *ctx, int t, opi_g *g) {
+static INLINE bool e_runq_get(void *ctx, int t, opi_g *g) {
     struct eop *e = ctx;
     bool inh = false, minh = false;
     void *gp = ws.port.runq_get(e->pp, &inh);
@@ -202,7 +202,7 @@ static INLINE bool e_runqget(void *ctx, int t, opi_g *g) {
     return true;
 }
 
-static INLINE bool e_runqputbatch(void *ctx, int t, int n) {
+static INLINE bool e_runq_putbatch(void *ctx, int t, int n) {
     struct eop *e = ctx;
     struct port_gqueue q = {0};
     int made = 0;
@@ -231,7 +231,7 @@ static INLINE bool e_runqputbatch(void *ctx, int t, int n) {
     return true;
 }
 
-static INLINE bool e_runqdrain(void *ctx, int t) {
+static INLINE bool e_runq_drain(void *ctx, int t) {
     struct eop *e = ctx;
     uint32_t n = 0;
     struct port_gqueue q = ws.port.drain(e->pp, &n);
@@ -282,7 +282,7 @@ static INLINE bool e_unlock(void *ctx, int t) {
     return true;
 }
 
-static INLINE bool e_globrunqput(void *ctx, int t, opi_g g, bool head) {
+static INLINE bool e_glob_put(void *ctx, int t, opi_g g, bool head) {
     struct eop *e = ctx;
     (void)t;
     int32_t id = model_id(g);
@@ -300,7 +300,7 @@ static INLINE bool e_globrunqput(void *ctx, int t, opi_g g, bool head) {
     return true;
 }
 
-static INLINE bool e_globrunqget(void *ctx, int t, int32_t max, opi_g *g) {
+static INLINE bool e_glob_get(void *ctx, int t, int32_t max, opi_g *g) {
     struct eop *e = ctx;
     // The shadow was reconciled when sched.lock was last released: what it says when the
     // call takes the lock (w_lock_event) is the global queue the call sees.
@@ -326,7 +326,7 @@ static INLINE bool e_globrunqget(void *ctx, int t, int32_t max, opi_g *g) {
     return true;
 }
 
-static INLINE bool e_runqsteal(void *ctx, int t, int victim, bool next, opi_g *g) {
+static INLINE bool e_runq_steal(void *ctx, int t, int victim, bool next, opi_g *g) {
     struct eop *e = ctx;
     uint32_t before = ring_len_real(t);
     lin_begin_steal(t, victim);
@@ -365,7 +365,7 @@ static INLINE bool e_runqsteal(void *ctx, int t, int victim, bool next, opi_g *g
     return true;
 }
 
-static INLINE bool e_runqempty(void *ctx, int t, int v) {
+static INLINE bool e_runq_empty(void *ctx, int t, int v) {
     struct eop *e = ctx;
     ws.empty_victim[t] = v;
     ws.empty_seen[t] = shadow_empty(v);
@@ -408,20 +408,20 @@ static const struct op_backend engine_backend = {
     .skipped = e_skipped,
     .start = e_start,
     .end = e_end,
-    .ring_len = e_ring_len,
+    .runq_len = e_runq_len,
     .fresh = e_fresh,
     .finish = e_finish,
     .resume = e_resume,
-    .runqput = e_runqput,
-    .runqget = e_runqget,
-    .runqputbatch = e_runqputbatch,
-    .runqdrain = e_runqdrain,
+    .runq_put = e_runq_put,
+    .runq_get = e_runq_get,
+    .runq_putbatch = e_runq_putbatch,
+    .runq_drain = e_runq_drain,
     .lock = e_lock,
     .unlock = e_unlock,
-    .globrunqput = e_globrunqput,
-    .globrunqget = e_globrunqget,
-    .runqsteal = e_runqsteal,
-    .runqempty = e_runqempty,
+    .glob_put = e_glob_put,
+    .glob_get = e_glob_get,
+    .runq_steal = e_runq_steal,
+    .runq_empty = e_runq_empty,
     .set_status = e_set_status,
 };
 
