@@ -24,11 +24,6 @@ static inline uint32_t op_globget_puts(uint16_t n, uint32_t cap) {
     return max > 0 && max < cap / 2 ? max - 1u : cap / 2 - 1u;
 }
 
-// Whether an op of this kind has a precondition (op_precondition reads ring_len only then).
-static inline bool op_has_precondition(int kind) {
-    return kind == SOP_GLOBGET || kind == SOP_STEAL || kind == SOP_STEALNEXT;
-}
-
 // Whether op may run on a P whose ring holds ring_len Gs, at ring capacity cap.
 static inline enum op_skip op_precondition(const sched_op *op, uint32_t ring_len, uint32_t cap) {
     switch (op->kind) {
@@ -40,6 +35,11 @@ static inline enum op_skip op_precondition(const sched_op *op, uint32_t ring_len
     default:
         return OP_RUNS;
     }
+}
+
+// Whether an op of this kind has a precondition (op_precondition reads ring_len only then).
+static inline bool op_has_precondition(int kind) {
+    return kind == SOP_GLOBGET || kind == SOP_STEAL || kind == SOP_STEALNEXT;
 }
 
 // The trace's words for a skip (part of the engine's byte-exact trace: do not reword).
