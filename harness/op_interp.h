@@ -135,6 +135,15 @@ struct op_backend {
     bool (*set_status)(void *ctx, int t, const sched_op *op);
 };
 
+// The hooks other than the frame's, for a backend whose functions are named prefix + hook
+// (e_fresh, s_fresh, ...): `{.begin = e_begin, OP_BACKEND_HOOKS(e_)}`.
+#define OP_BACKEND_HOOKS(p)                                                                        \
+    .runq_len = p##runq_len, .fresh = p##fresh, .finish = p##finish, .resume = p##resume,          \
+    .runq_put = p##runq_put, .runq_get = p##runq_get, .runq_putbatch = p##runq_putbatch,           \
+    .runq_drain = p##runq_drain, .lock = p##lock, .unlock = p##unlock, .glob_put = p##glob_put,    \
+    .glob_get = p##glob_get, .runq_steal = p##runq_steal, .runq_empty = p##runq_empty,             \
+    .set_status = p##set_status
+
 // The calls of op, its precondition already checked.
 static inline bool op_interp_call(const struct op_backend *b, void *ctx, int t, const sched_op *op,
                                   const struct op_call_of *c) {

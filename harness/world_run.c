@@ -404,26 +404,7 @@ static INLINE bool e_set_status(void *ctx, int t, const sched_op *op) {
 
 // A compile-time constant: op_interp is inlined into run_op and calls these directly.
 static const struct op_backend engine_backend = {
-    .begin = e_begin,
-    .skipped = e_skipped,
-    .start = e_start,
-    .end = e_end,
-    .runq_len = e_runq_len,
-    .fresh = e_fresh,
-    .finish = e_finish,
-    .resume = e_resume,
-    .runq_put = e_runq_put,
-    .runq_get = e_runq_get,
-    .runq_putbatch = e_runq_putbatch,
-    .runq_drain = e_runq_drain,
-    .lock = e_lock,
-    .unlock = e_unlock,
-    .glob_put = e_glob_put,
-    .glob_get = e_glob_get,
-    .runq_steal = e_runq_steal,
-    .runq_empty = e_runq_empty,
-    .set_status = e_set_status,
-};
+    .begin = e_begin, .skipped = e_skipped, .start = e_start, .end = e_end, OP_BACKEND_HOOKS(e_)};
 
 static void run_op(int t, const sched_op *op) {
     struct eop e;

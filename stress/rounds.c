@@ -160,23 +160,7 @@ static bool s_set_status(void *ctx, int t, const sched_op *op) {
     return true;
 }
 
-static const struct op_backend stress_backend = {
-    .runq_len = s_runq_len,
-    .fresh = s_fresh,
-    .finish = s_finish,
-    .resume = s_resume,
-    .runq_put = s_runq_put,
-    .runq_get = s_runq_get,
-    .runq_putbatch = s_runq_putbatch,
-    .runq_drain = s_runq_drain,
-    .lock = s_lock,
-    .unlock = s_unlock,
-    .glob_put = s_glob_put,
-    .glob_get = s_glob_get,
-    .runq_steal = s_runq_steal,
-    .runq_empty = s_runq_empty,
-    .set_status = s_set_status,
-};
+static const struct op_backend stress_backend = {OP_BACKEND_HOOKS(s_)};
 
 // Thread t runs op; false once it must stop (a failure was reported).
 static bool sched_exec(struct mstate *m, int t, const sched_op *op) {

@@ -7,13 +7,13 @@
 #include <string.h>
 
 static int failures;
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            fprintf(stderr, "unit_op_interp: %s:%d: check failed: %s\n", __FILE__, __LINE__, #c);  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+static void check(bool ok, int line, const char *what) {
+    if (!ok) {
+        fprintf(stderr, "unit_op_interp: line %d: check failed: %s\n", line, what);
+        failures++;
+    }
+}
+#define CHECK(c) check((c), __LINE__, #c)
 
 // The recording backend: a log of calls, fresh Gs 1..fresh_left, a queue of Gs for gets.
 struct rec {
@@ -130,26 +130,7 @@ static bool h_set_status(void *c, int t, const sched_op *op) {
 }
 
 static const struct op_backend B = {
-    .begin = h_begin,
-    .skipped = h_skipped,
-    .start = h_start,
-    .end = h_end,
-    .runq_len = h_runq_len,
-    .fresh = h_fresh,
-    .finish = h_finish,
-    .resume = h_resume,
-    .runq_put = h_runq_put,
-    .runq_get = h_runq_get,
-    .runq_putbatch = h_runq_putbatch,
-    .runq_drain = h_runq_drain,
-    .lock = h_lock,
-    .unlock = h_unlock,
-    .glob_put = h_glob_put,
-    .glob_get = h_glob_get,
-    .runq_steal = h_runq_steal,
-    .runq_empty = h_runq_empty,
-    .set_status = h_set_status,
-};
+    .begin = h_begin, .skipped = h_skipped, .start = h_start, .end = h_end, OP_BACKEND_HOOKS(h_)};
 
 // Runs one op (kind, target, n) on a fresh recorder; returns op_interp's answer.
 static bool run(struct rec *r, int kind, int target, int n, const char *stop) {
