@@ -30,12 +30,19 @@ static void what_cat(char *buf, size_t n, size_t *off, const char *text) {
     buf[*off] = 0;
 }
 
+// The ops that name a target thread (argument kind 2 in SCHED_OP_LIST: steal, empty, ...).
+static const bool op_has_target[SOP_COUNT] = {
+#define OP_HAS_TARGET(id, name, args) (args) == 2,
+    SCHED_OP_LIST(OP_HAS_TARGET)
+#undef OP_HAS_TARGET
+};
+
 // The op's name for trace rows and failure messages: "get 3", "steal thief1", "syscall".
 // Built by hand: snprintf at every op was a visible share of an input's cost.
 static void op_what(char *buf, size_t n, const sched_op *op) {
     size_t off = 0;
     buf[0] = 0;
-    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
+    if (op_has_target[op->kind]) {
         what_cat(buf, n, &off, sched_op_name(op->kind));
         what_cat(buf, n, &off, " ");
         what_cat(buf, n, &off, tn(op->target));
