@@ -1,5 +1,5 @@
 // op_rules.h - Go's preconditions on a schedule op, written once for every driver: the
-// engine's interpreter (world_run.c) and runq-torture's --schedule rounds (stress/rounds.c).
+// interpreter (op_interp.h) applies them for the engine and runq-torture's --schedule rounds.
 // An op whose precondition does not hold is skipped, not run and not reported: Go's own
 // callers never make that call in that state. Header-only and engine-free.
 #ifndef HARNESS_OP_RULES_H
@@ -7,6 +7,7 @@
 
 #include "schedule.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum op_skip {
@@ -34,6 +35,11 @@ static inline enum op_skip op_precondition(const sched_op *op, uint32_t ring_len
     default:
         return OP_RUNS;
     }
+}
+
+// Whether an op of this kind has a precondition (op_precondition reads ring_len only then).
+static inline bool op_has_precondition(int kind) {
+    return kind == SOP_GLOBGET || kind == SOP_STEAL || kind == SOP_STEALNEXT;
 }
 
 // The trace's words for a skip (part of the engine's byte-exact trace: do not reword).

@@ -20,7 +20,7 @@
 //
 // Files: world_ledger.c (names, where each G is, moves), world_gshadow.c (the global
 // queue's shadow), world_hooks.c (commit points: head/tail/runnext moves, linearizability
-// watch), world_run.c (the op interpreter), world_check.c (model check, final
+// watch), world_run.c (the op interpreter's backend), world_check.c (model check, final
 // accounting), world_describe.c (trace text), world_setup.c (reset, initial states).
 #ifndef HARNESS_WORLD_INTERNAL_H
 #define HARNESS_WORLD_INTERNAL_H
@@ -235,7 +235,7 @@ void w_describe_end(FILE *out);
 void w_describe_value(enum runq_site site, const void *addr, uintptr_t v, char *buf, size_t n);
 void w_sizes(uint32_t *ring_len, bool *has_next, int *glob_len);
 
-// ---- world_run.c: the op interpreter ------------------------------------------------------
+// ---- world_run.c: the op interpreter's backend (op_interp.h) ---------------------------
 void w_thread_body(int t);
 
 // ---- world_setup.c: reset, initial states, recorded-run lookups ---------------------------

@@ -8,6 +8,7 @@
 // which G (the engine makes fresh Gs), parking and waking, the rings' contents when the
 // window starts, and any interleaving inside an operation (where races live), so the
 // schedule is a starting point for the search, not a replay of the failure.
+#include "op_interp.h"
 #include "schedule.h"
 #include "torture.h"
 
@@ -31,44 +32,60 @@ static int item_cmp(const void *a, const void *b) {
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-// to_sched_op: the schedule op a logged operation stands for; false if none.
+// to_sched_op: the schedule op a logged operation stands for; false if none. Which op makes
+// which call is the interpreter's table (op_interp.h); what is read here is the log's
+// spelling of the call and its variant.
 static bool to_sched_op(const struct oplog_view *v, const int *k_of_p, sched_op *op) {
+    enum op_call call;
+    bool variant = false;
     memset(op, 0, sizeof *op);
     op->n = 1;
     switch (v->op) {
     case OP_RUNQPUT:
-        op->kind = SOP_PUT;
-        return true;
     case OP_RUNQPUT_NEXT:
-        op->kind = SOP_PUTNEXT;
-        return true;
+        call = OPC_RUNQPUT;
+        variant = v->op == OP_RUNQPUT_NEXT;
+        break;
     case OP_RUNQGET:
-        op->kind = SOP_GET;
-        return v->goid != 0;
+        if (v->goid == 0) {
+            return false; // found nothing: no op of its own
+        }
+        call = OPC_RUNQGET;
+        break;
     case OP_GLOBRUNQGET:
-        op->kind = SOP_GLOBGET;
+        if (v->goid == 0) {
+            return false;
+        }
+        call = OPC_GLOBRUNQGET;
         op->n = (uint16_t)(v->arg + 1); // globget n means max = n-1
-        return v->goid != 0;
+        break;
     case OP_RUNQSTEAL:
-        op->kind = (v->n & STEAL_NEXT_FLAG) ? SOP_STEALNEXT : SOP_STEAL;
         if (v->arg >= STRESS_MAX_PROCS || k_of_p[v->arg] < 0) {
             return false;
         }
+        call = OPC_RUNQSTEAL;
+        variant = (v->n & STEAL_NEXT_FLAG) != 0;
         op->target = (uint8_t)k_of_p[v->arg];
-        return true;
+        break;
     case OP_RUNQPUTBATCH:
-        op->kind = SOP_PUTBATCH;
+        call = OPC_RUNQPUTBATCH;
         op->n = (uint16_t)(v->n < 1 ? 1 : v->n > 256 ? 256 : v->n);
-        return true;
+        break;
     case OP_RUNQDRAIN:
-        op->kind = SOP_DRAIN;
-        return v->n > 0;
+        if (v->n == 0) {
+            return false;
+        }
+        call = OPC_RUNQDRAIN;
+        break;
     case OP_GLOBRUNQPUT:
-        op->kind = v->arg ? SOP_GLOBPUTHEAD : SOP_GLOBPUT;
-        return true;
+        call = OPC_GLOBRUNQPUT;
+        variant = v->arg != 0; // globrunqputhead
+        break;
     default:
         return false;
     }
+    op->kind = (uint8_t)op_kind_of_call(call, variant);
+    return op->kind != SOP_NOP;
 }
 
 static bool chosen(const int *list, int n, int t) {
@@ -160,10 +177,9 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
             if ((op.kind == SOP_STEAL || op.kind == SOP_STEALNEXT) && op.target == k) {
                 continue; // stole from a P this thread also used (hand-off): no schedule form
             }
+            // One logged call each: consecutive ones merge where n counts the calls.
             if (m > 0 && mine[m - 1].op.kind == op.kind && mine[m - 1].op.target == op.target &&
-                (op.kind == SOP_PUT || op.kind == SOP_PUTNEXT || op.kind == SOP_GET ||
-                 op.kind == SOP_GLOBPUT) &&
-                mine[m - 1].op.n < 256) {
+                op_calls[op.kind].repeat && mine[m - 1].op.n < 256) {
                 mine[m - 1].op.n++;
                 continue;
             }

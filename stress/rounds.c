@@ -12,7 +12,7 @@
 
 #include <sched.h>
 
-#include "op_rules.h"
+#include "op_interp.h"
 #include "schedule.h"
 
 #include "runq_version.h" // after the system headers: its name prefix must not touch them
@@ -53,113 +53,118 @@ static void perturb(struct mstate *m) {
     }
 }
 
+// ---- the interpreter's backend (op_interp.h): ctx is the thread's struct mstate ----------
+// Each hook returns false after a failure was reported: by this thread, or (where the
+// answer was "nothing", which a failure also returns) by any thread.
+
+static uint32_t s_runq_len(void *ctx, int t) {
+    (void)ctx;
+    return ring_len(&allp[t]);
+}
+
+static bool s_fresh(void *ctx, int t, opi_g *out) {
+    *out = fresh_g(ctx, t);
+    return *out != 0 || !stress_failed();
+}
+
+static bool s_finish(void *ctx, int t, opi_g goid, enum op_call from) {
+    (void)from;
+    ctr_add(ctx, CTR_RUNS, 1);
+    return finish_g(ctx, t, (uint32_t)goid);
+}
+
+static bool s_resume(void *ctx, int t, opi_g goid) {
+    (void)t, (void)goid;
+    ctr_add(ctx, CTR_RUNS, 1);
+    return true;
+}
+
+static bool s_runq_put(void *ctx, int t, opi_g goid, bool next) {
+    return put_g(ctx, t, (uint32_t)goid, next);
+}
+
+static bool s_runq_get(void *ctx, int t, opi_g *out) {
+    struct mstate *m = ctx;
+    bool inh = false;
+    set_doing(m, OP_RUNQGET, t, 0, 0);
+    g *gp = runqget(&allp[t], &inh);
+    ctr_add(m, CTR_QOPS, 1);
+    if (gp == NULL) {
+        oplog_add(m, OP_RUNQGET, t, 0, 0, 0);
+        *out = 0;
+        return true;
+    }
+    ctr_add(m, CTR_GETS, 1);
+    *out = got(m, gp, OP_RUNQGET, t, inh, 0);
+    return *out != 0;
+}
+
+static bool s_runq_putbatch(void *ctx, int t, int n) {
+    return op_batch(ctx, t, n);
+}
+
+static bool s_runq_drain(void *ctx, int t) {
+    return op_drain(ctx, t);
+}
+
+static bool s_lock(void *ctx, int t) {
+    (void)ctx, (void)t;
+    lock_sched();
+    return true;
+}
+
+static bool s_unlock(void *ctx, int t) {
+    (void)ctx, (void)t;
+    unlock_sched();
+    return !stress_failed();
+}
+
+static bool s_glob_put(void *ctx, int t, opi_g gref, bool head) {
+    struct mstate *m = ctx;
+    uint32_t goid = (uint32_t)gref;
+    if (!ledger_release(m, goid, TOK_QUEUED, OP_GLOBRUNQPUT, t)) {
+        return false;
+    }
+    set_doing(m, OP_GLOBRUNQPUT, t, 0, goid);
+    if (head) {
+        globrunqputhead(&allg[goid - 1]);
+    } else {
+        globrunqput(&allg[goid - 1]);
+    }
+    ctr_add(m, CTR_QOPS, 1);
+    oplog_add(m, OP_GLOBRUNQPUT, t, head, goid, 0);
+    return true;
+}
+
+static bool s_glob_get(void *ctx, int t, int32_t max, opi_g *out) {
+    *out = globget(ctx, t, max);
+    return *out != 0 || !stress_failed();
+}
+
+static bool s_runq_steal(void *ctx, int t, int victim, bool stealRunNextG, opi_g *out) {
+    *out = steal_from(ctx, t, victim, stealRunNextG);
+    return *out != 0 || !stress_failed();
+}
+
+static bool s_runq_empty(void *ctx, int t, int victim) {
+    set_doing(ctx, OP_NONE, t, victim, 0);
+    (void)runqempty(&allp[victim]); // on real threads nothing says what it should be
+    ctr_add(ctx, CTR_QOPS, 1);
+    return true;
+}
+
+static bool s_set_status(void *ctx, int t, const sched_op *op) {
+    (void)ctx;
+    atomic_store_explicit(&allp[t].status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
+                          memory_order_relaxed);
+    return true;
+}
+
+static const struct op_backend stress_backend = {OP_BACKEND_HOOKS(s_)};
+
+// Thread t runs op; false once it must stop (a failure was reported).
 static bool sched_exec(struct mstate *m, int t, const sched_op *op) {
-    p *pp = &allp[t];
-    struct pextra *x = &px[t];
-    switch (op->kind) {
-    case SOP_PUT:
-    case SOP_PUTNEXT:
-        for (int k = 0; k < op->n; k++) {
-            uint32_t goid = fresh_g(m, t);
-            if (goid == 0) {
-                return !stress_failed();
-            }
-            if (!put_g(m, t, goid, op->kind == SOP_PUTNEXT)) {
-                return false;
-            }
-        }
-        return true;
-    case SOP_GET:
-    case SOP_YIELD:
-        for (int k = 0; k < op->n; k++) {
-            bool inh = false;
-            set_doing(m, OP_RUNQGET, t, 0, 0);
-            g *gp = runqget(pp, &inh);
-            ctr_add(m, CTR_QOPS, 1);
-            if (gp == NULL) {
-                oplog_add(m, OP_RUNQGET, t, 0, 0, 0);
-                return true;
-            }
-            ctr_add(m, CTR_GETS, 1);
-            uint32_t goid = got(m, gp, OP_RUNQGET, t, inh, 0);
-            if (goid == 0) {
-                return false;
-            }
-            ctr_add(m, CTR_RUNS, 1);
-            if (!(op->kind == SOP_GET ? finish_g(m, t, goid) : put_g(m, t, goid, false))) {
-                return false;
-            }
-        }
-        return true;
-    case SOP_PUTBATCH:
-        return op_batch(m, t, op->n);
-    case SOP_DRAIN:
-        return op_drain(m, t);
-    case SOP_GLOBPUT:
-    case SOP_GLOBPUTHEAD: {
-        int n = op->kind == SOP_GLOBPUT ? op->n : 1, k = 0;
-        for (; k < n; k++) {
-            uint32_t goid = fresh_g(m, t);
-            if (goid == 0) {
-                break;
-            }
-            if (!ledger_release(m, goid, TOK_QUEUED, OP_GLOBRUNQPUT, t)) {
-                return false;
-            }
-            x->scratch[k] = goid;
-        }
-        set_doing(m, OP_GLOBRUNQPUT, t, 0, k ? x->scratch[0] : 0);
-        lock_sched();
-        for (int i = 0; i < k; i++) {
-            if (op->kind == SOP_GLOBPUT) {
-                globrunqput(&allg[x->scratch[i] - 1]);
-            } else {
-                globrunqputhead(&allg[x->scratch[i] - 1]);
-            }
-        }
-        unlock_sched();
-        ctr_add(m, CTR_QOPS, (uint64_t)k);
-        for (int i = 0; i < k; i++) {
-            oplog_add(m, OP_GLOBRUNQPUT, t, op->kind == SOP_GLOBPUTHEAD, x->scratch[i], 0);
-        }
-        return !stress_failed();
-    }
-    case SOP_GLOBGET: {
-        if (op_precondition(op, ring_len(pp), RUNQ_CAP) != OP_RUNS) {
-            return true; // Go's precondition (op_rules.h, as the engine): the puts must fit
-        }
-        uint32_t goid = globget(m, t, op->n - 1);
-        if (goid) {
-            ctr_add(m, CTR_RUNS, 1);
-            return finish_g(m, t, goid);
-        }
-        return !stress_failed();
-    }
-    case SOP_STEAL:
-    case SOP_STEALNEXT: {
-        if (op_precondition(op, ring_len(pp), RUNQ_CAP) != OP_RUNS) {
-            return true; // Go's precondition (op_rules.h): steal only into an empty ring
-        }
-        uint32_t goid = steal_from(m, t, op->target, op->kind == SOP_STEALNEXT);
-        if (goid) {
-            ctr_add(m, CTR_RUNS, 1);
-            return finish_g(m, t, goid);
-        }
-        return !stress_failed();
-    }
-    case SOP_EMPTY:
-        set_doing(m, OP_NONE, t, op->target, 0);
-        (void)runqempty(&allp[op->target]); // on real threads nothing says what it should be
-        ctr_add(m, CTR_QOPS, 1);
-        return true;
-    case SOP_IDLE:
-    case SOP_RUNNING:
-        atomic_store_explicit(&pp->status, op->kind == SOP_IDLE ? _Pidle : _Prunning,
-                              memory_order_relaxed);
-        return true;
-    default:
-        return true;
-    }
+    return op_interp(&stress_backend, m, t, op, RUNQ_CAP);
 }
 
 // empty_own_p: after a round, every G on pid's queues goes back to its pool.
@@ -227,10 +232,8 @@ void *rounds_worker(void *arg) {
             break;
         }
         if (t == 0) {
-            for (int k = 0; ok && k < S->prefill; k++) { // the owner, alone
-                uint32_t goid = fresh_g(m, 0);
-                ok = goid ? put_g(m, 0, goid, false) : !stress_failed();
-            }
+            sched_op prefill = {SOP_PUT, 0, S->prefill}; // the owner, alone
+            ok = sched_exec(m, 0, &prefill);
         }
         if (!ok || round_barrier(m)) { // B: everyone starts together
             break;
