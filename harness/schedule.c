@@ -25,6 +25,17 @@ static const int op_args[] = {
     SCHED_OP_LIST(SCHED_OP_ARGS)
 #undef SCHED_OP_ARGS
 };
+// The ops a text schedule may name, for an error message: SCHED_OP_LIST without nop, then
+// master's "syscall" (a spelling of running).
+static void op_name_list(char *buf, size_t n) {
+    size_t off = 0;
+    for (int k = SOP_NOP + 1; k < SOP_COUNT && off < n; k++) {
+        off += (size_t)snprintf(buf + off, n - off, "%s, ", op_names[k]);
+    }
+    if (off < n) {
+        snprintf(buf + off, n - off, "syscall");
+    }
+}
 static const char *const thread_names[] = {"owner", "thief1", "thief2", "thief3"};
 static const uint16_t caps[] = {4, 8, 256};
 
@@ -51,7 +62,7 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
     if (op->n == 0) {
         op->n = 1;
     }
-    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_EMPTY) {
+    if (op_args[op->kind] == 2) { // the op names another thread (SCHED_OP_LIST)
         if (s->nthreads < 2) {
             op->kind = SOP_NOP; // nobody to steal from
         } else {
@@ -562,11 +573,9 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 kind = SOP_RUNNING;
             }
             if (kind < 0) {
-                return perr(&p,
-                            "expected an operation (put, putnext, get, yield, putbatch, "
-                            "drain, globput, globputhead, globget, steal, stealnext, empty, "
-                            "idle, running, syscall), found '%s'",
-                            tok[0]);
+                char names[256];
+                op_name_list(names, sizeof names);
+                return perr(&p, "expected an operation (%s), found '%s'", names, tok[0]);
             }
             if (s->nops[cur] == SCHED_MAX_OPS) {
                 return perr(&p, "more than %d operations for thread %s", SCHED_MAX_OPS,
