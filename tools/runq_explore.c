@@ -144,6 +144,23 @@ static bool add_reads(schedule *s, const choice *fixed, uint32_t nfixed) {
     return true;
 }
 
+// run_recorded: one run of s that records every step's thread, runnable set and choice
+// (what both searches branch on), counted in runs.
+static void run_recorded(schedule *s, uint8_t *rt, uint8_t *rr, uint32_t *len, choice *cb,
+                         uint32_t *clen, dsched_result *r) {
+    dsched_options o = {0};
+    o.nonpreemptive_fallback = true;
+    o.record_thread = rt;
+    o.record_runnable = rr;
+    o.record_cap = MAX_STEPS_RECORDED;
+    o.record_len = len;
+    o.record_choices = cb;
+    o.choice_cap = MAX_CHOICES;
+    o.choice_len = clen;
+    runs++;
+    runner_run_opts(s, &o, r);
+}
+
 // Run: decisions = run-length encoding of prefix[0..plen), then `first` for one step (if
 // >= 0), then no preemption. Records the executed steps.
 static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, const choice *fixed,
@@ -175,17 +192,7 @@ static bool run_prefix(const uint8_t *prefix, uint32_t plen, int first, const ch
         }
         s->dec[s->ndecisions++] = (sched_decision){(uint8_t)first, SMODE_STEPS, 1};
     }
-    dsched_options o = {0};
-    o.nonpreemptive_fallback = true;
-    o.record_thread = rt;
-    o.record_runnable = rr;
-    o.record_cap = MAX_STEPS_RECORDED;
-    o.record_len = len;
-    o.record_choices = cb;
-    o.choice_cap = MAX_CHOICES;
-    o.choice_len = clen;
-    runs++;
-    runner_run_opts(s, &o, r);
+    run_recorded(s, rt, rr, len, cb, clen, r);
     return true;
 }
 
@@ -376,17 +383,7 @@ static void run_order(const uint8_t *seq, uint32_t n, uint8_t *rt, uint8_t *rr, 
         along.ndec = nd;
         s->longp = &along;
     }
-    dsched_options o = {0};
-    o.nonpreemptive_fallback = true;
-    o.record_thread = rt;
-    o.record_runnable = rr;
-    o.record_cap = MAX_STEPS_RECORDED;
-    o.record_len = len;
-    o.record_choices = cb;
-    o.choice_cap = MAX_CHOICES;
-    o.choice_len = clen;
-    runs++;
-    runner_run_opts(s, &o, r);
+    run_recorded(s, rt, rr, len, cb, clen, r);
     s->longp = NULL; // what report() writes is the executed order, as decisions
 }
 
