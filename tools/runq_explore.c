@@ -84,15 +84,20 @@ static const char help_text[] =
 static char replay_prog[1024] = "runq-replay";
 static const char *self_prog = "runq-explore";
 
-static void set_programs(const char *argv0) {
-    self_prog = argv0;
+// sibling_prog: argv0 with "runq-explore" in its last component replaced by name (the
+// same build's and variant's runq-replay or runq-record); unchanged buf if not there.
+static void sibling_prog(const char *argv0, const char *name, char *buf, size_t n) {
     const char *base = strrchr(argv0, '/');
     base = base ? base + 1 : argv0;
     const char *at = strstr(base, "runq-explore");
     if (at) {
-        snprintf(replay_prog, sizeof replay_prog, "%.*srunq-replay%s", (int)(at - argv0), argv0,
-                 at + strlen("runq-explore"));
+        snprintf(buf, n, "%.*s%s%s", (int)(at - argv0), argv0, name, at + strlen("runq-explore"));
     }
+}
+
+static void set_programs(const char *argv0) {
+    self_prog = argv0;
+    sibling_prog(argv0, "runq-replay", replay_prog, sizeof replay_prog);
 }
 
 static schedule base;
@@ -460,13 +465,7 @@ static void explore_around(const uint8_t *seq, uint32_t n, uint32_t from, int de
 // --from-record: the runq-record of this build (argv[0] with runq-explore replaced).
 static int convert_recording(const char *argv0, const char *rec, char *out, size_t outlen) {
     char prog[1024] = "runq-record";
-    const char *b = strrchr(argv0, '/');
-    b = b ? b + 1 : argv0;
-    const char *at = strstr(b, "runq-explore");
-    if (at) {
-        snprintf(prog, sizeof prog, "%.*srunq-record%s", (int)(at - argv0), argv0,
-                 at + strlen("runq-explore"));
-    }
+    sibling_prog(argv0, "runq-record", prog, sizeof prog);
     size_t len = strlen(rec);
     const char *suf = ".record.txt";
     if (len > strlen(suf) && strcmp(rec + len - strlen(suf), suf) == 0) {
