@@ -317,12 +317,14 @@ BUILD_MS=0                  # build time spent for the current mutant
 declare -A ENSURED=()       # preset -> programs ensure_built brought up to date ("all": all)
 
 # configure_preset NAME: configure + full build of NAME in SCRATCH (once per run).
-configure_preset() {
-  local p=$1 log=$LOGS/build-$1.log t=$(now_ms) rc=0
+configure_preset() { # configure_preset PRESET [TARGET...]: build all, or just those targets
+  local p=$1 log=$LOGS/build-$1.log t=$(now_ms) rc=0 targets=()
+  shift
+  [ $# -gt 0 ] && targets=(--target "$@")
   printf '== build %-22s ' "$p"
   {
     (cd "$SCRATCH" && cmake --preset "$p") &&
-      cmake --build "$SCRATCH/build/$p" -j "$JOBS"
+      cmake --build "$SCRATCH/build/$p" -j "$JOBS" "${targets[@]}"
   } >"$log" 2>&1 || rc=$?
   local ms=$(($(now_ms) - t))
   if [ $rc = 0 ]; then
@@ -577,7 +579,7 @@ if [ $from_empty = 1 ]; then
   [ "$fe_jobs" = 1 ] || FE_HOW="$fe_jobs processes at a time (a mutant's seeds in parallel)"
   echo "== from an empty corpus: limit ${FE_SECONDS}s per run, seeds $FE_SEEDS, $FE_HOW"
   echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-  configure_preset fuzz
+  configure_preset fuzz fuzz_runq_sched fuzz_runq_model # only what it runs
   [ "${PRESET_OK[fuzz]:-0}" = 1 ] || { echo "!!! the fuzz preset does not build" >&2; exit 2; }
   names=$(mutant_names)
   [ -n "$only" ] && names=$only
