@@ -338,7 +338,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
     case 14: // a preemption at a shared access
         return preempt_at_access(data, size, max);
     case 15: // a fresh short scenario, now and then
-        return rnd(4) ? preempt_at_access(data, size, max) : fresh_scenario(data, size, max);
+        return fresh_scenario(data, size, max);
     case 9: // header: threads, capacity, start index
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
         switch (rnd(3)) {
@@ -385,8 +385,9 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
 }
 
 // A preemption at a shared access: A runs until a site its program reaches, then B runs
-// (an op, a few steps, or until one of its own sites), then, sometimes, A finishes its
-// op. Inserted early half the time: short programs end soon. Returns the new size, or 0.
+// (an op, two or three ops, a few steps, or until one of its own sites), then, sometimes, A
+// finishes its op. Inserted early half the time: short programs end soon. Returns the new size, or
+// 0.
 static size_t preempt_at_access(uint8_t *data, size_t size, size_t max) {
     if (max < SCHED_FIXED_BYTES) {
         return 0;
@@ -404,7 +405,7 @@ static size_t preempt_at_access(uint8_t *data, size_t size, size_t max) {
         return 0;
     }
     size_t nb = 4;
-    switch (rnd(3)) {
+    switch (rnd(4)) {
     case 0:
         if (until_decision(d + 2, data, size, b)) {
             break;
@@ -413,6 +414,10 @@ static size_t preempt_at_access(uint8_t *data, size_t size, size_t max) {
     case 1:
         d[2] = (uint8_t)(b + 4 * SMODE_OP);
         d[3] = 0;
+        break;
+    case 2: // two or three whole ops (the owner's kick-then-take, a put then a steal)
+        d[2] = (uint8_t)(b + 4 * SMODE_OPS);
+        d[3] = (uint8_t)(1 + rnd(2));
         break;
     default:
         d[2] = (uint8_t)(b + 4 * SMODE_STEPS);
