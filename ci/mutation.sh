@@ -3,7 +3,7 @@
 # variant of the port (ci/mutants/*.patch), and must stay silent on the port itself.
 #
 #   ci/mutation.sh [--quick] [--only NAME] [--list] [--no-mutants] [--no-baseline] [--in-place]
-#   ci/mutation.sh --from-empty [--only NAME]
+#   ci/mutation.sh --from-empty [--only NAME] [--jobs N]
 #
 #   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
 #   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
@@ -22,9 +22,13 @@
 #   --from-empty   time to kill from an EMPTY corpus (a nightly/bench figure, not a gate):
 #                  each mutant, fuzz_runq_sched (then fuzz_runq_model if it survives) with
 #                  no seed corpus, libFuzzer seeds 1 2 3, one process (one core) at a time;
-#                  prints a Markdown table (mutant, each seed's seconds, median, max) and
+#                  prints a Markdown table (mutant, each seed's seconds, median, max, then
+#                  each seed's executions to the kill, their median and max: libFuzzer's
+#                  exec count does not depend on the machine's load, its seconds do) and
 #                  writes it to OUT/from-empty.md. Limit per run: MUT_FROM_EMPTY_SECONDS
 #                  (30); seeds: MUT_FROM_EMPTY_SEEDS ("1 2 3").
+#   --jobs N       (--from-empty) run N seeds of a mutant at once, one process each: for a
+#                  caller that has N cores (MUT_FROM_EMPTY_JOBS; default 1)
 #
 # How: copies the tree (git ls-files: tracked plus untracked non-ignored files) into a
 # scratch dir ($RUNQ_MUTATION_SCRATCH, default /tmp/runq-mutation.<uid>; kept between runs
@@ -83,8 +87,9 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,19p' "$0"; }
+usage() { sed -n '2,/^# How:/p' "$0" | sed '$d'; }
 quick=0 only="" list=0 no_mutants=0 no_baseline=0 from_empty=0 in_place=0
+fe_jobs=${MUT_FROM_EMPTY_JOBS:-1}
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
@@ -96,11 +101,15 @@ while [ $# -gt 0 ]; do
     --no-baseline) no_baseline=1 ;;
     --in-place) in_place=1 ;;
     --from-empty) from_empty=1 ;;
+    --jobs) [ $# -ge 2 ] || { echo "mutation.sh: --jobs needs a number" >&2; exit 2; }
+            fe_jobs=$2; shift ;;
+    --jobs=*) fe_jobs=${1#--jobs=} ;;
     -h|--help) usage; exit 0 ;;
     *) echo "mutation.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case $fe_jobs in '' | *[!0-9]* | 0) echo "mutation.sh: --jobs wants a positive number, not '$fe_jobs'" >&2; exit 2 ;; esac
 
 MUTANTS_DIR=$RUNQ_ROOT/ci/mutants
 EQUIV_FILE=$MUTANTS_DIR/EQUIVALENT
@@ -291,6 +300,7 @@ revert_mutant() {
   rm -rf "$PRISTINE" # restored: nothing for a later run to recover
   APPLIED=""
 }
+FE_PIDS=() # --from-empty --jobs: the seeds' subshells
 exec 7>&1 # the script's own stdout: a trap runs inside whatever redirection was active
 on_signal() {
   echo >&7
@@ -299,6 +309,9 @@ on_signal() {
     kill -TERM "$RUN_PID" 2>/dev/null
     wait "$RUN_PID" 2>/dev/null
   fi
+  local p
+  for p in "${FE_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${FE_PIDS[@]}"; do wait "$p" 2>/dev/null; done
   revert_mutant
   exit 130
 }
@@ -312,12 +325,14 @@ BUILD_MS=0                  # build time spent for the current mutant
 declare -A ENSURED=()       # preset -> programs ensure_built brought up to date ("all": all)
 
 # configure_preset NAME: configure + full build of NAME in SCRATCH (once per run).
-configure_preset() {
-  local p=$1 log=$LOGS/build-$1.log t=$(now_ms) rc=0
+configure_preset() { # configure_preset PRESET [TARGET...]: build all, or just those targets
+  local p=$1 log=$LOGS/build-$1.log t=$(now_ms) rc=0 targets=()
+  shift
+  [ $# -gt 0 ] && targets=(--target "$@")
   printf '== build %-22s ' "$p"
   {
     (cd "$SCRATCH" && cmake --preset "$p") &&
-      cmake --build "$SCRATCH/build/$p" -j "$JOBS"
+      cmake --build "$SCRATCH/build/$p" -j "$JOBS" "${targets[@]}"
   } >"$log" 2>&1 || rc=$?
   local ms=$(($(now_ms) - t))
   if [ $rc = 0 ]; then
@@ -563,9 +578,11 @@ invariant_of() {
 reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
 
 # ---- --from-empty: time to kill each mutant from an empty corpus ----------------------------
-# run_from_empty TARGET SEED DIR: one fuzz run with no seed corpus; prints "MS RC".
+# run_from_empty TARGET SEED DIR: one fuzz run with no seed corpus; prints "MS RC EXECS"
+# (EXECS: inputs run, the last one the killer if RC != 0; from -print_final_stats, which
+# libFuzzer prints on a crash too, else the last "#N" status line).
 run_from_empty() {
-  local t=$1 seed=$2 w=$3 b=$SCRATCH/build/fuzz flags=() rc=0
+  local t=$1 seed=$2 w=$3 b=$SCRATCH/build/fuzz flags=() rc=0 execs
   rm -rf "$w"
   mkdir -p "$w/corpus" "$w/artifacts"
   mapfile -t flags < <(libfuzzer_flags "$t")
@@ -574,15 +591,41 @@ run_from_empty() {
   ASAN_OPTIONS=$FUZZ_ASAN_OPTIONS \
     run_limited "$((FE_SECONDS + 60))" "$b/bin/$t" "$w/corpus" -seed="$seed" \
     -max_total_time="$FE_SECONDS" -runs="$FUZZ_RUNS" -artifact_prefix="$w/artifacts/" \
-    "${flags[@]}" >"$w/log" 2>&1 || rc=$?
-  echo "$(($(now_ms) - t0)) $rc"
+    -print_final_stats=1 "${flags[@]}" >"$w/log" 2>&1 || rc=$?
+  local ms=$(($(now_ms) - t0))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$w/log" | tail -n 1)
+  [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\)[[:space:]].*/\1/p' "$w/log" | tail -n 1)
+  echo "$ms $rc ${execs:-?}"
+}
+# fe_seed M SEED RES: fuzz_runq_sched, then fuzz_runq_model if sched survived, from empty;
+# writes "CELL<TAB>VALUE<TAB>EXECS<TAB>INVARIANT" to RES (VALUE ">N" and EXECS ">E" if
+# every target survived; E the execs of the sched run).
+fe_seed() {
+  local m=$1 seed=$2 res=$3 t w ms rc ex val cell=">$FE_SECONDS" v=">$FE_SECONDS" x="" inv=""
+  for t in $FUZZ_TARGETS; do
+    w=$STATE/.mutation-fuzz/from-empty/$m/$t-$seed
+    read -r ms rc ex < <(run_from_empty "$t" "$seed" "$w")
+    [ -n "$x" ] || x=">$ex"
+    if [ "$rc" != 0 ]; then
+      val=$(printf '%d.%02d' $((ms / 1000)) $(((ms % 1000) / 10)))
+      v=$val cell=$val x=$ex
+      [ "$t" = fuzz_runq_sched ] || { cell="$val (model)"; x="$ex (model)"; }
+      inv=$(invariant_of fuzz "$w/log")
+      break
+    fi
+  done
+  printf '%s\t%s\t%s\t%s\n' "$cell" "$v" "$x" "$inv" >"$res"
 }
 # median_max "S1 S2 ..." (seconds; ">N" survived, above any number): "MEDIAN MAX" (lower median).
 median_max() {
   python3 - "$1" <<'PYEOF'
 import sys
 vals = sys.argv[1].split()
-key = lambda v: (1, float(v[1:])) if v.startswith(">") else (0, float(v))
+def key(v):
+    try:
+        return (1, float(v[1:])) if v.startswith(">") else (0, float(v))
+    except ValueError:
+        return (2, 0.0)  # "?": not known
 s = sorted(vals, key=key)
 print(s[(len(s) - 1) // 2], s[-1])
 PYEOF
@@ -590,9 +633,11 @@ PYEOF
 if [ $from_empty = 1 ]; then
   FE_SECONDS=${MUT_FROM_EMPTY_SECONDS:-30}
   FE_SEEDS=${MUT_FROM_EMPTY_SEEDS:-1 2 3}
-  echo "== from an empty corpus: limit ${FE_SECONDS}s per run, seeds $FE_SEEDS, one run at a time"
+  FE_HOW="one process at a time"
+  [ "$fe_jobs" = 1 ] || FE_HOW="$fe_jobs processes at a time (a mutant's seeds in parallel)"
+  echo "== from an empty corpus: limit ${FE_SECONDS}s per run, seeds $FE_SEEDS, $FE_HOW"
   echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-  configure_preset fuzz
+  configure_preset fuzz fuzz_runq_sched fuzz_runq_model # only what it runs
   [ "${PRESET_OK[fuzz]:-0}" = 1 ] || { echo "!!! the fuzz preset does not build" >&2; exit 2; }
   names=$(mutant_names)
   [ -n "$only" ] && names=$only
@@ -615,42 +660,59 @@ if [ $from_empty = 1 ]; then
       fe_rc=2
       continue
     fi
-    times="" cells="" invs=""
+    times="" cells="" invs="" xs="" xcells="" FE_PIDS=()
+    mkdir -p "$STATE/.mutation-fuzz/from-empty/$m"
     for seed in $FE_SEEDS; do
-      cell=">$FE_SECONDS" val=">$FE_SECONDS"
-      for t in $FUZZ_TARGETS; do
-        w=$STATE/.mutation-fuzz/from-empty/$m/$t-$seed
-        read -r ms rc < <(run_from_empty "$t" "$seed" "$w")
-        if [ "$rc" != 0 ]; then
-          val=$(printf '%d.%02d' $((ms / 1000)) $(((ms % 1000) / 10)))
-          cell=$val
-          [ "$t" = fuzz_runq_sched ] || cell="$val (model)"
-          inv=$(invariant_of fuzz "$w/log")
-          case " $invs " in *" $inv "*) ;; *) invs="$invs $inv" ;; esac
-          break
-        fi
-      done
+      res=$STATE/.mutation-fuzz/from-empty/$m/seed-$seed.res
+      rm -f "$res"
+      if [ "$fe_jobs" = 1 ]; then
+        fe_seed "$m" "$seed" "$res"
+        continue
+      fi
+      while [ "$(jobs -rp | wc -l)" -ge "$fe_jobs" ]; do wait -n; done
+      # a subshell per seed; on_signal stops it (and it stops its fuzz run)
+      (
+        trap - EXIT INT HUP
+        trap 'if [ -n "$RUN_PID" ]; then kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID"; fi; exit 143' TERM
+        fe_seed "$m" "$seed" "$res"
+      ) &
+      FE_PIDS+=($!)
+    done
+    [ ${#FE_PIDS[@]} = 0 ] || wait "${FE_PIDS[@]}"
+    FE_PIDS=()
+    for seed in $FE_SEEDS; do
+      res=$STATE/.mutation-fuzz/from-empty/$m/seed-$seed.res
+      cell=">$FE_SECONDS" val=">$FE_SECONDS" ex="?" inv=""
+      [ -f "$res" ] && IFS=$'\t' read -r cell val ex inv <"$res"
+      if [ -n "$inv" ]; then
+        case " $invs " in *" $inv "*) ;; *) invs="$invs $inv" ;; esac
+      fi
       times="$times $val"
       cells="$cells | $cell"
-      printf ' %s' "$cell"
+      xs="$xs ${ex%% *}"
+      xcells="$xcells | $ex"
+      printf ' %s (%s)' "$cell" "$ex"
     done
     revert_mutant
     read -r med mx < <(median_max "$times")
+    read -r xmed xmx < <(median_max "$xs")
     case $mx in ">"*) fe_rc=1 ;; esac
-    echo "  median $med max $mx"
-    FE_ROWS+=("| $m$cells | $med | $mx |${invs:- -} |")
+    echo "  median $med max $mx; execs median $xmed max $xmx"
+    FE_ROWS+=("| $m$cells | $med | $mx |${invs:- -}$xcells | $xmed | $xmx |")
   done
   {
     echo
     echo "## Time to kill from an empty corpus"
     echo
-    echo "fuzz_runq_sched (then fuzz_runq_model if sched survives), no seed corpus, limit ${FE_SECONDS}s per run, one process at a time; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores. Seconds of wall clock per libFuzzer seed; '>N' survived."
+    echo "fuzz_runq_sched (then fuzz_runq_model if sched survives), no seed corpus, limit ${FE_SECONDS}s per run, $FE_HOW; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores. Seconds of wall clock per libFuzzer seed, then executions to the kill (the killing input included; the same on any load); '>N' survived (for execs: the sched run's count)."
     echo
-    hdr="| mutant"
-    sep="| ---"
-    for seed in $FE_SEEDS; do hdr="$hdr | seed $seed"; sep="$sep | ---"; done
-    echo "$hdr | median | max | invariant |"
-    echo "$sep | --- | --- | --- |"
+    hdr="| mutant" sep="| ---" xhdr="" xsep=""
+    for seed in $FE_SEEDS; do
+      hdr="$hdr | seed $seed" sep="$sep | ---"
+      xhdr="$xhdr | execs seed $seed" xsep="$xsep | ---"
+    done
+    echo "$hdr | median | max | invariant$xhdr | execs median | execs max |"
+    echo "$sep | --- | --- | ---$xsep | --- | --- |"
     printf '%s\n' "${FE_ROWS[@]}"
   } | tee "$OUT/from-empty.md"
   trap - EXIT

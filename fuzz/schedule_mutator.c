@@ -39,10 +39,119 @@ static size_t op_off(int t, int i) {
     return SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
 }
 
-// Bytes of a random op for thread t: kind and target in b0, count in b1.
-static void random_op(uint8_t *b) {
-    b[0] = (uint8_t)(1 + rnd(SOP_COUNT - 1) + SOP_COUNT * rnd(SCHED_MAX_THREADS));
+// Threads the header asks for (the decoder's rule: 1 + byte 0 % 4).
+static int live_threads(const uint8_t *data, size_t size) {
+    return size > 0 ? 1 + data[0] % SCHED_MAX_THREADS : 1;
+}
+
+// A thread to mutate: one that runs, seven times in eight (ops of the others are dead
+// bytes until the thread count grows).
+static int pick_thread(const uint8_t *data, size_t size) {
+    return (int)(rnd(8) ? rnd((uint32_t)live_threads(data, size)) : rnd(SCHED_MAX_THREADS));
+}
+
+// Bytes of a random op for thread t: kind and target in b0, count in b1. Half the time
+// the op fits the thread's role in the classic races: the owner (thread 0) fills and
+// empties its own P (put, putnext, get, yield, drain, putbatch, globget) or goes idle
+// (a thief then takes its runnext without backing off), a thief steals
+// from, or asks runqempty of, the owner's P. Otherwise any op, any target.
+static void random_op_as(uint8_t *b, int t, bool role) {
+    static const uint8_t owner_ops[] = {SOP_PUT,     SOP_PUTNEXT, SOP_PUTNEXT, SOP_GET,
+                                        SOP_GET,     SOP_YIELD,   SOP_DRAIN,   SOP_PUTBATCH,
+                                        SOP_GLOBGET, SOP_IDLE};
+    static const uint8_t thief_ops[] = {SOP_STEAL, SOP_STEALNEXT, SOP_STEALNEXT, SOP_EMPTY};
     b[1] = count_byte();
+    if (!role) {
+        b[0] = (uint8_t)(1 + rnd(SOP_COUNT - 1) + SOP_COUNT * rnd(SCHED_MAX_THREADS));
+    } else if (t == 0) {
+        b[0] = owner_ops[rnd(sizeof owner_ops)];
+    } else {
+        b[0] = thief_ops[rnd(sizeof thief_ops)]; // target 0: the owner's P
+    }
+}
+static void random_op(uint8_t *b, int t) {
+    random_op_as(b, t, rnd(2));
+}
+
+// The sites an op of this kind passes through (Go 1.19's; master's runqgrab has three
+// more, added for master inputs), so that `run T until SITE` names a place T's program
+// reaches instead of running T to its end. Returns how many were written to out.
+static int op_sites(int kind, bool master, uint8_t *out) {
+    typedef struct {
+        uint8_t lo, hi;
+    } range;
+    static const range put = {RQ_SITE_runqput_next, RQ_SITE_runqputslow_unlock},
+                       get = {RQ_SITE_runqget_next, RQ_SITE_runqget_headcas},
+                       batch = {RQ_SITE_runqputbatch_head, RQ_SITE_runqputbatch_unlock},
+                       drain = {RQ_SITE_runqdrain_next, RQ_SITE_runqdrain_slot},
+                       lock = {RQ_SITE_caller_lock, RQ_SITE_caller_unlock},
+                       steal = {RQ_SITE_runqgrab_head, RQ_SITE_runqsteal_publish},
+                       empty = {RQ_SITE_runqempty_head, RQ_SITE_runqempty_tail2},
+                       msteal = {RQ_SITE_runqgrab_m, RQ_SITE_runqgrab_gstatus};
+    const range *r[4] = {0};
+    switch (kind) {
+    case SOP_PUT:
+    case SOP_PUTNEXT:
+        r[0] = &put;
+        break;
+    case SOP_GET:
+        r[0] = &get;
+        break;
+    case SOP_YIELD:
+        r[0] = &get, r[1] = &put;
+        break;
+    case SOP_PUTBATCH:
+        r[0] = &batch, r[1] = &lock;
+        break;
+    case SOP_DRAIN:
+        r[0] = &drain, r[1] = &lock;
+        break;
+    case SOP_GLOBPUT:
+    case SOP_GLOBPUTHEAD:
+        r[0] = &lock;
+        break;
+    case SOP_GLOBGET:
+        r[0] = &lock, r[1] = &put, r[2] = &batch;
+        break;
+    case SOP_STEAL:
+    case SOP_STEALNEXT:
+        r[0] = &steal, r[1] = master ? &msteal : NULL;
+        break;
+    case SOP_EMPTY:
+        r[0] = &empty;
+        break;
+    default:
+        break;
+    }
+    int n = 0;
+    for (int k = 0; k < 4 && r[k]; k++) {
+        for (int x = r[k]->lo; x <= r[k]->hi; x++) {
+            out[n++] = (uint8_t)x;
+        }
+    }
+    return n;
+}
+
+static bool is_master(const uint8_t *data, size_t size) {
+    return size > 7 && (data[7] == SCHED_VERSION_BYTE || data[7] == SCHED_MASTER_WEAK_BYTE);
+}
+
+// A site thread t's program reaches (from one of its ops, at random), or -1 if none does.
+static int site_of_thread(const uint8_t *data, size_t size, int t) {
+    uint8_t kinds[SCHED_MAX_OPS];
+    int nk = 0;
+    for (int i = 0; i < SCHED_MAX_OPS; i++) {
+        size_t o = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
+        if (o + 1 < size && data[o] % SOP_COUNT != SOP_NOP) {
+            kinds[nk++] = (uint8_t)(data[o] % SOP_COUNT);
+        }
+    }
+    if (nk == 0) {
+        return -1;
+    }
+    uint8_t sites[RQ_SITE_COUNT * 2];
+    int ns = op_sites(kinds[rnd((uint32_t)nk)], is_master(data, size), sites);
+    return ns ? sites[rnd((uint32_t)ns)] : -1;
 }
 
 // Header byte [7] asks for memory weak (Go 1.19 or master).
@@ -50,8 +159,8 @@ static bool is_weak(const uint8_t *data, size_t size) {
     return size > 7 && (data[7] == SCHED_WEAK_MAGIC || data[7] == SCHED_MASTER_WEAK_BYTE);
 }
 
-static void random_decision(uint8_t *b, bool weak) {
-    if (weak && rnd(3) == 0) {
+static void random_decision(uint8_t *b, const uint8_t *data, size_t size) {
+    if (is_weak(data, size) && rnd(3) == 0) {
         // `read T stale K`, K = 1..7: the thread's next load with a choice reads K stores
         // back (as far as coherence allows); a stale read is what weak memory adds.
         b[0] = (uint8_t)(0x30 | rnd(SCHED_MAX_THREADS));
@@ -59,8 +168,26 @@ static void random_decision(uint8_t *b, bool weak) {
         return;
     }
     uint32_t mode = rnd(4);
-    b[0] = (uint8_t)(rnd(SCHED_MAX_THREADS) + 4 * mode);
-    b[1] = (uint8_t)(mode == SMODE_UNTIL ? rnd(RQ_SITE_COUNT) : rnd(8));
+    int t = (int)rnd(SCHED_MAX_THREADS), site = -1;
+    if (mode == SMODE_UNTIL && rnd(4)) {
+        t = (int)rnd((uint32_t)live_threads(data, size));
+        site = site_of_thread(data, size, t);
+    }
+    b[0] = (uint8_t)(t + 4 * mode);
+    b[1] = (uint8_t)(mode != SMODE_UNTIL ? rnd(8)
+                     : site >= 0         ? (uint32_t)site
+                                         : rnd(RQ_SITE_COUNT));
+}
+
+// Writes `run T until SITE` for a live thread whose program reaches SITE, or fails.
+static bool until_decision(uint8_t *b, const uint8_t *data, size_t size, int t) {
+    int site = site_of_thread(data, size, t);
+    if (site < 0) {
+        return false;
+    }
+    b[0] = (uint8_t)(t + 4 * SMODE_UNTIL);
+    b[1] = (uint8_t)site;
+    return true;
 }
 
 // Grows data to at least n bytes (zeros: NOP ops), within max. Returns the new size.
@@ -83,19 +210,56 @@ static size_t dec_off(size_t k) {
     return SCHED_FIXED_BYTES + 2 * k;
 }
 
+static size_t preempt_at_access(uint8_t *data, size_t size, size_t max);
+
+// A fresh short scenario in place of the input, in the shape of the classic races: 2 or 3
+// threads; the owner sets its P up and takes from it (a few role ops, counts mostly 1..4,
+// so runnext is often occupied and the ring short, full or near the uint32 wrap) while
+// the thieves steal from it or ask runqempty; then one or two preemptions at accesses
+// the programs make. The Go version and memory mode (byte 7) stay. Returns the size.
+static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
+    if (max < SCHED_FIXED_BYTES) {
+        return 0;
+    }
+    uint8_t version = size > 7 ? data[7] : 0;
+    memset(data, 0, SCHED_FIXED_BYTES);
+    data[0] = (uint8_t)(rnd(3) ? 1 : 2);      // 2 or 3 threads
+    data[1] = (uint8_t)(rnd(4) ? rnd(2) : 2); // capacity 4 or 8, sometimes 256
+    data[2] = (uint8_t)(rnd(4) ? 0 : rnd(2) ? rnd(8) : 255 - rnd(8)); // start: 0 or near wrap
+    data[4] = (uint8_t)rnd(256);
+    data[5] = (uint8_t)rnd(256);
+    data[6] = (uint8_t)(rnd(4) ? 0 : rnd(8)); // prefill
+    data[7] = version;
+    int n = live_threads(data, SCHED_FIXED_BYTES);
+    for (int t = 0; t < n; t++) {
+        int ops = t == 0 ? 1 + (int)rnd(4) : 1 + (int)rnd(2);
+        for (int i = 0; i < ops; i++) {
+            uint8_t *b = data + op_off(t, i);
+            random_op_as(b, t, rnd(4) != 0);
+            b[1] = (uint8_t)(rnd(16) == 0 ? rnd(256) : rnd(2) ? 0 : rnd(4));
+        }
+    }
+    size = SCHED_FIXED_BYTES;
+    for (uint32_t k = 1 + rnd(2); k > 0; k--) {
+        size_t r = preempt_at_access(data, size, max);
+        size = r ? r : size;
+    }
+    return size;
+}
+
 // One structural mutation. Returns the new size (0: not applicable, try another).
 static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
     if (max < SCHED_FIXED_BYTES) {
         return 0;
     }
-    int t = (int)rnd(SCHED_MAX_THREADS), i = (int)rnd(SCHED_MAX_OPS);
+    int t = pick_thread(data, size), i = (int)rnd(SCHED_MAX_OPS);
     size_t nd = ndec(size);
-    switch (rnd(14)) {
+    switch (rnd(16)) {
     case 0: { // insert an op (the thread's later ops shift; its last slot falls off)
         size = at_least(data, size, SCHED_FIXED_BYTES, max);
         size_t o = op_off(t, i), end = op_off(t, SCHED_MAX_OPS);
         memmove(data + o + 2, data + o, end - o - 2);
-        random_op(data + o);
+        random_op(data + o, t);
         return size;
     }
     case 1: { // remove an op
@@ -111,7 +275,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
         return size;
     case 3: // a new op in place
         size = at_least(data, size, op_off(t, i) + 2, max);
-        random_op(data + op_off(t, i));
+        random_op(data + op_off(t, i), t);
         return size;
     case 4: { // insert a decision
         size = at_least(data, size, SCHED_FIXED_BYTES, max);
@@ -120,7 +284,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
         }
         size_t k = rnd((uint32_t)nd + 1), o = dec_off(k);
         memmove(data + o + 2, data + o, size - o);
-        random_decision(data + o, is_weak(data, size));
+        random_decision(data + o, data, size);
         return size + 2;
     }
     case 5: { // remove a decision
@@ -164,12 +328,17 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
         size_t o = dec_off(rnd((uint32_t)nd));
         if (rnd(2)) {
             data[o] = (uint8_t)(rnd(SCHED_MAX_THREADS) + (data[o] & ~3u));
-        } else {
+        } else if (rnd(4) == 0 || !until_decision(data + o, data, size,
+                                                  (int)(data[o] & 3u) % live_threads(data, size))) {
             data[o] = (uint8_t)((data[o] & 3u) + 4 * SMODE_UNTIL);
             data[o + 1] = (uint8_t)rnd(RQ_SITE_COUNT);
         }
         return size;
     }
+    case 14: // a preemption at a shared access
+        return preempt_at_access(data, size, max);
+    case 15: // a fresh short scenario, now and then
+        return fresh_scenario(data, size, max);
     case 9: // header: threads, capacity, start index
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
         switch (rnd(3)) {
@@ -215,14 +384,71 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
     }
 }
 
-// Byte form of data (text is parsed and encoded), or 0 if it is not a schedule.
+// A preemption at a shared access: A runs until a site its program reaches, then B runs
+// (an op, two or three ops, a few steps, or until one of its own sites), then, sometimes, A
+// finishes its op. Inserted early half the time: short programs end soon. Returns the new size, or
+// 0.
+static size_t preempt_at_access(uint8_t *data, size_t size, size_t max) {
+    if (max < SCHED_FIXED_BYTES) {
+        return 0;
+    }
+    int n = live_threads(data, size);
+    if (n < 2) {
+        size = at_least(data, size, SCHED_HEADER_BYTES, max);
+        data[0] = (uint8_t)(1 + rnd(2)); // 2 or 3 threads
+        n = live_threads(data, size);
+    }
+    size = at_least(data, size, SCHED_FIXED_BYTES, max);
+    uint8_t d[6];
+    int a = (int)rnd((uint32_t)n), b = (a + 1 + (int)rnd((uint32_t)n - 1)) % n;
+    if (!until_decision(d, data, size, a)) {
+        return 0;
+    }
+    size_t nb = 4;
+    switch (rnd(4)) {
+    case 0:
+        if (until_decision(d + 2, data, size, b)) {
+            break;
+        }
+        // fall through
+    case 1:
+        d[2] = (uint8_t)(b + 4 * SMODE_OP);
+        d[3] = 0;
+        break;
+    case 2: // two or three whole ops (the owner's kick-then-take, a put then a steal)
+        d[2] = (uint8_t)(b + 4 * SMODE_OPS);
+        d[3] = (uint8_t)(1 + rnd(2));
+        break;
+    default:
+        d[2] = (uint8_t)(b + 4 * SMODE_STEPS);
+        d[3] = (uint8_t)rnd(4);
+        break;
+    }
+    if (rnd(2)) {
+        d[4] = (uint8_t)(a + 4 * SMODE_OP);
+        d[5] = 0;
+        nb = 6;
+    }
+    if (size + nb > max) {
+        return 0;
+    }
+    size_t nd = ndec(size);
+    size_t k = rnd(2) ? rnd((uint32_t)(nd < 3 ? nd : 3) + 1) : rnd((uint32_t)nd + 1);
+    size_t o = dec_off(k);
+    memmove(data + o + nb, data + o, size - o);
+    memcpy(data + o, d, nb);
+    return size + nb;
+}
+
+// Byte form of data (text is parsed and encoded), or SIZE_MAX if it is text that does
+// not parse. An empty input is the empty byte schedule (what an empty corpus starts from).
 static size_t as_bytes(uint8_t *data, size_t size, size_t max) {
     if (!schedule_is_text(data, size)) {
         return size;
     }
     static schedule s;
     if (schedule_load_bytes(data, size, &s, NULL, 0) != 0) {
-        return 0;
+        return SIZE_MAX;
     }
     return schedule_encode(&s, data, max);
 }
@@ -230,7 +456,7 @@ static size_t as_bytes(uint8_t *data, size_t size, size_t max) {
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
     rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)seed << 1 | 1);
     size_t n = as_bytes(data, size, max_size);
-    if (n == 0 || rnd(4) == 0) {
+    if (n == SIZE_MAX || rnd(4) == 0) {
         // libFuzzer's own byte mutations (dictionary, CMP traces), then counts it changed
         // are made short again, seven times in eight.
         static uint8_t before[SCHED_MAX_BYTES];
@@ -250,6 +476,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
         return m;
     }
     size_t r = 0;
+    if (n < SCHED_FIXED_BYTES && rnd(2)) { // (nearly) empty: start from a scenario
+        r = fresh_scenario(data, n, max_size);
+    }
     for (int tries = 0; r == 0 && tries < 8; tries++) {
         r = mutate_once(data, n, max_size);
     }
@@ -269,7 +498,7 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1, const uint8_t *d2
     memcpy(b, d2, nb);
     na = as_bytes(a, na, sizeof a);
     nb = as_bytes(b, nb, sizeof b);
-    if (max_out < SCHED_FIXED_BYTES || na == 0 || nb == 0) {
+    if (max_out < SCHED_FIXED_BYTES || na == SIZE_MAX || nb == SIZE_MAX) {
         return 0;
     }
     na = at_least(a, na, SCHED_FIXED_BYTES, sizeof a);
