@@ -1,5 +1,9 @@
 // world.c - one ring capacity's world: the Ps and Gs, the scheduler loop every thread
 // runs, the stop-the-world audit and the queue dump (--schedule rounds: rounds.c).
+// Over 500 lines: with rounds.c (the --schedule rounds), the part of stress/ compiled
+// against each copy of the port (per capacity, Go version and mutant): the scheduler loop,
+// the ops, the audit and the dump all call the port's entry points and read its P layout;
+// the rest of stress/ is compiled once.
 //
 // Compiled once per capacity and Go version against that copy of the port (its symbols
 // carry the RUNQ_NS prefix; -DRUNQ_GO_MASTER for Go master's port); STRESS_ENGINE names
