@@ -58,10 +58,10 @@
 # tests (-R) that det_ctest runs first (the whole label runs if they pass), and
 # Detector-first: NAME, a detector run before the others for this mutant. Both hints
 # change how soon a mutant dies, never whether.
-# A failure's invariant: for unit, unit.<test> from "FAIL <test>" (else the failing ctest
-# test's name); else the first
+# A failure's invariant: for unit, unit.<test> from "FAIL <test>"; else the first
 # "invariant=<id>"; else tsan-race / asan-error / ubsan / lsan-leak from a sanitizer report;
-# else throw ("runq: ..."), timeout, or unknown.
+# else throw ("runq: ..."), timeout; else the failing ctest test (unit.<test> for unit,
+# ctest.<test> for the others); else unknown.
 #
 # Mutants of both ports: a patch of queue/runq.c is a Go 1.19 mutant, one of
 # queue/runq_master.c (named master-*) a Go master mutant; where the two ports share code,
@@ -560,10 +560,6 @@ invariant_of() {
   if [ "$d" = unit ]; then
     v=$(sed -n 's/^FAIL \([^[:space:]]*\).*/\1/p' "$log" | head -n 1)
     [ -n "$v" ] && { echo "unit.$v"; return; }
-    # A test that names no invariant (a script's check, a regex ctest did not find): the
-    # failing ctest test is the most exact name there is.
-    v=$(sed -n '/^The following tests FAILED:/,$s/^[[:space:]]*[0-9][0-9]* - \([^[:space:]]*\) (.*/\1/p' "$log" | head -n 1)
-    case $v in "") ;; unit.*) echo "$v"; return ;; *) echo "unit.$v"; return ;; esac
   fi
   v=$(grep -o 'invariant=[^[:space:]]*' "$log" | head -n 1)
   [ -n "$v" ] && { echo "${v#invariant=}"; return; }
@@ -575,7 +571,16 @@ invariant_of() {
   elif grep -qE 'detector wall-clock limit hit|\*\*\*Timeout|ERROR: libFuzzer: timeout' "$log"; then echo timeout
   elif grep -q 'ERROR: libFuzzer: out-of-memory' "$log"; then echo oom
   elif grep -q 'ERROR: libFuzzer: deadly signal' "$log"; then echo deadly-signal
-  else echo unknown
+  else
+    # A test that names no invariant (a script's check, a regex ctest did not find): the
+    # failing ctest test is the most exact name there is.
+    v=$(sed -n '/^The following tests FAILED:/,$s/^[[:space:]]*[0-9][0-9]* - \([^[:space:]]*\) (.*/\1/p' "$log" | head -n 1)
+    case $d:$v in
+      *:) echo unknown ;;
+      unit:unit.*) echo "$v" ;;
+      unit:*) echo "unit.$v" ;;
+      *) echo "ctest.$v" ;;
+    esac
   fi
 }
 reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
