@@ -117,9 +117,13 @@ static INLINE void e_skipped(void *ctx, int t, const sched_op *op, enum op_skip 
 
 static INLINE void e_start(void *ctx, int t, const sched_op *op) {
     struct eop *e = ctx;
-    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT) {
-        // Go steals only after runqget found the own queue empty: its load-acquire of
-        // runqhead, which the precondition stands for.
+    if (op->kind == SOP_STEAL || op->kind == SOP_STEALNEXT || op->kind == SOP_GLOBGET) {
+        // Go steals, and puts a global batch on its ring, only after runqget found the own
+        // queue empty: its load-acquire of runqhead, which the precondition stands for.
+        // Without it a weak run lets the owner read a head older than a thief's steal,
+        // see its ring fuller than it is, and leave part of the batch in hand (a throw
+        // Go cannot reach: fuzz_runq_sched found it from an empty corpus, see
+        // corpus/fuzz_runq_sched/regress-globget-stale-head).
         mm_acquire_latest(t, w_head(t));
     }
     interleave_op(t, op->kind);

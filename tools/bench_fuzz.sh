@@ -78,6 +78,13 @@ echo
 if [ $build = 1 ]; then
   echo "== building: plain libFuzzer ($plain), fuzz, fuzz-tsan"
   fuzz_targets=(fuzz_runq_sched fuzz_runq_model runq-replay)
+  # A plain build configured from another checkout would measure that checkout's code:
+  # start it afresh (it is a scratch build).
+  if [ -f "$plain/CMakeCache.txt" ] &&
+    [ "$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$plain/CMakeCache.txt")" != "$(cd "$RUNQ_ROOT" && pwd -P)" ]; then
+    echo "note: $plain was configured from $(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$plain/CMakeCache.txt"), not this checkout: rebuilding it"
+    rm -rf "$plain"
+  fi
   if [ ! -f "$plain/CMakeCache.txt" ]; then
     cmake -S "$RUNQ_ROOT" -B "$plain" -G Ninja -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -DRUNQ_FUZZ=ON \
@@ -171,6 +178,54 @@ for t in $targets; do
 done
 echo "(-runs=N: N executions from the corpus with -seed=1, wall time; timed: libFuzzer's"
 echo " stat::average_exec_per_sec; both one process on one core. A failed run is a crash.)"
+echo
+
+# ---- exec/s from an empty corpus ------------------------------------------------------------
+# What a search after a change to the queue runs (ci/mutation.sh --from-empty): no seed
+# files, the target's own .options (dictionary), so the inputs are the structure-aware
+# mutator's (fuzz/schedule_mutator.c: short programs), not the committed corpus's long
+# hand-written scenarios. This is the issue-10 speed figure; the rows above say what a
+# nightly run from the corpus gets.
+echo "from an empty corpus: timed ${seconds}s, one process, -seed=1 and the target's .options"
+printf '%-16s %-6s %16s %12s %10s %12s\n' target build "exec/s (execs)" "exec/cpu-s" "inputs" "mean steps"
+for t in $targets; do
+  for b in plain asan tsan; do
+    bin=${bindir[$b]}/$t
+    if [ ! -x "$bin" ]; then
+      printf '%-16s %-6s %16s\n' "$t" "$b" "not built"
+      continue
+    fi
+    envs=()
+    [ $b = tsan ] && envs=("TSAN_OPTIONS=$TSAN_OPTS")
+    e=$work/empty-$t-$b
+    rm -rf "$e" && mkdir -p "$e"
+    mapfile -t fflags < <(fuzz_option_args "$t" 2>/dev/null)
+    /usr/bin/time -f '%U %S' -o "$work/empty-$t-$b.cpu" env "${envs[@]}" timeout -s KILL $((seconds + 60)) \
+      "$bin" -max_total_time="$seconds" -seed=1 -print_final_stats=1 "${fflags[@]}" "$e" \
+      >"$work/empty-$t-$b.log" 2>&1
+    rc=$?
+    eps=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$work/empty-$t-$b.log" | tail -n 1)
+    execs=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$work/empty-$t-$b.log" | tail -n 1)
+    [ $rc = 0 ] || eps="failed($rc${eps:+, $eps})"
+    seq=()
+    [ $t = fuzz_runq_model ] && seq=(--sequential)
+    kept=("$e"/*)
+    mean=-
+    if [ $b = plain ] && [ -e "${kept[0]}" ]; then
+      mean=$("$replay" --bytes "${seq[@]}" "${kept[@]}" 2>/dev/null |
+        sed -n 's/.*: ok (\([0-9]*\) steps.*/\1/p' | awk '{ n++; s += $1 } END { if (n) printf "%.0f", s / n; else print "-" }')
+    fi
+    # executions per second of CPU time (user + system): what a core gives when the
+    # machine is shared, where the wall-clock rate falls with the load
+    cpu=$(awk -v n="${execs:-0}" '{ c = $1 + $2 } END { if (c > 0 && n > 0) printf "%.0f", n / c; else print "-" }' \
+      "$work/empty-$t-$b.cpu" 2>/dev/null)
+    printf '%-16s %-6s %16s %12s %10s %12s\n' "$t" "$b" "${eps:--} (${execs:--})" "${cpu:--}" \
+      "$(find "$e" -type f | wc -l)" "$mean"
+  done
+done
+echo "(exec/s: libFuzzer's stat::average_exec_per_sec, wall clock; exec/cpu-s: executions per"
+echo " second of the process's user+system time, which load moves much less; mean steps:"
+echo " runq-replay over the inputs the plain run kept, the same executions in every build.)"
 echo
 
 # ---- SC vs weak, no mutation: the replay build over each view ---------------------------------
