@@ -2,7 +2,7 @@
 # tools/bench_fuzz.sh - how fast the deterministic fuzzing is, on this machine.
 #
 #   tools/bench_fuzz.sh [--seconds N] [--runs N] [--corpus-root DIR] [--plain-build DIR]
-#                       [--memory sc|weak|both] [--no-build]
+#                       [--memory sc|weak|both] [--no-build] [--empty-only]
 #
 #   --seconds N        length of each timed fuzzing run (default 10)
 #   --runs N           fixed execution count of the -runs measurement (default 20000)
@@ -14,6 +14,8 @@
 #                      sequentially consistent), weak (the same corpus with header byte [7]
 #                      set to memory weak), both (default)
 #   --no-build         use the builds as they are
+#   --empty-only       only the exec/s from an empty corpus (the search after a change to
+#                      the queue: issue 10's speed figure), no corpus rows
 #
 # For each fuzz target and each build - plain libFuzzer (clang -O2), ASan+UBSan (preset
 # fuzz), TSan (preset fuzz-tsan) - prints exec/s of
@@ -30,7 +32,7 @@ set -uo pipefail
 . "$(dirname "$0")/../ci/lib.sh"
 cd "$RUNQ_ROOT"
 
-seconds=10 runs=20000 corpus_root=corpus build=1 memory=both
+seconds=10 runs=20000 corpus_root=corpus build=1 memory=both empty_only=0
 plain=${TMPDIR:-/tmp}/runqtorture-bench/plain
 usage_err() { echo "bench_fuzz.sh: $1 (try --help)" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -48,7 +50,8 @@ while [ $# -gt 0 ]; do
     --plain-build=*) plain=${1#*=}; shift ;;
     --memory=*) memory=${1#*=}; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --empty-only) empty_only=1; shift ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_err "unknown option '$1'" ;;
   esac
 done
@@ -112,11 +115,13 @@ if [ $build = 1 ]; then
 fi
 declare -A bindir=([plain]=$plain/bin [asan]=build/fuzz/bin [tsan]=build/fuzz-tsan/bin)
 
-# ---- corpora as the fuzzer sees them --------------------------------------------------------
 replay=build/fuzz/bin/runq-replay
 # --no-build with only the default preset built: its runq-replay does the same conversion.
 [ -x "$replay" ] || [ $build = 1 ] || replay=build/default/bin/runq-replay
 [ -x "$replay" ] || { echo "!!! $replay is not built (run without --no-build)" >&2; exit 1; }
+
+if [ $empty_only = 0 ]; then
+# ---- corpora as the fuzzer sees them --------------------------------------------------------
 for t in $targets; do
   python3 ci/corpus_tool.py byteview --src "$corpus_root/$t" --dst "$work/view/$t" --replay "$replay" >/dev/null
   # The weak view: header byte [7] says memory weak (harness/schedule.c: 0x77 for Go 1.19,
@@ -180,6 +185,8 @@ echo "(-runs=N: N executions from the corpus with -seed=1, wall time; timed: lib
 echo " stat::average_exec_per_sec; both one process on one core. A failed run is a crash.)"
 echo
 
+fi
+
 # ---- exec/s from an empty corpus ------------------------------------------------------------
 # What a search after a change to the queue runs (ci/mutation.sh --from-empty): no seed
 # files, the target's own .options (dictionary), so the inputs are the structure-aware
@@ -227,6 +234,11 @@ echo "(exec/s: libFuzzer's stat::average_exec_per_sec, wall clock; exec/cpu-s: e
 echo " second of the process's user+system time, which load moves much less; mean steps:"
 echo " runq-replay over the inputs the plain run kept, the same executions in every build.)"
 echo
+
+if [ $empty_only = 1 ]; then
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # ---- SC vs weak, no mutation: the replay build over each view ---------------------------------
 # Three passes over the same files in one process each; the fastest pass counts.
