@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -133,7 +134,12 @@ static int op_sites(int kind, bool master, uint8_t *out) {
 }
 
 static bool is_master(const uint8_t *data, size_t size) {
-    return size > 7 && (data[7] == SCHED_VERSION_BYTE || data[7] == SCHED_MASTER_WEAK_BYTE);
+    return size > 7 && sched_byte7_master(data[7]);
+}
+
+// Header byte [7] says `strategy pct D within` (with the PCT bit of byte [3]).
+static bool is_within(const uint8_t *data, size_t size) {
+    return size > 7 && sched_byte7_within(data[7]);
 }
 
 // A site thread t's program reaches (from one of its ops, at random), or -1 if none does.
@@ -156,7 +162,7 @@ static int site_of_thread(const uint8_t *data, size_t size, int t) {
 
 // Header byte [7] asks for memory weak (Go 1.19 or master).
 static bool is_weak(const uint8_t *data, size_t size) {
-    return size > 7 && (data[7] == SCHED_WEAK_MAGIC || data[7] == SCHED_MASTER_WEAK_BYTE);
+    return size > 7 && sched_byte7_weak(data[7]);
 }
 
 static void random_decision(uint8_t *b, const uint8_t *data, size_t size) {
@@ -211,6 +217,21 @@ static size_t dec_off(size_t k) {
 }
 
 static size_t preempt_at_access(uint8_t *data, size_t size, size_t max);
+static size_t race_scenario(uint8_t *data, size_t max);
+static size_t shape_scenario(uint8_t *data, size_t max);
+
+// Sixteenths of the fresh scenarios that run PCT with change points within the run
+// (`strategy pct D within`) instead of their decisions: 4 (a quarter) by default;
+// RUNQ_MUTATOR_PCT=0..16 sets it (to measure what the share buys).
+static uint32_t pct_share(void) {
+    static int share = -1;
+    if (share < 0) {
+        const char *e = getenv("RUNQ_MUTATOR_PCT");
+        share = e && *e ? atoi(e) : 4;
+        share = share < 0 ? 0 : share > 16 ? 16 : share;
+    }
+    return (uint32_t)share;
+}
 
 // A fresh short scenario in place of the input, in the shape of the classic races: 2 or 3
 // threads; the owner sets its P up and takes from it (a few role ops, counts mostly 1..4,
@@ -230,6 +251,27 @@ static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
     data[5] = (uint8_t)rnd(256);
     data[6] = (uint8_t)(rnd(4) ? 0 : rnd(8)); // prefill
     data[7] = version;
+    if (rnd(2)) {
+        size = race_scenario(data, max);
+    } else {
+        size = shape_scenario(data, max);
+    }
+    if (pct_share() > rnd(16)) {
+        // PCT with its change points within the run (`strategy pct D within`), depth 2-4:
+        // the decisions are then ignored, the priorities and change points choose
+        data[3] = (uint8_t)(SFLAG_PCT | (1 + rnd(3)) << 2);
+        data[7] = sched_byte7(is_master(data, size), is_weak(data, size), true);
+    } else {
+        data[7] = sched_byte7(is_master(data, size), is_weak(data, size), false);
+        if (is_master(data, size) && rnd(4) == 0) {
+            data[3] = 0x20; // master without sysmon (runqput ignores next)
+        }
+    }
+    return size;
+}
+
+// fresh_scenario's other half: random role ops, then one or two preemptions at accesses.
+static size_t shape_scenario(uint8_t *data, size_t max) {
     int n = live_threads(data, SCHED_FIXED_BYTES);
     for (int t = 0; t < n; t++) {
         int ops = t == 0 ? 1 + (int)rnd(4) : 1 + (int)rnd(2);
@@ -239,12 +281,91 @@ static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
             b[1] = (uint8_t)(rnd(16) == 0 ? rnd(256) : rnd(2) ? 0 : rnd(4));
         }
     }
-    size = SCHED_FIXED_BYTES;
+    size_t size = SCHED_FIXED_BYTES;
     for (uint32_t k = 1 + rnd(2); k > 0; k--) {
         size_t r = preempt_at_access(data, size, max);
         size = r ? r : size;
     }
     return size;
+}
+
+// Writes op i of thread t: kind (a thief's target 0: the owner's P) and count n.
+static void set_op(uint8_t *data, int t, int i, int kind, int n) {
+    data[op_off(t, i)] = (uint8_t)kind;
+    data[op_off(t, i) + 1] = (uint8_t)(n - 1);
+}
+
+static int small_count(void) {
+    return rnd(4) ? 1 : 2;
+}
+
+// A check preempted between its loads while another thread changes what it looks at: the
+// shape of the one-look runqempty (the owner kicks runnext into the ring and takes the new
+// runnext between the thief's tail and runnext loads), of a runnext theft racing runqget,
+// of a steal whose head and tail loads straddle a put and a get, of a globrunqget robbed
+// between its put and its get. The owner first sets up what the check looks at (a runnext,
+// a few Gs in the ring or the global queue); then `run A until SITE` stops the checker A
+// at one of its check op's own accesses; the changer B runs its ops (the owner: a put then
+// a get, which leaves the P as full as it was, or 1-3 short ops; a thief: a steal); then A
+// finishes its check. Decisions and programs are written together so that the preemption
+// lands inside the check, which separate mutations rarely line up. Header bytes 0-6 are
+// rewritten, byte 7 (version, memory) kept. Returns the new size.
+static size_t race_scenario(uint8_t *data, size_t max) {
+    static const uint8_t churn_ops[] = {SOP_PUT, SOP_PUTNEXT, SOP_GET, SOP_YIELD};
+    static const uint8_t thief_checks[] = {SOP_EMPTY, SOP_STEAL, SOP_STEALNEXT};
+    static const uint8_t owner_checks[] = {SOP_GET, SOP_GET, SOP_DRAIN, SOP_GLOBGET};
+    bool master = is_master(data, SCHED_FIXED_BYTES);
+    data[0] = (uint8_t)(rnd(4) ? 1 : 2); // 2 or 3 threads
+    bool thief_checks_owner = rnd(4) != 0;
+    int check = thief_checks_owner ? thief_checks[rnd(sizeof thief_checks)]
+                                   : owner_checks[rnd(sizeof owner_checks)];
+    // the owner's set-up: a runnext, a few Gs in the ring, or Gs on the global queue
+    int no = 0, setup = rnd(4) ? 1 : 2;
+    for (int k = 0; k < setup; k++) {
+        if (check == SOP_GLOBGET && k == setup - 1) {
+            set_op(data, 0, no++, SOP_GLOBPUT, 1 + (int)rnd(6));
+        } else if (rnd(2)) {
+            set_op(data, 0, no++, SOP_PUTNEXT, 1);
+        } else {
+            set_op(data, 0, no++, SOP_PUT, 1 + (int)rnd(3));
+        }
+    }
+    int a, b, nchurn;
+    if (thief_checks_owner) {
+        a = 1, b = 0;
+        set_op(data, 1, 0, check, 1);
+        if (rnd(2)) { // put then get: as full as before, but head, tail and runnext moved
+            set_op(data, 0, no++, rnd(2) ? SOP_PUT : SOP_PUTNEXT, 1);
+            set_op(data, 0, no++, SOP_GET, 1);
+            nchurn = 2;
+        } else {
+            nchurn = 1 + (int)rnd(3);
+            for (int k = 0; k < nchurn; k++) {
+                set_op(data, 0, no++, churn_ops[rnd(sizeof churn_ops)], small_count());
+            }
+        }
+    } else {
+        a = 0, b = 1;
+        set_op(data, 0, no++, check, check == SOP_GLOBGET ? 2 + (int)rnd(4) : 1);
+        set_op(data, 1, 0, rnd(2) ? SOP_STEALNEXT : SOP_STEAL, 1);
+        nchurn = 1;
+    }
+    if (live_threads(data, SCHED_FIXED_BYTES) > 2) {
+        random_op_as(data + op_off(2, 0), 2, true);
+    }
+    uint8_t sites[RQ_SITE_COUNT * 2];
+    int ns = op_sites(check, master, sites);
+    setup += data[6] != 0; // the prefill is the owner's first op
+    uint8_t d[8] = {(uint8_t)(0 + 4 * SMODE_OPS),   (uint8_t)(setup - 1), // owner sets up
+                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[rnd((uint32_t)ns)],
+                    (uint8_t)(b + 4 * SMODE_OPS),   (uint8_t)(nchurn - 1),
+                    (uint8_t)(a + 4 * SMODE_OP),    0};
+    size_t nb = rnd(4) ? 8 : 6;
+    if (SCHED_FIXED_BYTES + nb > max) {
+        return SCHED_FIXED_BYTES;
+    }
+    memcpy(data + SCHED_FIXED_BYTES, d, nb);
+    return SCHED_FIXED_BYTES + nb;
 }
 
 // One structural mutation. Returns the new size (0: not applicable, try another).
@@ -353,29 +474,25 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
             break;
         }
         return size;
-    case 10: // header: PCT and its depth, randomize, seed
+    case 10: // header: PCT, its depth and change points within the run, randomize, sysmon
+        // off (master), seed
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (rnd(2)) {
-            data[3] ^= (uint8_t)(1u << rnd(5));
+        if (rnd(4) == 0) {
+            data[7] =
+                sched_byte7(is_master(data, size), is_weak(data, size), !is_within(data, size));
+        } else if (rnd(2)) {
+            data[3] ^= (uint8_t)(1u << rnd(6));
         } else {
             data[4 + rnd(2)] = (uint8_t)rnd(256);
         }
         return size;
     case 11: // memory: weak <-> sequentially consistent (the Go version stays)
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (is_weak(data, size)) {
-            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_VERSION_BYTE : 0;
-        } else {
-            data[7] = data[7] == SCHED_VERSION_BYTE ? SCHED_MASTER_WEAK_BYTE : SCHED_WEAK_MAGIC;
-        }
+        data[7] = sched_byte7(is_master(data, size), !is_weak(data, size), is_within(data, size));
         return size;
     case 12: // Go version: 1.19 <-> master (the memory mode stays)
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (is_weak(data, size)) {
-            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_WEAK_MAGIC : SCHED_MASTER_WEAK_BYTE;
-        } else {
-            data[7] = data[7] == SCHED_VERSION_BYTE ? 0 : SCHED_VERSION_BYTE;
-        }
+        data[7] = sched_byte7(!is_master(data, size), is_weak(data, size), is_within(data, size));
         return size;
     default: // prefill: none, a few, or a burst
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
