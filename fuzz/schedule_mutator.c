@@ -321,6 +321,9 @@ static size_t race_scenario(uint8_t *data, size_t max) {
                                    : owner_checks[rnd(sizeof owner_checks)];
     // the owner's set-up: a runnext, a few Gs in the ring, or Gs on the global queue
     int no = 0, setup = rnd(4) ? 1 : 2;
+    if (rnd(2)) { // an idle P: a thief takes its runnext without backing off first
+        set_op(data, 0, no++, SOP_IDLE, 1);
+    }
     for (int k = 0; k < setup; k++) {
         if (check == SOP_GLOBGET && k == setup - 1) {
             set_op(data, 0, no++, SOP_GLOBPUT, 1 + (int)rnd(6));
@@ -355,11 +358,15 @@ static size_t race_scenario(uint8_t *data, size_t max) {
     }
     uint8_t sites[RQ_SITE_COUNT * 2];
     int ns = op_sites(check, master, sites);
-    setup += data[6] != 0; // the prefill is the owner's first op
+    setup = no - (thief_checks_owner ? nchurn : 1) + (data[6] != 0);      // the prefill: an op
     uint8_t d[8] = {(uint8_t)(0 + 4 * SMODE_OPS),   (uint8_t)(setup - 1), // owner sets up
                     (uint8_t)(a + 4 * SMODE_UNTIL), sites[rnd((uint32_t)ns)],
                     (uint8_t)(b + 4 * SMODE_OPS),   (uint8_t)(nchurn - 1),
                     (uint8_t)(a + 4 * SMODE_OP),    0};
+    if (b != 0 && rnd(2)) { // a thief's op ends at runqgrab's back-off; steps go on
+        d[4] = (uint8_t)(b + 4 * SMODE_STEPS);
+        d[5] = (uint8_t)(15 + rnd(16));
+    }
     size_t nb = rnd(4) ? 8 : 6;
     if (SCHED_FIXED_BYTES + nb > max) {
         return SCHED_FIXED_BYTES;
