@@ -358,9 +358,10 @@ static size_t race_scenario(uint8_t *data, size_t max) {
     }
     uint8_t sites[RQ_SITE_COUNT * 2];
     int ns = op_sites(check, master, sites);
-    setup = no - (thief_checks_owner ? nchurn : 1) + (data[6] != 0);      // the prefill: an op
+    setup = no - (thief_checks_owner ? nchurn : 1) + (data[6] != 0); // the prefill: an op
+    // A stops after one of its check's accesses but the last (after that it has looked)
     uint8_t d[8] = {(uint8_t)(0 + 4 * SMODE_OPS),   (uint8_t)(setup - 1), // owner sets up
-                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[rnd((uint32_t)ns)],
+                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[rnd((uint32_t)(ns > 1 ? ns - 1 : ns))],
                     (uint8_t)(b + 4 * SMODE_OPS),   (uint8_t)(nchurn - 1),
                     (uint8_t)(a + 4 * SMODE_OP),    0};
     if (b != 0 && rnd(2)) { // a thief's op ends at runqgrab's back-off; steps go on
@@ -600,7 +601,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
         return m;
     }
     size_t r = 0;
-    if (n < SCHED_FIXED_BYTES && rnd(2)) { // (nearly) empty: start from a scenario
+    if ((n < SCHED_FIXED_BYTES && rnd(2)) || rnd(8) == 0) {
+        // (nearly) empty: start from a scenario; and an eighth of all inputs are fresh
+        // ones (a race scenario finds the three-thread races by itself: one in ~200 kills
+        // the one-look runqempty)
         r = fresh_scenario(data, n, max_size);
     }
     for (int tries = 0; r == 0 && tries < 8; tries++) {
