@@ -2,7 +2,7 @@
 // (LLVMFuzzerCustomMutator, LLVMFuzzerCustomCrossOver), linked into the libFuzzer builds
 // of both targets.
 //
-// The byte format (harness/schedule.h) is unchanged: every corpus file decodes as before.
+// Every corpus file decodes as before (the mutator only chooses which bytes to make).
 // What changes is which inputs the search makes. libFuzzer's byte mutations draw an op's
 // count byte uniformly (1..256 Gs), so most programs were long (~3,900 steps an input).
 // Here ops, counts and decisions mutate as units, and a count is small (1..8) seven
