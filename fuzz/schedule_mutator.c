@@ -365,9 +365,14 @@ static size_t race_scenario(uint8_t *data, size_t max) {
     uint8_t sites[RQ_SITE_COUNT * 2];
     int ns = op_sites(check, master, sites);
     setup = no - (thief_checks_owner ? nchurn : 1) + (data[6] != 0); // the prefill: an op
-    // A stops after one of its check's accesses but the last (after that it has looked)
+    // A stops after one of its check's accesses but the last (after that it has looked);
+    // half the time after one of its first three, between the loads a check starts with
+    // (runqempty's head/tail/runnext, runqgrab's head/tail, runqget's runnext); globget's
+    // race is later (between its put on the ring and its runqget)
+    uint32_t last = (uint32_t)(ns > 1 ? ns - 1 : ns);
+    uint32_t at = check != SOP_GLOBGET && rnd(2) ? rnd(last < 3 ? last : 3) : rnd(last);
     uint8_t d[8] = {(uint8_t)(0 + 4 * SMODE_OPS),   (uint8_t)(setup - 1), // owner sets up
-                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[rnd((uint32_t)(ns > 1 ? ns - 1 : ns))],
+                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[at],
                     (uint8_t)(b + 4 * SMODE_OPS),   (uint8_t)(nchurn - 1),
                     (uint8_t)(a + 4 * SMODE_OP),    0};
     if (b != 0 && rnd(2)) { // a thief's op ends at runqgrab's back-off; steps go on
