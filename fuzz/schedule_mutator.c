@@ -257,6 +257,10 @@ static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
         data[7] = sched_byte7(!is_master(data, SCHED_FIXED_BYTES), is_weak(data, SCHED_FIXED_BYTES),
                               false);
     }
+    if (rnd(16) == 0) { // the other memory mode, more rarely (weak turns the model checks off)
+        data[7] = sched_byte7(is_master(data, SCHED_FIXED_BYTES), !is_weak(data, SCHED_FIXED_BYTES),
+                              false);
+    }
     if (rnd(2)) {
         size = race_scenario(data, max);
     } else {
@@ -380,11 +384,22 @@ static size_t race_scenario(uint8_t *data, size_t max) {
         d[5] = (uint8_t)(15 + rnd(16));
     }
     size_t nb = rnd(4) ? 8 : 6;
-    if (SCHED_FIXED_BYTES + nb > max) {
+    if (SCHED_FIXED_BYTES + nb + 4 > max) {
         return SCHED_FIXED_BYTES;
     }
-    memcpy(data + SCHED_FIXED_BYTES, d, nb);
-    return SCHED_FIXED_BYTES + nb;
+    size_t len = SCHED_FIXED_BYTES;
+    memcpy(data + len, d, 2); // the set-up
+    len += 2;
+    if (is_weak(data, SCHED_FIXED_BYTES) && rnd(2)) {
+        // memory weak: the checker's next loads with a choice read 1-2 stores back (a stale
+        // tail makes a one-look check lie without any preemption)
+        for (uint32_t k = 1 + rnd(2); k > 0; k--, len += 2) {
+            data[len] = (uint8_t)(0x30 | a);
+            data[len + 1] = (uint8_t)(1 + rnd(2));
+        }
+    }
+    memcpy(data + len, d + 2, nb - 2);
+    return len + nb - 2;
 }
 
 // One structural mutation. Returns the new size (0: not applicable, try another).
