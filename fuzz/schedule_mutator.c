@@ -2,7 +2,7 @@
 // (LLVMFuzzerCustomMutator, LLVMFuzzerCustomCrossOver), linked into the libFuzzer builds
 // of both targets.
 //
-// The byte format (harness/schedule.h) is unchanged: every corpus file decodes as before.
+// Every corpus file decodes as before (the mutator only chooses which bytes to make).
 // What changes is which inputs the search makes. libFuzzer's byte mutations draw an op's
 // count byte uniformly (1..256 Gs), so most programs were long (~3,900 steps an input).
 // Here ops, counts and decisions mutate as units, and a count is small (1..8) seven
@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -133,7 +134,12 @@ static int op_sites(int kind, bool master, uint8_t *out) {
 }
 
 static bool is_master(const uint8_t *data, size_t size) {
-    return size > 7 && (data[7] == SCHED_VERSION_BYTE || data[7] == SCHED_MASTER_WEAK_BYTE);
+    return size > 7 && sched_byte7_master(data[7]);
+}
+
+// Header byte [7] says `strategy pct D within` (with the PCT bit of byte [3]).
+static bool is_within(const uint8_t *data, size_t size) {
+    return size > 7 && sched_byte7_within(data[7]);
 }
 
 // A site thread t's program reaches (from one of its ops, at random), or -1 if none does.
@@ -156,7 +162,7 @@ static int site_of_thread(const uint8_t *data, size_t size, int t) {
 
 // Header byte [7] asks for memory weak (Go 1.19 or master).
 static bool is_weak(const uint8_t *data, size_t size) {
-    return size > 7 && (data[7] == SCHED_WEAK_MAGIC || data[7] == SCHED_MASTER_WEAK_BYTE);
+    return size > 7 && sched_byte7_weak(data[7]);
 }
 
 static void random_decision(uint8_t *b, const uint8_t *data, size_t size) {
@@ -211,6 +217,23 @@ static size_t dec_off(size_t k) {
 }
 
 static size_t preempt_at_access(uint8_t *data, size_t size, size_t max);
+static size_t race_scenario(uint8_t *data, size_t max);
+static size_t shape_scenario(uint8_t *data, size_t max);
+
+// Sixteenths of the fresh scenarios that run PCT with change points within the run
+// (`strategy pct D within`) instead of their decisions; RUNQ_MUTATOR_PCT=0..16 sets it.
+// 0 by default: a quarter made the kills slower (README, "Searching from scratch"): the
+// race scenarios' decisions land the preemption inside the check more often than random
+// change points do. PCT inputs still come from the header mutation (PCT, within, depth).
+static uint32_t pct_share(void) {
+    static int share = -1;
+    if (share < 0) {
+        const char *e = getenv("RUNQ_MUTATOR_PCT");
+        share = e && *e ? atoi(e) : 0;
+        share = share < 0 ? 0 : share > 16 ? 16 : share;
+    }
+    return (uint32_t)share;
+}
 
 // A fresh short scenario in place of the input, in the shape of the classic races: 2 or 3
 // threads; the owner sets its P up and takes from it (a few role ops, counts mostly 1..4,
@@ -230,6 +253,35 @@ static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
     data[5] = (uint8_t)rnd(256);
     data[6] = (uint8_t)(rnd(4) ? 0 : rnd(8)); // prefill
     data[7] = version;
+    if (rnd(8) == 0) { // the other Go version now and then (an empty corpus starts at 1.19)
+        data[7] = sched_byte7(!is_master(data, SCHED_FIXED_BYTES), is_weak(data, SCHED_FIXED_BYTES),
+                              false);
+    }
+    if (rnd(16) == 0) { // the other memory mode, more rarely (weak turns the model checks off)
+        data[7] = sched_byte7(is_master(data, SCHED_FIXED_BYTES), !is_weak(data, SCHED_FIXED_BYTES),
+                              false);
+    }
+    if (rnd(2)) {
+        size = race_scenario(data, max);
+    } else {
+        size = shape_scenario(data, max);
+    }
+    if (pct_share() > rnd(16)) {
+        // PCT with its change points within the run (`strategy pct D within`), depth 2-4:
+        // the decisions are then ignored, the priorities and change points choose
+        data[3] = (uint8_t)(SFLAG_PCT | (1 + rnd(3)) << 2);
+        data[7] = sched_byte7(is_master(data, size), is_weak(data, size), true);
+    } else {
+        data[7] = sched_byte7(is_master(data, size), is_weak(data, size), false);
+        if (is_master(data, size) && rnd(4) == 0) {
+            data[3] = 0x20; // master without sysmon (runqput ignores next)
+        }
+    }
+    return size;
+}
+
+// fresh_scenario's other half: random role ops, then one or two preemptions at accesses.
+static size_t shape_scenario(uint8_t *data, size_t max) {
     int n = live_threads(data, SCHED_FIXED_BYTES);
     for (int t = 0; t < n; t++) {
         int ops = t == 0 ? 1 + (int)rnd(4) : 1 + (int)rnd(2);
@@ -239,12 +291,115 @@ static size_t fresh_scenario(uint8_t *data, size_t size, size_t max) {
             b[1] = (uint8_t)(rnd(16) == 0 ? rnd(256) : rnd(2) ? 0 : rnd(4));
         }
     }
-    size = SCHED_FIXED_BYTES;
+    size_t size = SCHED_FIXED_BYTES;
     for (uint32_t k = 1 + rnd(2); k > 0; k--) {
         size_t r = preempt_at_access(data, size, max);
         size = r ? r : size;
     }
     return size;
+}
+
+// Writes op i of thread t: kind (a thief's target 0: the owner's P) and count n.
+static void set_op(uint8_t *data, int t, int i, int kind, int n) {
+    data[op_off(t, i)] = (uint8_t)kind;
+    data[op_off(t, i) + 1] = (uint8_t)(n - 1);
+}
+
+static int small_count(void) {
+    return rnd(4) ? 1 : 2;
+}
+
+// A check preempted between its loads while another thread changes what it looks at: the
+// shape of the one-look runqempty (the owner kicks runnext into the ring and takes the new
+// runnext between the thief's tail and runnext loads), of a runnext theft racing runqget,
+// of a steal whose head and tail loads straddle a put and a get, of a globrunqget robbed
+// between its put and its get. The owner first sets up what the check looks at (a runnext,
+// a few Gs in the ring or the global queue); then `run A until SITE` stops the checker A
+// at one of its check op's own accesses; the changer B runs its ops (the owner: a put then
+// a get, which leaves the P as full as it was, or 1-3 short ops; a thief: a steal); then A
+// finishes its check. Decisions and programs are written together so that the preemption
+// lands inside the check, which separate mutations rarely line up. Header bytes 0-6 are
+// rewritten, byte 7 (version, memory) kept. Returns the new size.
+static size_t race_scenario(uint8_t *data, size_t max) {
+    static const uint8_t churn_ops[] = {SOP_PUT, SOP_PUTNEXT, SOP_GET, SOP_YIELD};
+    static const uint8_t thief_checks[] = {SOP_EMPTY, SOP_STEAL, SOP_STEALNEXT};
+    static const uint8_t owner_checks[] = {SOP_GET, SOP_GET, SOP_DRAIN, SOP_GLOBGET};
+    bool master = is_master(data, SCHED_FIXED_BYTES);
+    data[0] = (uint8_t)(rnd(4) ? 1 : 2); // 2 or 3 threads
+    bool thief_checks_owner = rnd(2) != 0;
+    int check = thief_checks_owner ? thief_checks[rnd(sizeof thief_checks)]
+                                   : owner_checks[rnd(sizeof owner_checks)];
+    // the owner's set-up: a runnext, a few Gs in the ring, or Gs on the global queue
+    int no = 0, setup = rnd(4) ? 1 : 2;
+    if (rnd(2)) { // an idle P: a thief takes its runnext without backing off first
+        set_op(data, 0, no++, SOP_IDLE, 1);
+    }
+    for (int k = 0; k < setup; k++) {
+        if (check == SOP_GLOBGET && k == setup - 1) {
+            set_op(data, 0, no++, SOP_GLOBPUT, 1 + (int)rnd(6));
+        } else if (rnd(2)) {
+            set_op(data, 0, no++, SOP_PUTNEXT, 1);
+        } else {
+            set_op(data, 0, no++, SOP_PUT, 1 + (int)rnd(3));
+        }
+    }
+    int a, b, nchurn;
+    if (thief_checks_owner) {
+        a = 1, b = 0;
+        set_op(data, 1, 0, check, 1);
+        if (rnd(2)) { // put then get: as full as before, but head, tail and runnext moved
+            set_op(data, 0, no++, rnd(2) ? SOP_PUT : SOP_PUTNEXT, 1);
+            set_op(data, 0, no++, SOP_GET, 1);
+            nchurn = 2;
+        } else {
+            nchurn = 1 + (int)rnd(3);
+            for (int k = 0; k < nchurn; k++) {
+                set_op(data, 0, no++, churn_ops[rnd(sizeof churn_ops)], small_count());
+            }
+        }
+    } else {
+        a = 0, b = 1;
+        set_op(data, 0, no++, check, check == SOP_GLOBGET ? 2 + (int)rnd(4) : 1);
+        set_op(data, 1, 0, rnd(2) ? SOP_STEALNEXT : SOP_STEAL, 1);
+        nchurn = 1;
+    }
+    if (live_threads(data, SCHED_FIXED_BYTES) > 2) {
+        random_op_as(data + op_off(2, 0), 2, true);
+    }
+    uint8_t sites[RQ_SITE_COUNT * 2];
+    int ns = op_sites(check, master, sites);
+    setup = no - (thief_checks_owner ? nchurn : 1) + (data[6] != 0); // the prefill: an op
+    // A stops after one of its check's accesses but the last (after that it has looked);
+    // half the time after one of its first three, between the loads a check starts with
+    // (runqempty's head/tail/runnext, runqgrab's head/tail, runqget's runnext); globget's
+    // race is later (between its put on the ring and its runqget)
+    uint32_t last = (uint32_t)(ns > 1 ? ns - 1 : ns);
+    uint32_t at = check != SOP_GLOBGET && rnd(2) ? rnd(last < 3 ? last : 3) : rnd(last);
+    uint8_t d[8] = {(uint8_t)(0 + 4 * SMODE_OPS),   (uint8_t)(setup - 1), // owner sets up
+                    (uint8_t)(a + 4 * SMODE_UNTIL), sites[at],
+                    (uint8_t)(b + 4 * SMODE_OPS),   (uint8_t)(nchurn - 1),
+                    (uint8_t)(a + 4 * SMODE_OP),    0};
+    if (b != 0 && rnd(2)) { // a thief's op ends at runqgrab's back-off; steps go on
+        d[4] = (uint8_t)(b + 4 * SMODE_STEPS);
+        d[5] = (uint8_t)(15 + rnd(16));
+    }
+    size_t nb = rnd(4) ? 8 : 6;
+    if (SCHED_FIXED_BYTES + nb + 4 > max) {
+        return SCHED_FIXED_BYTES;
+    }
+    size_t len = SCHED_FIXED_BYTES;
+    memcpy(data + len, d, 2); // the set-up
+    len += 2;
+    if (is_weak(data, SCHED_FIXED_BYTES) && rnd(2)) {
+        // memory weak: the checker's next loads with a choice read 1-2 stores back (a stale
+        // tail makes a one-look check lie without any preemption)
+        for (uint32_t k = 1 + rnd(2); k > 0; k--, len += 2) {
+            data[len] = (uint8_t)(0x30 | a);
+            data[len + 1] = (uint8_t)(1 + rnd(2));
+        }
+    }
+    memcpy(data + len, d + 2, nb - 2);
+    return len + nb - 2;
 }
 
 // One structural mutation. Returns the new size (0: not applicable, try another).
@@ -353,29 +508,25 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
             break;
         }
         return size;
-    case 10: // header: PCT and its depth, randomize, seed
+    case 10: // header: PCT, its depth and change points within the run, randomize, sysmon
+        // off (master), seed
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (rnd(2)) {
-            data[3] ^= (uint8_t)(1u << rnd(5));
+        if (rnd(4) == 0) {
+            data[7] =
+                sched_byte7(is_master(data, size), is_weak(data, size), !is_within(data, size));
+        } else if (rnd(2)) {
+            data[3] ^= (uint8_t)(1u << rnd(6));
         } else {
             data[4 + rnd(2)] = (uint8_t)rnd(256);
         }
         return size;
     case 11: // memory: weak <-> sequentially consistent (the Go version stays)
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (is_weak(data, size)) {
-            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_VERSION_BYTE : 0;
-        } else {
-            data[7] = data[7] == SCHED_VERSION_BYTE ? SCHED_MASTER_WEAK_BYTE : SCHED_WEAK_MAGIC;
-        }
+        data[7] = sched_byte7(is_master(data, size), !is_weak(data, size), is_within(data, size));
         return size;
     case 12: // Go version: 1.19 <-> master (the memory mode stays)
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
-        if (is_weak(data, size)) {
-            data[7] = data[7] == SCHED_MASTER_WEAK_BYTE ? SCHED_WEAK_MAGIC : SCHED_MASTER_WEAK_BYTE;
-        } else {
-            data[7] = data[7] == SCHED_VERSION_BYTE ? 0 : SCHED_VERSION_BYTE;
-        }
+        data[7] = sched_byte7(!is_master(data, size), is_weak(data, size), is_within(data, size));
         return size;
     default: // prefill: none, a few, or a burst
         size = at_least(data, size, SCHED_HEADER_BYTES, max);
@@ -476,7 +627,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
         return m;
     }
     size_t r = 0;
-    if (n < SCHED_FIXED_BYTES && rnd(2)) { // (nearly) empty: start from a scenario
+    if ((n < SCHED_FIXED_BYTES && rnd(2)) || rnd(8) == 0) {
+        // (nearly) empty: start from a scenario; and an eighth of all inputs are fresh
+        // ones (a race scenario finds the three-thread races by itself: one in ~200 kills
+        // the one-look runqempty)
         r = fresh_scenario(data, n, max_size);
     }
     for (int tries = 0; r == 0 && tries < 8; tries++) {

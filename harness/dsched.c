@@ -679,6 +679,55 @@ static int pick(int *dec_index) {
     return t;
 }
 
+// `strategy pct D within`: PCT draws its change points in steps 1..k, with k an estimate of
+// the run's length from the programs alone (so the same schedule gives the same k in every
+// build). Scheduling points per op, roughly as the port makes them: a put or get is about
+// 4 per G, a steal reads head, tail, runnext and the slots it takes, runqempty 4 loads. A
+// short race of 20 steps then gets its change points inside the run, where 1..2000 put
+// nearly all of them after its end.
+static uint64_t pct_bound(const schedule *s) {
+    if (s->longp) {
+        return 2000;
+    }
+    uint64_t k = 4 * (uint64_t)(s->prefill < 32 ? s->prefill : 32);
+    for (int t = 0; t < s->nthreads; t++) {
+        for (int i = 0; i < s->nops[t]; i++) {
+            const sched_op *op = &s->ops[t][i];
+            uint64_t n = op->n < 32 ? op->n : 32, half = s->cap / 2 < 32 ? s->cap / 2 : 32;
+            switch (op->kind) {
+            case SOP_PUT:
+            case SOP_PUTNEXT:
+            case SOP_GET:
+            case SOP_PUTBATCH:
+            case SOP_GLOBPUT:
+                k += 2 + 4 * n;
+                break;
+            case SOP_YIELD:
+                k += 2 + 8 * n;
+                break;
+            case SOP_GLOBGET:
+                k += 8 + 2 * (n < half ? n : half);
+                break;
+            case SOP_STEAL:
+            case SOP_STEALNEXT:
+                k += 10 + half;
+                break;
+            case SOP_DRAIN:
+                k += 6 + 2 * (uint64_t)(s->cap < 32 ? s->cap : 32);
+                break;
+            case SOP_EMPTY:
+            case SOP_GLOBPUTHEAD:
+                k += 4;
+                break;
+            default:
+                k += 1;
+                break;
+            }
+        }
+    }
+    return k < 4 ? 4 : k > 2000 ? 2000 : k;
+}
+
 bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
                 dsched_result *r) {
     static const char *const names[SCHED_MAX_THREADS] = {"owner", "thief1", "thief2", "thief3"};
@@ -729,8 +778,9 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
             E.th[j].priority = tmp;
         }
         E.nchange = s->pct_depth - 1;
+        uint64_t bound = s->flags & SFLAG_PCT_WITHIN ? pct_bound(s) : 2000;
         for (int i = 0; i < E.nchange; i++) {
-            E.change_at[i] = 1 + rnd() % 2000;
+            E.change_at[i] = 1 + rnd() % bound;
         }
         E.next_low_priority = 50;
     }

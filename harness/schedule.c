@@ -84,7 +84,9 @@ static void normalize_op(schedule *s, int t, sched_op *op) {
 //  [3] flags: bit0 randomize, bit1 PCT, bits 2-4 PCT depth-1
 //  [4..5] seed (little endian)  [6] prefill (owner puts b Gs first)
 //  [7] 'M' = Go master, SCHED_WEAK_MAGIC (0x77) = Go 1.19 under memory weak,
-//      SCHED_MASTER_WEAK_BYTE ('W') = Go master under memory weak; anything else: Go 1.19,
+//      SCHED_MASTER_WEAK_BYTE ('W') = Go master under memory weak; 'p', 'x', 'm', 'X' the
+//      same four (1.19, 1.19 weak, master, master weak) plus, with the PCT bit,
+//      `strategy pct D within` (SCHED_WITHIN_*); anything else: Go 1.19,
 //      sequentially consistent (so every older byte schedule stays 1.19 and SC). Master
 //      only: flags bit5 = no sysmon; a RUNNING op's target bit0 = its G is in a syscall;
 //      a decision's site is b1 modulo every site, 1.19's modulo the 1.19 sites.
@@ -97,8 +99,7 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     uint8_t hdr[SCHED_HEADER_BYTES] = {0};
     memcpy(hdr, data, size < SCHED_HEADER_BYTES ? size : SCHED_HEADER_BYTES);
     memset(s, 0, sizeof *s);
-    s->version =
-        hdr[7] == SCHED_VERSION_BYTE || hdr[7] == SCHED_MASTER_WEAK_BYTE ? SVER_MASTER : SVER_119;
+    s->version = sched_byte7_master(hdr[7]) ? SVER_MASTER : SVER_119;
     s->nthreads = (uint8_t)(1 + hdr[0] % 4);
     s->cap = caps[hdr[1] % 3];
     s->start = hdr[2] < 128 ? hdr[2] : 0xffffffffu - (uint32_t)(hdr[2] - 128);
@@ -109,8 +110,11 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     s->pct_depth = (uint8_t)(1 + ((hdr[3] >> 2) & 7));
     s->seed = (uint16_t)(hdr[4] | hdr[5] << 8);
     s->prefill = hdr[6];
-    if (hdr[7] == SCHED_WEAK_MAGIC || hdr[7] == SCHED_MASTER_WEAK_BYTE) {
+    if (sched_byte7_weak(hdr[7])) {
         s->flags |= SFLAG_WEAK;
+    }
+    if ((s->flags & SFLAG_PCT) && sched_byte7_within(hdr[7])) {
+        s->flags |= SFLAG_PCT_WITHIN;
     }
     for (int t = 0; t < SCHED_MAX_THREADS; t++) {
         int k = 0;
@@ -170,9 +174,8 @@ size_t schedule_encode(const schedule *s, uint8_t *out, size_t max) {
     buf[4] = (uint8_t)(s->seed & 0xff);
     buf[5] = (uint8_t)(s->seed >> 8);
     buf[6] = (uint8_t)s->prefill;
-    bool weak = (s->flags & SFLAG_WEAK) != 0;
-    buf[7] = s->version == SVER_MASTER ? (weak ? SCHED_MASTER_WEAK_BYTE : SCHED_VERSION_BYTE)
-                                       : (weak ? SCHED_WEAK_MAGIC : 0);
+    buf[7] = sched_byte7(s->version == SVER_MASTER, (s->flags & SFLAG_WEAK) != 0,
+                         (s->flags & SFLAG_PCT) && (s->flags & SFLAG_PCT_WITHIN));
     for (int t = 0; t < s->nthreads; t++) {
         for (int i = 0; i < s->nops[t]; i++) {
             size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
@@ -224,7 +227,8 @@ void schedule_print_text(const schedule *s, FILE *out) {
         fprintf(out, "randomize\n");
     }
     if (s->flags & SFLAG_PCT) {
-        fprintf(out, "strategy pct %d\n", s->pct_depth);
+        fprintf(out, "strategy pct %d%s\n", s->pct_depth,
+                s->flags & SFLAG_PCT_WITHIN ? " within" : "");
     }
     if (s->flags & SFLAG_NOSYSMON) {
         fprintf(out, "sysmon off\n");
@@ -344,7 +348,10 @@ static int line_arity(int section, int seen_magic, char *const *tok, int nt) {
     }
     if (section == 0) { // header
         if (strcmp(tok[0], "strategy") == 0) {
-            return tok[1] && strcmp(tok[1], "pct") == 0 ? 3 : 2;
+            if (tok[1] && strcmp(tok[1], "pct") == 0) {
+                return nt >= 4 && strcmp(tok[3], "within") == 0 ? 4 : 3; // strategy pct D within
+            }
+            return 2;
         }
         return 2;
     }
@@ -540,15 +547,22 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                 s->flags |= SFLAG_RANDOMIZE;
             } else if (strcmp(tok[0], "strategy") == 0) {
                 if (tok[1] && strcmp(tok[1], "decisions") == 0) {
-                    s->flags &= (uint8_t)~SFLAG_PCT;
+                    s->flags &= (uint8_t) ~(SFLAG_PCT | SFLAG_PCT_WITHIN);
                 } else if (tok[1] && strcmp(tok[1], "pct") == 0) {
                     if (parse_uint(&p, tok[2], 1, 8, &v, "a PCT depth")) {
                         return -1;
                     }
                     s->flags |= SFLAG_PCT;
                     s->pct_depth = (uint8_t)v;
+                    if (tok[3]) { // "within" (line_arity let nothing else through)
+                        s->flags |= SFLAG_PCT_WITHIN;
+                    } else {
+                        s->flags &= (uint8_t)~SFLAG_PCT_WITHIN;
+                    }
                 } else {
-                    return perr(&p, "expected 'strategy decisions' or 'strategy pct D'");
+                    return perr(
+                        &p, "expected 'strategy decisions', 'strategy pct D' or 'strategy pct D "
+                            "within'");
                 }
             } else {
                 return perr(&p,

@@ -20,6 +20,7 @@
 #ifndef HARNESS_SCHEDULE_H
 #define HARNESS_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,10 +82,12 @@ typedef struct sched_decision {
 } sched_decision;
 
 enum {
-    SFLAG_RANDOMIZE = 1, // randomizeScheduler on (batches shuffled; order checks off)
-    SFLAG_PCT = 2,       // PCT strategy: ignore decisions, priorities + change points
-    SFLAG_WEAK = 4,      // `memory weak`: loads may read older stores (default: SC)
-    SFLAG_NOSYSMON = 8,  // Go master only: haveSysmon false (runqput ignores next)
+    SFLAG_RANDOMIZE = 1,   // randomizeScheduler on (batches shuffled; order checks off)
+    SFLAG_PCT = 2,         // PCT strategy: ignore decisions, priorities + change points
+    SFLAG_WEAK = 4,        // `memory weak`: loads may read older stores (default: SC)
+    SFLAG_NOSYSMON = 8,    // Go master only: haveSysmon false (runqput ignores next)
+    SFLAG_PCT_WITHIN = 16, // with SFLAG_PCT: change points drawn within the run's estimated
+                           // length (`strategy pct D within`; dsched.c), not in steps 1..2000
 };
 // Byte form: header byte [7] (reserved before) equal to this means `memory weak`. No
 // committed byte file has it there, so every one keeps its meaning.
@@ -93,6 +96,16 @@ enum {
 // `read T stale K` with K = second byte % SCHED_STALE_MAX.
 #define SCHED_STALE_MAX 8
 
+// Byte form, `strategy pct D within`: header byte [7] takes one of these four values (one
+// per Go version and memory mode) and byte [3] has the PCT bit. No committed byte file has
+// any of them at byte 7 (checked over corpus/ when they were chosen), so every one keeps
+// its meaning. A header byte [7] of these values without the PCT bit is its version and
+// memory mode only (re-encoded as the plain value).
+#define SCHED_WITHIN_BYTE 0x70             // 'p': Go 1.19, sequentially consistent
+#define SCHED_WITHIN_WEAK_BYTE 0x78        // 'x': Go 1.19, memory weak
+#define SCHED_WITHIN_MASTER_BYTE 0x6d      // 'm': Go master, sequentially consistent
+#define SCHED_WITHIN_MASTER_WEAK_BYTE 0x58 // 'X': Go master, memory weak
+
 // Go versions a schedule can name (the port it runs on).
 enum sched_version { SVER_119 = 0, SVER_MASTER = 1 };
 #define SCHED_VERSION_BYTE 'M'     // header byte 7 of a master byte schedule
@@ -100,6 +113,32 @@ enum sched_version { SVER_119 = 0, SVER_MASTER = 1 };
 // A RUNNING op with this target: (master) the P runs a G that is in a syscall, so a thief
 // skips runqgrab's back-off. Text: "syscall".
 #define SCHED_SYSCALL 1
+
+// Header byte [7]: what it says (the decoder's rule; the mutator uses these too).
+static inline bool sched_byte7_master(uint8_t b) {
+    return b == SCHED_VERSION_BYTE || b == SCHED_MASTER_WEAK_BYTE ||
+           b == SCHED_WITHIN_MASTER_BYTE || b == SCHED_WITHIN_MASTER_WEAK_BYTE;
+}
+static inline bool sched_byte7_weak(uint8_t b) {
+    return b == SCHED_WEAK_MAGIC || b == SCHED_MASTER_WEAK_BYTE || b == SCHED_WITHIN_WEAK_BYTE ||
+           b == SCHED_WITHIN_MASTER_WEAK_BYTE;
+}
+static inline bool sched_byte7_within(uint8_t b) { // with the PCT bit of byte [3]
+    return b == SCHED_WITHIN_BYTE || b == SCHED_WITHIN_WEAK_BYTE || b == SCHED_WITHIN_MASTER_BYTE ||
+           b == SCHED_WITHIN_MASTER_WEAK_BYTE;
+}
+// The byte [7] for a version, memory mode and PCT-within (the encoder's rule).
+static inline uint8_t sched_byte7(bool master, bool weak, bool within) {
+    static const uint8_t v[8] = {0,
+                                 SCHED_WEAK_MAGIC,
+                                 SCHED_VERSION_BYTE,
+                                 SCHED_MASTER_WEAK_BYTE,
+                                 SCHED_WITHIN_BYTE,
+                                 SCHED_WITHIN_WEAK_BYTE,
+                                 SCHED_WITHIN_MASTER_BYTE,
+                                 SCHED_WITHIN_MASTER_WEAK_BYTE};
+    return v[(master ? 2 : 0) + (weak ? 1 : 0) + (within ? 4 : 0)];
+}
 
 typedef struct schedule {
     uint8_t version;   // enum sched_version

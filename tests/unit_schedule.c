@@ -133,7 +133,11 @@ static void parse_errors(void) {
         {"runq-schedule v1\nprefill 256\n", "x:2: expected a prefill count (0..255), found '256'"},
         {"runq-schedule v1\nrandomize yes\n", "x:2: unexpected 'yes' after 'randomize'"},
         {"runq-schedule v1\nstrategy dfs\n",
-         "x:2: expected 'strategy decisions' or 'strategy pct D'"},
+         "x:2: expected 'strategy decisions', 'strategy pct D' or 'strategy pct D within'"},
+        {"runq-schedule v1\nstrategy pct 2 within 3\n",
+         "x:2: unexpected '3' after 'strategy pct 2 within'"},
+        {"runq-schedule v1\nstrategy pct within\n",
+         "x:2: expected a PCT depth (1..8), found 'within'"},
         {"runq-schedule v1\nstrategy pct 9\n", "x:2: expected a PCT depth (1..8), found '9'"},
         {"runq-schedule v1\nstrategy pct 2 3\n", "x:2: unexpected '3' after 'strategy pct 2'"},
         {"runq-schedule v1\ncolour blue\n", "x:2: expected a header item (go, threads, capacity"},
@@ -291,8 +295,10 @@ static void versions(void) {
     for (int v = 0; v < 256; v++) {
         in[7] = (uint8_t)v;
         schedule_decode(in, sizeof in, &a);
-        bool master = v == SCHED_VERSION_BYTE || v == SCHED_MASTER_WEAK_BYTE;
-        bool weak = v == SCHED_WEAK_MAGIC || v == SCHED_MASTER_WEAK_BYTE;
+        bool master = v == SCHED_VERSION_BYTE || v == SCHED_MASTER_WEAK_BYTE ||
+                      v == SCHED_WITHIN_MASTER_BYTE || v == SCHED_WITHIN_MASTER_WEAK_BYTE;
+        bool weak = v == SCHED_WEAK_MAGIC || v == SCHED_MASTER_WEAK_BYTE ||
+                    v == SCHED_WITHIN_WEAK_BYTE || v == SCHED_WITHIN_MASTER_WEAK_BYTE;
         EXPECT(((a.flags & SFLAG_WEAK) != 0) == weak, "byte7=%d: memory weak %d", v,
                (a.flags & SFLAG_WEAK) != 0);
         EXPECT(a.version == (master ? SVER_MASTER : SVER_119), "byte7=%d: version %d", v,
@@ -326,6 +332,52 @@ static void versions(void) {
     free(tc);
 }
 
+// `strategy pct D within`: byte [7] 'p' 'x' 'm' 'X' with the PCT bit, and only then; every
+// other byte [7] (every older byte file) keeps PCT's old meaning; bytes <-> text both ways.
+static void pct_within(void) {
+    static uint8_t in[SCHED_FIXED_BYTES + 2], out[SCHED_MAX_BYTES];
+    static schedule a, b, c;
+    memset(in, 0, sizeof in);
+    in[0] = 1;                     // 2 threads
+    in[3] = (uint8_t)(2 | 2 << 2); // PCT, depth 3
+    int within = 0;
+    for (int v = 0; v < 256; v++) {
+        in[7] = (uint8_t)v;
+        schedule_decode(in, sizeof in, &a);
+        bool want = v == SCHED_WITHIN_BYTE || v == SCHED_WITHIN_WEAK_BYTE ||
+                    v == SCHED_WITHIN_MASTER_BYTE || v == SCHED_WITHIN_MASTER_WEAK_BYTE;
+        within += want;
+        EXPECT(((a.flags & SFLAG_PCT_WITHIN) != 0) == want && (a.flags & SFLAG_PCT) &&
+                   a.pct_depth == 3,
+               "byte7=%d: pct within %d", v, (a.flags & SFLAG_PCT_WITHIN) != 0);
+        size_t m = schedule_encode(&a, out, sizeof out);
+        schedule_decode(out, m, &b);
+        char *ta = print_to_string(&a), *tb = print_to_string(&b);
+        char err[256] = "";
+        int rc = schedule_parse_text(ta, strlen(ta), "t", &c, err, sizeof err);
+        char *tc = rc == 0 ? print_to_string(&c) : NULL;
+        EXPECT(strcmp(ta, tb) == 0 && tc && strcmp(ta, tc) == 0 &&
+                   (strstr(ta, "strategy pct 3 within\n") != NULL) == want &&
+                   (!want || out[7] == v),
+               "byte7=%d: pct within does not round-trip (%s):\n%s", v, err, ta);
+        free(ta);
+        free(tb);
+        free(tc);
+        // without the PCT bit the same byte is its version and memory mode only
+        in[3] = 0;
+        schedule_decode(in, sizeof in, &a);
+        EXPECT(!(a.flags & (SFLAG_PCT | SFLAG_PCT_WITHIN)), "byte7=%d: within without PCT", v);
+        in[3] = (uint8_t)(2 | 2 << 2);
+    }
+    EXPECT(within == 4, "%d byte7 values mean pct within", within);
+    // "strategy decisions" after "strategy pct D within" drops both
+    const char *t = "runq-schedule v1\nstrategy pct 2 within\nstrategy decisions\n";
+    char err[256] = "";
+    EXPECT(schedule_parse_text(t, strlen(t), "t", &c, err, sizeof err) == 0 &&
+               !(c.flags & (SFLAG_PCT | SFLAG_PCT_WITHIN)),
+           "strategy decisions kept pct within (%s)", err);
+}
+
 // Go's preconditions (op_rules.h), which both drivers apply: each rule at its edge.
 static void op_rules(void) {
     sched_op steal = {SOP_STEAL, 1, 1}, stealnext = {SOP_STEALNEXT, 1, 1}, get = {SOP_GET, 0, 1};
@@ -356,6 +408,7 @@ int main(int argc, char **argv) {
     parse_errors();
     load_file();
     versions();
+    pct_within();
     op_rules();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
