@@ -70,6 +70,7 @@ void record_op(enum rec_op op, int arg, const uint32_t *goids, int n);
 void record_snapshot(const struct stress_engine *e, double t);
 // record_freeze: the first failure; later accesses are not recorded.
 void record_freeze(void);
+void record_unfreeze(void); // tests: recording again after stress_report_reset
 // record_write: the recording since the last snapshot. 0, or -1 with err set.
 int record_write(const char *path, const struct stress_engine *e, const char *program,
                  const char *params, const char *invariant, const char *message, char *err,
