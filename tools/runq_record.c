@@ -913,6 +913,39 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     uint32_t *setlist = kept(malloc((nc + 1) * sizeof(uint32_t)));
     int runs_tried = 0;
     if (minimise) {
+        // First the steps after the failure, and the ops that begin there: the minimiser,
+        // given them, may keep a later failure with the same invariant instead (one thread
+        // running hundreds of ops alone up to another index wrap: a plan too long to write).
+        build(&best, &cutsched, false);
+        dsched_result rt;
+        run(&cutsched, &best, false, NULL, &rt, NULL);
+        if (rt.failed && rt.step < best.nseq) {
+            struct plan tp = best;
+            tp.nseq = (uint32_t)rt.step;
+            uint32_t newly = 0;
+            for (uint32_t j = 0; j < nc; j++) {
+                bool begun = false;
+                for (uint32_t q = 0; q < tp.nseq && !begun; q++) {
+                    int t = order_t[tp.seq[q]];
+                    begun = t == cands[j].t && th[t].a[order_i[tp.seq[q]]].op == cands[j].k;
+                }
+                if (!begun && !drop[cands[j].t][cands[j].k]) {
+                    drop[cands[j].t][cands[j].k] = true;
+                    setlist[newly++] = j;
+                }
+            }
+            dsched_result r2;
+            runs_tried++;
+            if (build(&tp, &cutsched, false) &&
+                (run(&cutsched, &tp, false, NULL, &r2, NULL), r2.failed) &&
+                strcmp(r2.invariant, invariant) == 0) {
+                best.nseq = tp.nseq;
+            } else {
+                for (uint32_t m = 0; m < newly; m++) {
+                    drop[cands[setlist[m]].t][cands[setlist[m]].k] = false;
+                }
+            }
+        }
         bool changed = true;
         while (changed) {
             changed = false;
