@@ -276,6 +276,24 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
     pthread_mutex_unlock(&rec_lock);
 }
 
+bool record_taken(int t, uint32_t goid, const char *op, int pid) {
+    if (goid == 0 || (int)goid > rec_gs) {
+        return true;
+    }
+    pthread_mutex_lock(&rec_lock);
+    bool ok = !shadow[0].known || (gpl[goid].where == GP_HAND && gpl[goid].who == t);
+    if (!ok) {
+        char b[64];
+        describe(goid, b, sizeof b);
+        stress_fail(t, gpl[goid].where == GP_HAND ? INV_DUP_G : INV_NOT_HOLDER,
+                    "%s on P%d returned g%u to T%d, which did not take it: g%u is %s (seen by "
+                    "the recorder)",
+                    op, pid, goid, t, goid, b);
+    }
+    pthread_mutex_unlock(&rec_lock);
+    return ok;
+}
+
 void record_op(enum rec_op op, int arg, const uint32_t *goids, int n) {
     if (rec_self && !atomic_load_explicit(&rec_frozen, memory_order_relaxed)) {
         append(rec_self, 0, (enum runq_site)op, NULL, REC_KIND_OP, (uintptr_t)arg, 0);

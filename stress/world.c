@@ -465,6 +465,9 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
 uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
     uint32_t goid = checked_goid(m, gp, op, pid);
     oplog_add(m, op, pid, arg, goid, n);
+    if (REC_ON() && !record_taken(m->id, goid, op_name(op), pid)) {
+        return 0;
+    }
     if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, op, pid)) {
         return 0;
     }

@@ -231,6 +231,17 @@ static void test_record(void) {
     stress_report_reset();
     atomic_store(&R.stop, 0);
 
+    // A G returned to a thread that did not take it: still queued, or in another's hand.
+    EXPECT(record_taken(1, stolen, "runqsteal", 0), "T1 took g%u", stolen);
+    EXPECT(!record_taken(1, goid_of(queued), "runqget", 1) && strcmp(reported(), "not-holder") == 0,
+           "a queued G returned: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+    EXPECT(!record_taken(0, stolen, "runqget", 0) && strcmp(reported(), "dup-g") == 0,
+           "a G in T1's hand returned to T0: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+
     // T0 publishes one slot past its tail, never written (P0's ring never got that far).
     record_thread_start(0);
     uint32_t t = atomic_load(&pp->runqtail);
