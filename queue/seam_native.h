@@ -23,6 +23,7 @@ enum rq_record_kind {
     RQ_REC_LOCK,     // sched.lock taken
     RQ_REC_UNLOCK,   // sched.lock about to be released
     RQ_REC_BACKOFF,  // the runnext back-off
+    RQ_REC_GWRITE,   // a G's fields about to be written (addr = the G; checked, not recorded)
 };
 extern bool rq_record_on;
 void rq_record_begin(void);
@@ -130,8 +131,10 @@ static inline void rq_usleep3(enum runq_site s) {
 }
 
 // A G's fields are about to be written by the caller, which must hold it. The native
-// backend trusts the caller; the deterministic one checks.
+// backend trusts the caller; the deterministic one checks, and so does the recorder.
 static inline void rq_gwrite(const void *gp) {
+    RQ_REC_BEGIN();
+    RQ_REC_END((enum runq_site)0, gp, RQ_REC_GWRITE, 0, 0);
     (void)gp;
 }
 

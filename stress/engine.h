@@ -29,6 +29,7 @@ struct stress_engine {
     void (*rec_snapshot)(struct rec_snapshot *s);
     int (*rec_locate)(const void *addr, int *pid, uint32_t *slot); // REC_LOC_*, -1: unknown
     uint32_t (*rec_goid)(uintptr_t v);                             // 0: nil or no G
+    int (*rec_global)(uint32_t *goids, int max); // the global queue (sched.lock held)
 };
 
 #endif

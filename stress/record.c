@@ -5,6 +5,7 @@
 #endif
 #include "record.h"
 
+#include "ledger.h"
 #include "runq_seam.h"
 #include "torture.h"
 
@@ -50,13 +51,89 @@ static struct rec_snapshot snap;
 // Without it the stress names such a run later and otherwise (dup-g when the G is taken
 // twice, an audit's count), and the verified replay, which stops at the first failure,
 // could never name the same invariant. Shadows under rec_lock, exact from the last
-// snapshot (world stopped) on: runqhead and runqtail change only through the seam.
+// snapshot (world stopped) on: runqhead, runqtail, runnext and the slots change only
+// through the seam, the global queue only under sched.lock.
 static const struct stress_engine *rec_eng;
 static _Thread_local int rec_id = -1;
 static struct {
     bool known;
-    uint32_t head, tail;
+    uint32_t head, tail, next;
+    uint32_t slot[REC_MAX_CAP]; // goids, stale ones included
 } shadow[REC_MAX_PROCS];
+
+// Where each G is at the seam's level, as the engine's ledger has it (harness/world_hooks.c):
+// queued (a ring slot below runqtail, runnext, the global queue) or in one thread's hand.
+// A head CAS moves the Gs it commits into the CASer's hand, a runqtail store the Gs it
+// publishes into the ring, a runnext CAS the old G into the hand and the new one into
+// runnext; the global queue is reconciled when sched.lock is released (its list walked).
+// Gs out of the queues (run, parked) stay with the thread that took them: with --no-handoff
+// a thread keeps its P and wakes only its own parked Gs. Two checks come of it, both the
+// engine's: a runqtail store publishes only slots that hold a G (nil-g), and a G's fields
+// (schedlink, rq_gwrite) are written only by its holder (not-holder).
+enum { GP_HAND, GP_RING, GP_NEXT, GP_GLOBAL };
+struct gplace_rec {
+    uint8_t where;
+    int8_t who; // thread (hand) or P (ring, runnext)
+};
+static struct gplace_rec *gpl; // indexed by goid, 1..gs
+static uint32_t *gl, *gl_new;  // the global queue's goids at the last release of sched.lock
+static int ngl, rec_gs;
+static uint32_t *gl_stamp, gl_gen;
+static int lock_holder = -1;
+
+static void describe(uint32_t goid, char *b, size_t n) {
+    static const char *const where[] = {"in the hand of T", "queued in the ring of P",
+                                        "in runnext of P"};
+    if (gpl[goid].where == GP_GLOBAL) {
+        snprintf(b, n, "on the global queue");
+    } else {
+        snprintf(b, n, "%s%d", where[gpl[goid].where], gpl[goid].who);
+    }
+}
+
+static void to_hand(uint32_t goid, int t) {
+    if (goid > 0 && (int)goid <= rec_gs) {
+        gpl[goid].where = GP_HAND;
+        gpl[goid].who = (int8_t)t;
+    }
+}
+
+static void to_queue(uint32_t goid, int where, int pid) {
+    if (goid > 0 && (int)goid <= rec_gs) {
+        gpl[goid].where = (uint8_t)where;
+        gpl[goid].who = (int8_t)pid;
+    }
+}
+
+static bool holds(uint32_t goid, int t) {
+    return gpl[goid].where == GP_HAND ? gpl[goid].who == t
+                                      : gpl[goid].where == GP_GLOBAL && lock_holder == t;
+}
+
+// sched.lock is about to be released by t: Gs that left the global queue are in t's hand,
+// the ones on it now are queued there.
+static void reconcile_global(int t) {
+    int n = rec_eng->rec_global(gl_new, rec_gs);
+    gl_gen++;
+    for (int i = 0; i < n; i++) {
+        if (gl_new[i] > 0 && (int)gl_new[i] <= rec_gs) {
+            gl_stamp[gl_new[i]] = gl_gen;
+        }
+    }
+    for (int i = 0; i < ngl; i++) {
+        uint32_t x = gl[i];
+        if (gl_stamp[x] != gl_gen && gpl[x].where == GP_GLOBAL) {
+            to_hand(x, t);
+        }
+    }
+    ngl = 0;
+    for (int i = 0; i < n; i++) {
+        if (gl_new[i] > 0 && (int)gl_new[i] <= rec_gs) {
+            to_queue(gl_new[i], GP_GLOBAL, 0);
+            gl[ngl++] = gl_new[i];
+        }
+    }
+}
 
 int record_init(int nthreads, int gs) {
     rec_threads = nthreads < REC_MAX_PROCS ? nthreads : REC_MAX_PROCS;
@@ -67,9 +144,14 @@ int record_init(int nthreads, int gs) {
         }
     }
     snap.glob = calloc((size_t)gs + 1, sizeof *snap.glob);
-    if (snap.glob == NULL) {
+    gpl = calloc((size_t)gs + 1, sizeof *gpl);
+    gl = calloc((size_t)gs + 1, sizeof *gl);
+    gl_new = calloc((size_t)gs + 1, sizeof *gl_new);
+    gl_stamp = calloc((size_t)gs + 1, sizeof *gl_stamp);
+    if (snap.glob == NULL || gpl == NULL || gl == NULL || gl_new == NULL || gl_stamp == NULL) {
         return -1;
     }
+    rec_gs = gs;
     rq_record_on = true;
     return 0;
 }
@@ -100,31 +182,74 @@ void rq_record_begin(void) {
 
 void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, uintptr_t v,
                    uintptr_t w) {
+    if (k == RQ_REC_GWRITE) { // a check only: no step of the engine's, so not recorded
+        uint32_t goid = rec_eng ? rec_eng->rec_goid((uintptr_t)addr) : 0;
+        if (goid > 0 && shadow[0].known && !holds(goid, rec_id)) {
+            char b[64];
+            describe(goid, b, sizeof b);
+            stress_fail(rec_id, INV_NOT_HOLDER,
+                        "T%d writes the fields (schedlink) of g%u, which it does not hold: g%u "
+                        "is %s (seen by the recorder)",
+                        rec_id, goid, goid, b);
+        }
+        pthread_mutex_unlock(&rec_lock);
+        return;
+    }
     uint64_t ticket = ++rec_ticket;
     // relaxed: a flag; entries after the first failure are merely not wanted.
     if (rec_self && !atomic_load_explicit(&rec_frozen, memory_order_relaxed)) {
         append(rec_self, ticket, s, addr, (int)k, v, w);
     }
+    if (rec_eng && k == RQ_REC_LOCK) {
+        lock_holder = rec_id;
+    } else if (rec_eng && k == RQ_REC_UNLOCK) {
+        if (shadow[0].known) {
+            reconcile_global(rec_id);
+        }
+        lock_holder = -1;
+    }
     int pid = -1, loc = -1;
-    uint32_t slot = 0, old = 0, nw = 0, len = 0;
+    uint32_t slot = 0, old = 0, nw = 0, len = 0, nilk = 0;
     if (rec_eng && (k == RQ_REC_STORE || k == RQ_REC_CAS_OK)) {
         loc = rec_eng->rec_locate(addr, &pid, &slot);
     }
-    bool past = false, clobber = false;
+    bool past = false, clobber = false, nil = false;
+    uint32_t cap = (uint32_t)snap.cap;
     if (pid >= 0 && pid < REC_MAX_PROCS && shadow[pid].known) {
         if (loc == REC_LOC_HEAD) {
             old = shadow[pid].head;
             nw = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
             len = shadow[pid].tail - old;
             past = nw - old > len;
+            for (uint32_t x = old; !past && x != nw; x++) { // committed: in the CASer's hand
+                to_hand(shadow[pid].slot[x % cap], rec_id);
+            }
             shadow[pid].head = nw;
         } else if (loc == REC_LOC_TAIL) {
-            shadow[pid].tail = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
-        } else if (loc == REC_LOC_SLOT && k == RQ_REC_STORE && pid == rec_id) {
+            old = shadow[pid].tail;
+            nw = (uint32_t)(k == RQ_REC_CAS_OK ? w : v);
+            for (uint32_t x = old; nw - old <= cap && x != nw; x++) { // published: queued
+                uint32_t goid = shadow[pid].slot[x % cap];
+                if (goid == 0) {
+                    nil = true;
+                    nilk = x;
+                    break;
+                }
+                to_queue(goid, GP_RING, pid);
+            }
+            shadow[pid].tail = nw;
+        } else if (loc == REC_LOC_NEXT) {
+            uint32_t was = k == RQ_REC_CAS_OK ? rec_eng->rec_goid(v) : shadow[pid].next;
+            uint32_t now = rec_eng->rec_goid(k == RQ_REC_CAS_OK ? w : v);
+            to_hand(was, rec_id);
+            to_queue(now, GP_NEXT, pid);
+            shadow[pid].next = now;
+        } else if (loc == REC_LOC_SLOT && k == RQ_REC_STORE) {
             // The owner writes a slot that still holds a queued G ([head, tail)).
             old = shadow[pid].head;
             len = shadow[pid].tail - old;
-            clobber = (slot - old) % (uint32_t)snap.cap < len;
+            clobber = pid == rec_id && (slot - old) % cap < len;
+            shadow[pid].slot[slot] = rec_eng->rec_goid(v);
         }
     }
     if (past) {
@@ -142,7 +267,31 @@ void rq_record_end(enum runq_site s, const void *addr, enum rq_record_kind k, ui
                     "head %u; at %s; seen by the recorder)",
                     rec_id, slot, pid, len, old, runq_site_name(s));
     }
+    if (nil) {
+        stress_fail(rec_id, INV_NIL_G,
+                    "T%d published P%d's runqtail %u, but slot %u (index %u) holds nil, not a "
+                    "G (at %s; seen by the recorder)",
+                    rec_id, pid, nw, nilk % cap, nilk, runq_site_name(s));
+    }
     pthread_mutex_unlock(&rec_lock);
+}
+
+bool record_taken(int t, uint32_t goid, const char *op, int pid) {
+    if (goid == 0 || (int)goid > rec_gs) {
+        return true;
+    }
+    pthread_mutex_lock(&rec_lock);
+    bool ok = !shadow[0].known || (gpl[goid].where == GP_HAND && gpl[goid].who == t);
+    if (!ok) {
+        char b[64];
+        describe(goid, b, sizeof b);
+        stress_fail(t, gpl[goid].where == GP_HAND ? INV_DUP_G : INV_NOT_HOLDER,
+                    "%s on P%d returned g%u to T%d, which did not take it: g%u is %s (seen by "
+                    "the recorder)",
+                    op, pid, goid, t, goid, b);
+    }
+    pthread_mutex_unlock(&rec_lock);
+    return ok;
 }
 
 void record_op(enum rec_op op, int arg, const uint32_t *goids, int n) {
@@ -158,6 +307,10 @@ void record_freeze(void) {
     atomic_store_explicit(&rec_frozen, 1, memory_order_relaxed);
 }
 
+void record_unfreeze(void) {
+    atomic_store_explicit(&rec_frozen, 0, memory_order_relaxed);
+}
+
 void record_snapshot(const struct stress_engine *e, double t) {
     if (!rq_record_on || atomic_load_explicit(&rec_frozen, memory_order_relaxed)) {
         return;
@@ -166,11 +319,35 @@ void record_snapshot(const struct stress_engine *e, double t) {
     pthread_mutex_lock(&rec_lock);
     snap.ticket = rec_ticket;
     rec_eng = e;
+    // Gs out of the queues: in the hand of their ledger token's thread (a parked G: its P's
+    // owner, thread pid); then the queued ones.
+    for (int x = 1; x <= rec_gs; x++) {
+        uint64_t tok = atomic_load_explicit(&ledger_gs[x].token, memory_order_relaxed);
+        to_hand((uint32_t)x,
+                (tok & 3) == TOK_PARKED ? (int)(tok >> 18 & 0xff) : (int)(tok >> 2 & 0xff));
+    }
     for (int i = 0; i < REC_MAX_PROCS; i++) {
         shadow[i].known = i < snap.procs;
         shadow[i].head = snap.head[i];
         shadow[i].tail = snap.tail[i];
+        shadow[i].next = i < snap.procs ? snap.next[i] : 0;
+        for (int j = 0; i < snap.procs && j < snap.cap; j++) {
+            shadow[i].slot[j] = snap.slots[i][j];
+        }
+        for (uint32_t x = snap.head[i];
+             i < snap.procs && x != snap.tail[i] && x - snap.head[i] <= (uint32_t)snap.cap; x++) {
+            to_queue(snap.slots[i][x % (uint32_t)snap.cap], GP_RING, i);
+        }
+        if (i < snap.procs) {
+            to_queue(snap.next[i], GP_NEXT, i);
+        }
     }
+    ngl = 0;
+    for (int x = 0; x < snap.nglob; x++) {
+        to_queue(snap.glob[x], GP_GLOBAL, 0);
+        gl[ngl++] = snap.glob[x];
+    }
+    lock_holder = -1;
     pthread_mutex_unlock(&rec_lock);
     for (int i = 0; i < rec_threads; i++) {
         snap.pos[i] = atomic_load_explicit(&rec[i].n, memory_order_acquire);

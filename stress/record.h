@@ -68,8 +68,13 @@ void record_thread_start(int id); // a worker, first thing
 void record_op(enum rec_op op, int arg, const uint32_t *goids, int n);
 // record_snapshot: after an audit passed (world stopped) or before threads start.
 void record_snapshot(const struct stress_engine *e, double t);
+// record_taken: thread t's port call (op, on P pid) just returned goid: false after
+// reporting a failure if the recorder has it elsewhere (queued: not-holder; in another
+// thread's hand: dup-g), as the engine reports a G returned to a thread that did not take it.
+bool record_taken(int t, uint32_t goid, const char *op, int pid);
 // record_freeze: the first failure; later accesses are not recorded.
 void record_freeze(void);
+void record_unfreeze(void); // tests: recording again after stress_report_reset
 // record_write: the recording since the last snapshot. 0, or -1 with err set.
 int record_write(const char *path, const struct stress_engine *e, const char *program,
                  const char *params, const char *invariant, const char *message, char *err,

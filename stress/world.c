@@ -465,6 +465,9 @@ static int run(struct mstate *m, int pid, uint32_t goid) {
 uint32_t got(struct mstate *m, g *gp, int op, int pid, int arg, uint32_t n) {
     uint32_t goid = checked_goid(m, gp, op, pid);
     oplog_add(m, op, pid, arg, goid, n);
+    if (REC_ON() && !record_taken(m->id, goid, op_name(op), pid)) {
+        return 0;
+    }
     if (goid == 0 || !ledger_take(m, goid, TOK_QUEUED, op, pid)) {
         return 0;
     }
@@ -1099,6 +1102,16 @@ static void teardown(void) {
 
 // ---- --record: snapshots and names (record.c) ---------------------------------------------
 
+// The global queue's Gs in order (at most max), by whoever holds sched.lock or with the
+// world stopped.
+static int rec_global(uint32_t *goids, int max) {
+    int n = 0;
+    for (g *gp = guintptr_ptr(sched.runq.head); gp && n < max; gp = guintptr_ptr(gp->schedlink)) {
+        goids[n++] = goid_of(gp);
+    }
+    return n;
+}
+
 static void rec_snapshot(struct rec_snapshot *s) {
     s->procs = srun()->params.procs < REC_MAX_PROCS ? srun()->params.procs : REC_MAX_PROCS;
     s->cap = RUNQ_CAP;
@@ -1111,11 +1124,7 @@ static void rec_snapshot(struct rec_snapshot *s) {
             s->slots[i][k] = goid_of(guintptr_ptr(atomic_load(&pp->runq[k])));
         }
     }
-    s->nglob = 0;
-    for (g *gp = guintptr_ptr(sched.runq.head); gp && s->nglob < srun()->params.gs;
-         gp = guintptr_ptr(gp->schedlink)) {
-        s->glob[s->nglob++] = goid_of(gp);
-    }
+    s->nglob = rec_global(s->glob, srun()->params.gs);
 }
 
 static int rec_locate(const void *addr, int *pid, uint32_t *slot) {
@@ -1167,4 +1176,5 @@ const struct stress_engine STRESS_ENGINE = {
     .rec_snapshot = rec_snapshot,
     .rec_locate = rec_locate,
     .rec_goid = rec_goid,
+    .rec_global = rec_global,
 };

@@ -4,6 +4,7 @@
 //
 // Linked against stress_common and one world (runq-torture_world_c8), not main.c: that it
 // links at all is half the test (the library must not need the driver's symbols).
+#include "record.h"
 #include "torture.h"
 
 #include <stdlib.h>
@@ -186,12 +187,81 @@ static void test_audit(void) {
     ledger_free();
 }
 
+// The flight recorder's seam-level checks (stress/record.c, --record): the world's own ops
+// on the recording port (every access goes through the recorder) raise nothing; then a
+// schedlink write by a thread that does not hold the G (not-holder) and a runqtail store
+// that publishes a slot no G was written to (nil-g), each as the engine reports it.
+static void test_record(void) {
+    const struct stress_engine *e = &stress_engine_c8;
+    ledger_init(GS, TOK_QUEUED);
+    EXPECT(e->setup() == 0, "setup");
+    own_p(&R.m[0], 0);
+    own_p(&R.m[1], 1);
+    EXPECT(record_init(2, GS) == 0, "record_init");
+    record_unfreeze(); // the failures the tests above provoked froze it
+    record_snapshot(e, 0);
+    struct mstate *t0 = &R.m[0], *t1 = &R.m[1];
+    record_thread_start(0);
+    for (int i = 0; i < 4; i++) {
+        uint32_t goid = globget(t0, 0, 1);
+        EXPECT(goid == (uint32_t)i + 1, "globget: g%u", goid);
+        EXPECT(put_g(t0, 0, goid, i == 3), "put g%u", goid);
+    }
+    EXPECT(op_drain(t0, 0), "drain");
+    for (int i = 0; i < 3; i++) {
+        uint32_t goid = globget(t0, 0, 1);
+        EXPECT(goid != 0, "globget after the drain");
+        EXPECT(put_g(t0, 0, goid, false), "put g%u", goid);
+    }
+    record_thread_start(1);
+    uint32_t stolen = steal_from(t1, 1, 0, false);
+    EXPECT(stolen != 0, "T1 steals from P0");
+    gQueue q = {0};
+    gQueue_pushBack(&q, &allg[stolen - 1]); // its own G: fine
+    EXPECT(strcmp(reported(), "") == 0, "no failure from good moves: %s", reported());
+
+    // T1 links a G that is still queued in P0's ring.
+    p *pp = &allp[0];
+    uint32_t h = atomic_load(&pp->runqhead);
+    g *queued = guintptr_ptr(atomic_load(&pp->runq[h % RUNQ_CAP]));
+    gQueue q2 = {0};
+    gQueue_pushBack(&q2, queued);
+    EXPECT(strcmp(reported(), "not-holder") == 0, "schedlink by a non-holder: invariant %s",
+           reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+
+    // A G returned to a thread that did not take it: still queued, or in another's hand.
+    EXPECT(record_taken(1, stolen, "runqsteal", 0), "T1 took g%u", stolen);
+    EXPECT(!record_taken(1, goid_of(queued), "runqget", 1) && strcmp(reported(), "not-holder") == 0,
+           "a queued G returned: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+    EXPECT(!record_taken(0, stolen, "runqget", 0) && strcmp(reported(), "dup-g") == 0,
+           "a G in T1's hand returned to T0: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+
+    // T0 publishes one slot past its tail, never written (P0's ring never got that far).
+    record_thread_start(0);
+    uint32_t t = atomic_load(&pp->runqtail);
+    EXPECT(atomic_load(&pp->runq[t % RUNQ_CAP]) == 0, "slot %u never written", t % RUNQ_CAP);
+    rq_StoreRel(&pp->runqtail, t + 1, RQ_SITE_runqput_publish);
+    EXPECT(strcmp(reported(), "nil-g") == 0, "publish of a nil slot: invariant %s", reported());
+    stress_report_reset();
+    atomic_store(&R.stop, 0);
+    atomic_store(&pp->runqtail, t);
+    e->teardown();
+    ledger_free();
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     run_setup();
     test_ledger();
     test_oplog();
     test_audit();
+    test_record(); // last: it switches the recorder on for good
     stress_run_free_threads(&R);
     printf("unit_stress: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -74,7 +74,8 @@ static uint32_t *order_i;
 static uint32_t nsteps;
 
 static bool quiet;
-static bool reuse_gs; // ops put the run's Gs again by name (initial.h "puts")
+static bool reuse_gs;   // ops put the run's Gs again by name (initial.h "puts")
+static bool move_loads; // also try cuts inside ops that only loaded so far (moved_rest)
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...) {
@@ -338,8 +339,9 @@ struct plan {
     bool *drop[NT]; // per op
     uint32_t *seq;  // merged positions, in the order they are to run
     uint32_t nseq;
-    uint32_t capture;   // force a decision boundary before this merged position (or UINT32_MAX)
-    uint32_t capture_q; // ... which is seq[capture_q]: the state is saved after that many steps
+    uint32_t capture;     // force a decision boundary before this merged position (or UINT32_MAX)
+    uint32_t capture_q;   // ... which is seq[capture_q]: the state is saved after that many steps
+    uint32_t from_op[NT]; // if non-zero: thread t's ops from index from_op[t] - 1 on are in too
 };
 
 static struct sched_long longp;
@@ -366,7 +368,9 @@ static bool build(const struct plan *pl, schedule *s, bool fixed) {
         binit.capputs[t] = 0;
         binit.puts[t] = NULL;
         for (uint32_t k = 0; k < th[t].nops; k++) {
-            if (op_first_pos(t, k) < pl->cut || (pl->drop[t] && pl->drop[t][k])) {
+            bool begun =
+                op_first_pos(t, k) < pl->cut && !(pl->from_op[t] && k + 1 >= pl->from_op[t]);
+            if (begun || (pl->drop[t] && pl->drop[t][k])) {
                 continue;
             }
             const struct rop *o = &th[t].ops[k];
@@ -637,12 +641,16 @@ int main(int argc, char **argv) {
     // without "puts" do). Both are verified replays of the same accesses; the engine's
     // checks may name the failure differently, so the second is tried if the first does
     // not give the recorded invariant.
-    reuse_gs = true;
-    int rc = pipeline(in, out, minimise, trace);
-    free_kept();
-    if (rc == 1) {
-        say("--- again, with a fresh G for every put\n");
-        reuse_gs = false;
+    // Then the same two with later cuts inside ops that only loaded so far (moved_rest).
+    int rc = 1;
+    for (int attempt = 0; attempt < 4 && rc == 1; attempt++) {
+        reuse_gs = attempt % 2 == 0;
+        move_loads = attempt >= 2;
+        if (attempt > 0) {
+            say("--- again, %s%s\n",
+                reuse_gs ? "the same G for a G put again" : "with a fresh G for every put",
+                move_loads ? ", cutting inside ops that only loaded so far" : "");
+        }
         rc = pipeline(in, out, minimise, trace);
         free_kept();
     }
@@ -799,6 +807,64 @@ static int drop_threads(schedule *s) {
     return dropped;
 }
 
+// A cut at merged position c where threads are inside an op: if what each such op did
+// before c is loads only (and runnext back-offs), of places nobody writes between the load and c,
+// the loads can move to c (they read the same values there), and the op starts at the cut. (A
+// thread that read runnext, was preempted for thousands of steps and made its CAS at the failure
+// leaves no step where every thread is between ops.) Fills out with the rest of the recording in
+// that order and from_op with the ops that begin before c; returns its length, or 0 if a
+// begun op did more than load.
+static uint32_t moved_rest(uint32_t c, uint32_t *out, uint32_t *from_op) {
+    uint32_t n = 0;
+    for (int t = 0; t < nthreads; t++) {
+        from_op[t] = 0;
+        uint32_t lo = 0, hi = th[t].na; // the thread's first access at or after c
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (th[t].pos[mid] < c) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo == 0 || lo == th[t].na || th[t].a[lo - 1].op != th[t].a[lo].op) {
+            continue;
+        }
+        uint32_t k = th[t].a[lo].op;
+        for (uint32_t i = th[t].ops[k].first; i < lo; i++) {
+            const struct acc *x = &th[t].a[i];
+            if (x->kind == DACC_BACKOFF) { // no memory effect
+                continue;
+            }
+            if (x->kind != DACC_LOAD || x->pid < 0) {
+                return 0;
+            }
+            for (uint32_t q = th[t].pos[i] + 1; q < c; q++) {
+                const struct acc *y = &th[order_t[q]].a[order_i[q]];
+                if ((y->kind == DACC_STORE || y->kind == DACC_CAS_OK) && y->pid == x->pid &&
+                    y->field == x->field && y->slot == x->slot) {
+                    return 0;
+                }
+            }
+        }
+        from_op[t] = k + 1;
+    }
+    for (uint32_t q = 0; q < c; q++) { // the moved loads, in their order
+        int t = order_t[q];
+        if (from_op[t] && th[t].a[order_i[q]].op + 1 == from_op[t]) {
+            out[n++] = q;
+        }
+    }
+    for (uint32_t q = c; q < nsteps; q++) {
+        int t = order_t[q];
+        uint32_t k = th[t].a[order_i[q]].op;
+        if (op_first_pos(t, k) >= c || (from_op[t] && k + 1 >= from_op[t])) {
+            out[n++] = q;
+        }
+    }
+    return n;
+}
+
 static int pipeline(const char *in, const char *out, bool minimise, bool trace) {
     // 1. Verify the whole recording from the snapshot.
     static schedule s;
@@ -806,7 +872,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     for (uint32_t q = 0; q < nsteps; q++) {
         seq[q] = q;
     }
-    struct plan full = {0, rec_init, {NULL}, seq, nsteps, UINT32_MAX, 0};
+    struct plan full = {0, rec_init, {NULL}, seq, nsteps, UINT32_MAX, 0, {0}};
     build(&full, &s, false);
     dsched_result r;
     run(&s, &full, true, NULL, &r, NULL);
@@ -844,7 +910,8 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     static schedule cutsched;
     struct sched_initial *state = sched_initial_new();
     bool found = false;
-    uint32_t cut = 0;
+    uint32_t cut = 0, nrest = 0, from_op[NT] = {0};
+    uint32_t *rest = kept(malloc((nsteps + 1) * sizeof(uint32_t)));
     int tries = 0;
     for (int64_t c = (int64_t)fail_step; c >= 0 && tries < 300; c--) {
         if (inside[c] != 0) {
@@ -857,17 +924,57 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         cap_pl.capture_q = (uint32_t)c;
         build(&cap_pl, &s, false);
         run(&s, &cap_pl, true, state, &r, NULL);
-        struct plan pl = {(uint32_t)c, state, {NULL}, seq + c, nsteps - (uint32_t)c, UINT32_MAX, 0};
+        struct plan pl = {(uint32_t)c,          state,      {NULL}, seq + c,
+                          nsteps - (uint32_t)c, UINT32_MAX, 0,      {0}};
         build(&pl, &cutsched, false);
         dsched_result rc;
         run(&cutsched, &pl, true, NULL, &rc, NULL);
         if (rc.failed && strcmp(rc.invariant, invariant) == 0) {
             found = true;
             cut = (uint32_t)c;
+            memcpy(rest, seq + c, pl.nseq * sizeof(uint32_t));
+            nrest = pl.nseq;
             break;
         }
         if (rc.failed && strcmp(rc.invariant, "replay-divergence") == 0 && !quiet) {
             fprintf(stderr, "cut %lld: %s\n", (long long)c, rc.message);
+        }
+    }
+    // Later cuts where a thread is inside an op that has only loaded so far (moved_rest),
+    // from the failure back, up to the cut found (a schedule file holds 16 ops per thread).
+    // Only on a second try (move_loads): the usual cut's schedule is known good.
+    uint32_t *mrest = kept(malloc((nsteps + 1) * sizeof(uint32_t)));
+    struct sched_initial *mstate = sched_initial_new();
+    int mtries = move_loads ? 0 : 300;
+    for (int64_t c = (int64_t)fail_step; c > (int64_t)(found ? cut : 0) && mtries < 300; c--) {
+        uint32_t fo[NT];
+        if (inside[c] == 0) {
+            continue;
+        }
+        uint32_t nm = moved_rest((uint32_t)c, mrest, fo);
+        if (nm == 0) {
+            continue;
+        }
+        mtries++;
+        struct plan cap_pl = full;
+        cap_pl.capture = (uint32_t)c;
+        cap_pl.capture_q = (uint32_t)c;
+        build(&cap_pl, &s, false);
+        run(&s, &cap_pl, true, mstate, &r, NULL);
+        struct plan pl = {(uint32_t)c, mstate, {NULL}, mrest, nm, UINT32_MAX, 0, {0}};
+        memcpy(pl.from_op, fo, sizeof fo);
+        build(&pl, &cutsched, false);
+        dsched_result rc;
+        run(&cutsched, &pl, true, NULL, &rc, NULL);
+        if (rc.failed && strcmp(rc.invariant, invariant) == 0) {
+            found = true;
+            cut = (uint32_t)c;
+            memcpy(rest, mrest, nm * sizeof(uint32_t));
+            nrest = nm;
+            memcpy(from_op, fo, sizeof fo);
+            state = mstate;
+            say("cut: at step %u, with the loads of the ops under way there moved to it\n", cut);
+            break;
         }
     }
     if (!found) {
@@ -884,14 +991,15 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     // 3. Minimise: drop ops (with their steps; chunks first, then one by one), move runs of
     // steps next to the same thread's next run, cut the steps after the failure; keep the
     // invariant. Every candidate is one engine run.
-    uint32_t nseq = nsteps - cut;
+    uint32_t nseq = nrest;
     uint32_t *cur = kept(malloc((nseq + 1) * sizeof(uint32_t)));
-    memcpy(cur, seq + cut, nseq * sizeof(uint32_t));
+    memcpy(cur, rest, nseq * sizeof(uint32_t));
     bool *drop[NT];
     for (int t = 0; t < nthreads; t++) {
         drop[t] = kept(calloc(th[t].nops + 1, sizeof(bool)));
     }
-    struct plan best = {cut, state, {NULL}, cur, nseq, UINT32_MAX, 0};
+    struct plan best = {cut, state, {NULL}, cur, nseq, UINT32_MAX, 0, {0}};
+    memcpy(best.from_op, from_op, sizeof from_op);
     for (int t = 0; t < nthreads; t++) {
         best.drop[t] = drop[t];
     }
@@ -903,7 +1011,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         uint32_t k;
     } *cands = kept(malloc((nseq + 1) * sizeof *cands));
     for (uint32_t q = 0; q < nseq; q++) {
-        uint32_t pos = seq[cut + q];
+        uint32_t pos = rest[q];
         int t = order_t[pos];
         const struct acc *x = &th[t].a[order_i[pos]];
         if (th[t].ops[x->op].first == order_i[pos]) {
@@ -913,6 +1021,39 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     uint32_t *setlist = kept(malloc((nc + 1) * sizeof(uint32_t)));
     int runs_tried = 0;
     if (minimise) {
+        // First the steps after the failure, and the ops that begin there: the minimiser,
+        // given them, may keep a later failure with the same invariant instead (one thread
+        // running hundreds of ops alone up to another index wrap: a plan too long to write).
+        build(&best, &cutsched, false);
+        dsched_result rt;
+        run(&cutsched, &best, false, NULL, &rt, NULL);
+        if (rt.failed && rt.step < best.nseq) {
+            struct plan tp = best;
+            tp.nseq = (uint32_t)rt.step;
+            uint32_t newly = 0;
+            for (uint32_t j = 0; j < nc; j++) {
+                bool begun = false;
+                for (uint32_t q = 0; q < tp.nseq && !begun; q++) {
+                    int t = order_t[tp.seq[q]];
+                    begun = t == cands[j].t && th[t].a[order_i[tp.seq[q]]].op == cands[j].k;
+                }
+                if (!begun && !drop[cands[j].t][cands[j].k]) {
+                    drop[cands[j].t][cands[j].k] = true;
+                    setlist[newly++] = j;
+                }
+            }
+            dsched_result r2;
+            runs_tried++;
+            if (build(&tp, &cutsched, false) &&
+                (run(&cutsched, &tp, false, NULL, &r2, NULL), r2.failed) &&
+                strcmp(r2.invariant, invariant) == 0) {
+                best.nseq = tp.nseq;
+            } else {
+                for (uint32_t m = 0; m < newly; m++) {
+                    drop[cands[setlist[m]].t][cands[setlist[m]].k] = false;
+                }
+            }
+        }
         bool changed = true;
         while (changed) {
             changed = false;
