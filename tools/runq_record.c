@@ -865,6 +865,36 @@ static uint32_t moved_rest(uint32_t c, uint32_t *out, uint32_t *from_op) {
     return n;
 }
 
+// Whether plan p (built into sc) fails before its last step: rt is its verdict, rt->step
+// where the steps after the failure may be cut.
+static bool fails_before_end(const struct plan *p, schedule *sc, dsched_result *rt) {
+    build(p, sc, false);
+    run(sc, p, false, NULL, rt, NULL);
+    return rt->failed && rt->step < p->nseq;
+}
+
+// Whether the rest of the recording, run from the state the full replay reaches at cut c
+// (captured into state), fails with the recorded invariant. rest/nrest: the merged positions
+// to run after c; from_op: as struct plan's (NULL: none). rc: the rest's verdict.
+static bool cut_reproduces(const struct plan *full, schedule *s, uint32_t c,
+                           struct sched_initial *state, uint32_t *rest, uint32_t nrest,
+                           const uint32_t *from_op, dsched_result *rc) {
+    static schedule cutsched;
+    dsched_result r;
+    struct plan cap_pl = *full;
+    cap_pl.capture = c;
+    cap_pl.capture_q = c;
+    build(&cap_pl, s, false);
+    run(s, &cap_pl, true, state, &r, NULL);
+    struct plan pl = {c, state, {NULL}, rest, nrest, UINT32_MAX, 0, {0}};
+    if (from_op) {
+        memcpy(pl.from_op, from_op, sizeof pl.from_op);
+    }
+    build(&pl, &cutsched, false);
+    run(&cutsched, &pl, true, NULL, rc, NULL);
+    return rc->failed && strcmp(rc->invariant, invariant) == 0;
+}
+
 static int pipeline(const char *in, const char *out, bool minimise, bool trace) {
     // 1. Verify the whole recording from the snapshot.
     static schedule s;
@@ -918,22 +948,14 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             continue;
         }
         tries++;
-        // The state at c: replay the recording up to it.
-        struct plan cap_pl = full;
-        cap_pl.capture = (uint32_t)c;
-        cap_pl.capture_q = (uint32_t)c;
-        build(&cap_pl, &s, false);
-        run(&s, &cap_pl, true, state, &r, NULL);
-        struct plan pl = {(uint32_t)c,          state,      {NULL}, seq + c,
-                          nsteps - (uint32_t)c, UINT32_MAX, 0,      {0}};
-        build(&pl, &cutsched, false);
+        // The state at c: replay the recording up to it, then the rest from there.
         dsched_result rc;
-        run(&cutsched, &pl, true, NULL, &rc, NULL);
-        if (rc.failed && strcmp(rc.invariant, invariant) == 0) {
+        if (cut_reproduces(&full, &s, (uint32_t)c, state, seq + c, nsteps - (uint32_t)c, NULL,
+                           &rc)) {
             found = true;
             cut = (uint32_t)c;
-            memcpy(rest, seq + c, pl.nseq * sizeof(uint32_t));
-            nrest = pl.nseq;
+            nrest = nsteps - (uint32_t)c;
+            memcpy(rest, seq + c, nrest * sizeof(uint32_t));
             break;
         }
         if (rc.failed && strcmp(rc.invariant, "replay-divergence") == 0 && !quiet) {
@@ -956,17 +978,8 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             continue;
         }
         mtries++;
-        struct plan cap_pl = full;
-        cap_pl.capture = (uint32_t)c;
-        cap_pl.capture_q = (uint32_t)c;
-        build(&cap_pl, &s, false);
-        run(&s, &cap_pl, true, mstate, &r, NULL);
-        struct plan pl = {(uint32_t)c, mstate, {NULL}, mrest, nm, UINT32_MAX, 0, {0}};
-        memcpy(pl.from_op, fo, sizeof fo);
-        build(&pl, &cutsched, false);
         dsched_result rc;
-        run(&cutsched, &pl, true, NULL, &rc, NULL);
-        if (rc.failed && strcmp(rc.invariant, invariant) == 0) {
+        if (cut_reproduces(&full, &s, (uint32_t)c, mstate, mrest, nm, fo, &rc)) {
             found = true;
             cut = (uint32_t)c;
             memcpy(rest, mrest, nm * sizeof(uint32_t));
@@ -1024,10 +1037,8 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
         // First the steps after the failure, and the ops that begin there: the minimiser,
         // given them, may keep a later failure with the same invariant instead (one thread
         // running hundreds of ops alone up to another index wrap: a plan too long to write).
-        build(&best, &cutsched, false);
         dsched_result rt;
-        run(&cutsched, &best, false, NULL, &rt, NULL);
-        if (rt.failed && rt.step < best.nseq) {
+        if (fails_before_end(&best, &cutsched, &rt)) {
             struct plan tp = best;
             tp.nseq = (uint32_t)rt.step;
             uint32_t newly = 0;
@@ -1146,10 +1157,8 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             }
             // Steps after the failure do not matter: drop them (the engine's fallback runs
             // whatever is left).
-            build(&best, &cutsched, false);
             dsched_result rt;
-            run(&cutsched, &best, false, NULL, &rt, NULL);
-            if (rt.failed && rt.step < best.nseq) {
+            if (fails_before_end(&best, &cutsched, &rt)) {
                 struct plan tp = best;
                 tp.nseq = (uint32_t)rt.step;
                 dsched_result r2;
