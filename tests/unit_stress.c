@@ -115,14 +115,21 @@ static void test_oplog(void) {
     EXPECT(strcmp(buf, "runqsteal on P0 from P1") == 0, "doing: %s", buf);
 }
 
-// The audit over a hand-built P: Gs moved from the global queue into P0's ring with the
-// world's own ops (ledger checked), then a planted duplicate and a planted loss.
-static void test_audit(void) {
+// A world of two Ps owned by threads 0 and 1 (capacity 8), every G on the global queue and
+// queued in the ledger: the start of the tests that drive the world's own ops by hand.
+static const struct stress_engine *two_p_world(void) {
     const struct stress_engine *e = &stress_engine_c8;
     ledger_init(GS, TOK_QUEUED);
     EXPECT(e->setup() == 0, "setup");
     own_p(&R.m[0], 0);
     own_p(&R.m[1], 1);
+    return e;
+}
+
+// The audit over a hand-built P: Gs moved from the global queue into P0's ring with the
+// world's own ops (ledger checked), then a planted duplicate and a planted loss.
+static void test_audit(void) {
+    const struct stress_engine *e = two_p_world();
     EXPECT(e->audit(), "the whole population on the global queue: %s", reported());
     struct mstate *t0 = &R.m[0];
     for (int i = 0; i < 3; i++) {
@@ -192,11 +199,7 @@ static void test_audit(void) {
 // schedlink write by a thread that does not hold the G (not-holder) and a runqtail store
 // that publishes a slot no G was written to (nil-g), each as the engine reports it.
 static void test_record(void) {
-    const struct stress_engine *e = &stress_engine_c8;
-    ledger_init(GS, TOK_QUEUED);
-    EXPECT(e->setup() == 0, "setup");
-    own_p(&R.m[0], 0);
-    own_p(&R.m[1], 1);
+    const struct stress_engine *e = two_p_world();
     EXPECT(record_init(2, GS) == 0, "record_init");
     record_unfreeze(); // the failures the tests above provoked froze it
     record_snapshot(e, 0);
