@@ -53,7 +53,7 @@
 #                       stress       bin/runq-torture --duration 10s --seed 1 (asan build)
 #                       stress-tsan  the same in the tsan build
 #                       determinism  ci/trace_determinism.sh: the corpus's traces are
-#                                    byte-identical in the gcc (default) and clang builds
+#                                    byte-identical in the gcc (default) and clang (asan) builds
 # A mutant's header (the lines before its first "--- "): Kind:, Bug:, Rule broken:,
 # Expected killer: (prose, shown by --list), and optionally Kill-test: REGEX, the ctest
 # tests (-R) that det_ctest runs first (the whole label runs if they pass), and
@@ -540,12 +540,12 @@ det_stress_in() { # det_stress_in PRESET LOG
 # (evaluation order, an uninitialised byte) differs between the two.
 det_determinism() {
   local log=$1 p
-  for p in default clang; do
+  for p in default asan; do
     [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
   done
-  for p in default clang; do ensure_built "$p" bin/runq-replay || { DET_NOTE="build failed"; return 2; }; done
+  for p in default asan; do ensure_built "$p" bin/runq-replay || { DET_NOTE="build failed"; return 2; }; done
   local rc=0
-  run_limited "$CORPUS_TIMEOUT" "$SCRATCH/ci/trace_determinism.sh" --every 3 default clang >"$log" 2>&1 || rc=$?
+  run_limited "$CORPUS_TIMEOUT" "$SCRATCH/ci/trace_determinism.sh" --every 3 default asan >"$log" 2>&1 || rc=$?
   case $rc in
     0) return 0 ;;
     1) return 1 ;;
@@ -754,10 +754,10 @@ fi
 if wants corpus-tsan || wants stress-tsan; then configure_preset tsan; fi
 if wants determinism; then
   [ "${PRESET_OK[default]:-0}" = 1 ] || configure_preset default
-  configure_preset clang
+  [ "${PRESET_OK[asan]:-0}" = 1 ] || configure_preset asan
 fi
 if wants fuzz; then
-  if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz; else
+  if [ -f "$SCRATCH/fuzz/CMakeLists.txt" ]; then configure_preset fuzz fuzz_runq_sched fuzz_runq_model; else
     note "fuzz: not built (no fuzz/CMakeLists.txt yet)"; fi
 fi
 

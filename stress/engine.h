@@ -16,12 +16,13 @@ struct stress_stats_extra {
 
 struct stress_engine {
     int capacity;
-    const char *go;                              // Go version of the port: "1.19" or "master"
-    int (*setup)(void);                          // after P, M and the ledger are set
-    void *(*worker)(void *mstate);               // thread body
-    void *(*schedule_worker)(void *mstate);      // thread body with --schedule (NULL: unsupported)
-    bool (*audit)(void);                         // world stopped; false after reporting failures
-    void (*dump_queues)(FILE *f);                // racy snapshot, any time; never blocks
+    const char *go;                         // Go version of the port: "1.19" or "master"
+    int (*setup)(void);                     // after P, M and the ledger are set
+    void *(*worker)(void *mstate);          // thread body
+    void *(*schedule_worker)(void *mstate); // thread body with --schedule (NULL: unsupported)
+    bool (*audit)(void);                    // world stopped; false after reporting failures
+    bool (*plant_dup)(void);      // world stopped: --inject dup (world.c); false: no G to plant yet
+    void (*dump_queues)(FILE *f); // racy snapshot, any time; never blocks
     void (*extra)(struct stress_stats_extra *x); // never blocks: sched.lock is only tried
     void (*teardown)(void);
     // --record (record.c): the queues now, world stopped; and how to name an address and a

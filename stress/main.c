@@ -316,6 +316,8 @@ static void watch_reset(struct watch *w, double now) {
     w->warned = false;
 }
 
+static bool dup_planted;
+
 static bool audit_now(void) {
     if (!stw_stop(R.params.watchdog / 2)) {
         char who[1024] = "";
@@ -342,6 +344,10 @@ static bool audit_now(void) {
                         R.params.watchdog);
             return false;
         }
+    }
+    // --inject dup: planted here, world stopped, so this audit is what finds it.
+    if (R.params.inject == INJECT_DUP && !dup_planted && clock_elapsed_s() >= 0.5) {
+        dup_planted = engine->plant_dup();
     }
     bool ok = engine->audit();
     if (ok && R.params.record) { // the state a recording starts from (record.c)
@@ -394,7 +400,8 @@ static void monitor(void) {
             }
         }
         // With --schedule the threads audit between rounds themselves.
-        if (R.params.audit_interval > 0 && now >= next_audit && !R.schedule) {
+        bool plant = R.params.inject == INJECT_DUP && !dup_planted && now >= 0.5;
+        if (((R.params.audit_interval > 0 && now >= next_audit) || plant) && !R.schedule) {
             if (!audit_now()) {
                 return;
             }

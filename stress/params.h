@@ -70,7 +70,7 @@ struct params {
     X(THROW_LOCKED, "throw-locked", "T0 throws while it holds sched.lock")                         \
     X(STALL_LOCKED, "stall-locked", "T0 takes sched.lock and never lets go (watchdog)")            \
     X(LOST, "lost", "T0 unlinks a G from the global queue and forgets it (audit: lost-g)")         \
-    X(DUP, "dup", "T0 queues one G twice in its ring (dup-g)")                                     \
+    X(DUP, "dup", "a G queued twice in a ring, world stopped (the audit: dup-g)")                  \
     X(PAYLOAD, "payload", "T0 corrupts a queued G's payload (payload-mismatch)")                   \
     X(RACE, "race", "T0 and T1 race on a plain variable (a sanitizer report, TSan builds)")
 

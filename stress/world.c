@@ -694,8 +694,10 @@ static void inject_failure(struct mstate *m, int pid) {
         }
         return;
     }
+    case INJECT_DUP: // planted by the monitor with the world stopped (plant_dup)
+        done = true;
+        return;
     case INJECT_LOST:
-    case INJECT_DUP:
     case INJECT_PAYLOAD:
         lock_sched();
         gp = gQueue_pop(&sched.runq);
@@ -712,10 +714,6 @@ static void inject_failure(struct mstate *m, int pid) {
             globrunqput(gp);
         }
         unlock_sched();
-        if (srun()->params.inject == INJECT_DUP) { // its token still says "queued": twice now
-            runqput(&allp[pid], gp, false);
-            runqput(&allp[pid], gp, false);
-        }
         return; // INJECT_LOST: gp is nowhere now
     default:
         return;
@@ -771,6 +769,25 @@ static void *worker(void *arg) {
     // doing is left as it was: the dump after a failure shows where each thread was.
     stw_thread_exit(m);
     return NULL;
+}
+
+// plant_dup (--inject dup; the monitor, world stopped): takes a G from the first P whose
+// queue holds one and queues it twice in that P's ring, so the audit that follows in the
+// same stop finds it in two places (dup-g) before any thread can meet a copy. Planted by a
+// running thread instead, whichever check met a copy first would report it (a second take,
+// a drain's count, a put-back by a non-holder, an audit after one copy parked), each a true
+// report but a different one each run. False: no P holds a G now (try at the next stop).
+static bool plant_dup(void) {
+    for (int pid = 0; pid < srun()->params.procs; pid++) {
+        bool inheritTime;
+        g *gp = runqget(&allp[pid], &inheritTime); // as the owner: every owner is stopped
+        if (gp != NULL) {                          // its token still says "queued": twice now
+            runqput(&allp[pid], gp, false);
+            runqput(&allp[pid], gp, false);
+            return true;
+        }
+    }
+    return false;
 }
 
 // ---- audit (world stopped) ---------------------------------------------------------------
@@ -1170,6 +1187,7 @@ const struct stress_engine STRESS_ENGINE = {
     .schedule_worker = rounds_worker,
 #endif
     .audit = world_audit,
+    .plant_dup = plant_dup,
     .dump_queues = dump_queues,
     .extra = extra,
     .teardown = teardown,

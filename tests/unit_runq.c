@@ -241,7 +241,9 @@ static void test_go_empty(void) {
     a.pp = &ps[0];
     pthread_t th;
     pthread_create(&th, NULL, empty_checker, &a);
-    const int iters = 20000;
+    // 2,000 rounds: a smoke test of the real-thread race (the engine checks every
+    // interleaving of it); on an oversubscribed machine each round can cost a time slice.
+    const int iters = 2000;
     for (int i = 0; i < iters; i++) {
         atomic_store(&a.ready, 0);
         bool next0 = (i & 1) == 0, next1 = (i & 2) == 0;
