@@ -95,7 +95,7 @@ static bool is_json(const uint8_t *d, size_t n, size_t i, bool truncated) {
 // path with its suffix (one of a failure's files) replaced by ".schedule.txt", if that
 // file exists: the schedule the user probably meant.
 static bool sibling_schedule(const char *path, char *out, size_t n) {
-    static const char *const sufs[] = {".trace.json", ".record.txt", ".replay.txt", ".log", ".txt"};
+    static const char *const sufs[] = {".trace.json", ".record.txt", ".log", ".txt"};
     size_t len = strlen(path);
     for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {
         size_t sl = strlen(sufs[k]);
