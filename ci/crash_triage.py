@@ -107,7 +107,8 @@ def replay_classify(build, target, path, timeout=60):
     """(invariant, message, how) using build's replayer, or the standalone fallback."""
     rc, out, _ = run(build.replay_cmd(target, path), env_with(build.env), timeout)
     if not build.use_fuzzer and rc == 2 and re.search(r"^runq-replay: ", out, re.M):
-        # runq-replay read it as a (malformed) text schedule; the fuzzer read bytes.
+        # runq-replay read it as a (malformed) text schedule, or refused it as another
+        # program's file (it starts like JSON, gzip, ...); the fuzzer read bytes.
         rc, out, _ = run(build.standalone_cmd(target, path), env_with(build.env), timeout)
         inv, msg = classify_output(out)
         return inv, msg, "standalone"
@@ -127,12 +128,12 @@ def asan_batch(build, target, files):
         seen = {}
         cur = None
         for line in out.splitlines():
-            m = re.match(r"^(.+): (ok \(|FAIL$|failed as expected)", line)
+            m = re.match(r"^(.+): (ok \(|FAIL(?= \(read as fuzzer bytes\)$|$)|failed as expected)", line)
             if m and m.group(1) in chunk:
                 cur = m.group(1)
                 seen[cur] = m.group(2)
                 continue
-            m = re.match(r"^runq-replay: (.+?):\d+: ", line)
+            m = re.match(r"^runq-replay: (.+?)(?::\d+|: not a schedule): ", line)
             if m and m.group(1) in chunk:
                 seen[m.group(1)] = "unreadable"
                 continue

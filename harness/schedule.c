@@ -794,7 +794,10 @@ int schedule_looks_like_text(const uint8_t *data, size_t size) {
 }
 
 int schedule_needs_bytes_flag(const uint8_t *data, size_t size) {
-    return size == 0 || (!schedule_is_text(data, size) && schedule_looks_like_text(data, size));
+    char err[8];
+    return size == 0 || (!schedule_is_text(data, size) &&
+                         (schedule_looks_like_text(data, size) ||
+                          schedule_sniff(data, size, false, "", err, sizeof err)));
 }
 
 int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen) {
@@ -807,7 +810,11 @@ int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err
     return 0;
 }
 
-int schedule_load_file_as(const char *path, int form, schedule *s, char *err, size_t errlen) {
+int schedule_load_file_as(const char *path, int form, schedule *s, bool *as_bytes, char *err,
+                          size_t errlen) {
+    if (as_bytes) {
+        *as_bytes = false;
+    }
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -828,37 +835,45 @@ int schedule_load_file_as(const char *path, int form, schedule *s, char *err, si
         return -1;
     }
     if (more) {
-        snprintf(err, errlen, "%s: larger than %zu bytes: not a schedule", path, sizeof buf);
-        return -1;
-    }
-    if (form == SCHED_LOAD_BYTES) {
-        schedule_decode(buf, n, s);
-        return 0;
-    }
-    if (n == 0) {
-        snprintf(err, errlen,
-                 "%s:1: empty file: expected a text schedule ('runq-schedule v1') or fuzzer "
-                 "bytes (--bytes reads any file, an empty one too, as bytes)",
-                 path);
-        return -1;
-    }
-    if (schedule_is_text(buf, n)) {
-        return schedule_parse_text((const char *)buf, n, path, s, err, errlen);
-    }
-    if (schedule_looks_like_text(buf, n)) {
-        // Typed text without the first line (a typo, another file): say so rather than
-        // decode its characters as fuzzer bytes.
-        if (schedule_parse_text((const char *)buf, n, path, s, err, errlen) != 0) {
-            size_t used = strlen(err);
-            snprintf(err + used, errlen - used,
-                     " (a text file; --bytes reads it as fuzzer bytes instead)");
+        // Too long for any schedule; say what it is if its start tells.
+        if (form == SCHED_LOAD_BYTES || !schedule_sniff(buf, n, true, path, err, errlen)) {
+            snprintf(err, errlen, "%s: larger than %zu bytes: not a schedule", path, sizeof buf);
         }
         return -1;
     }
+    if (form != SCHED_LOAD_BYTES) {
+        if (n == 0) {
+            snprintf(err, errlen,
+                     "%s:1: empty file: expected a text schedule ('runq-schedule v1') or fuzzer "
+                     "bytes (--bytes reads any file, an empty one too, as bytes)",
+                     path);
+            return -1;
+        }
+        if (schedule_is_text(buf, n)) {
+            return schedule_parse_text((const char *)buf, n, path, s, err, errlen);
+        }
+        // Another program's file (a trace, a log, a recording, an archive): name it rather
+        // than decode it as fuzzer bytes.
+        if (schedule_sniff(buf, n, false, path, err, errlen)) {
+            return -1;
+        }
+        if (schedule_looks_like_text(buf, n)) {
+            // Typed text without the first line (a typo, another file): the same.
+            if (schedule_parse_text((const char *)buf, n, path, s, err, errlen) != 0) {
+                size_t used = strlen(err);
+                snprintf(err + used, errlen - used,
+                         " (a text file; --bytes reads it as fuzzer bytes instead)");
+            }
+            return -1;
+        }
+    }
     schedule_decode(buf, n, s);
+    if (as_bytes) {
+        *as_bytes = true;
+    }
     return 0;
 }
 
 int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen) {
-    return schedule_load_file_as(path, SCHED_LOAD_AUTO, s, err, errlen);
+    return schedule_load_file_as(path, SCHED_LOAD_AUTO, s, NULL, err, errlen);
 }

@@ -181,14 +181,26 @@ void schedule_print_text(const schedule *s, FILE *out);
 // for text that does not parse (err, if given, says where).
 int schedule_load_bytes(const uint8_t *data, size_t size, schedule *s, char *err, size_t errlen);
 // Reads a file in either form: text if it starts with "runq-schedule" (after a UTF-8
-// byte-order mark, blank and '#' lines), else bytes. Refused (-1, err names file and line):
-// an unreadable file, a directory, a text schedule that does not parse, an empty file, and
-// typed text without the first line (schedule_looks_like_text: decoding its characters as
-// fuzzer bytes would run a schedule nobody wrote).
+// byte-order mark, blank and '#' lines), else bytes. Refused (-1, err names the file, and
+// the line where there is one): an unreadable file, a directory, a text schedule that does
+// not parse, an empty file, another program's file (schedule_sniff), and typed text without
+// the first line (schedule_looks_like_text). Decoding any of those as fuzzer bytes would
+// run a schedule nobody wrote.
 int schedule_load_file(const char *path, schedule *s, char *err, size_t errlen);
 // The same; form SCHED_LOAD_BYTES decodes any file as fuzzer bytes (runq-replay --bytes).
+// *as_bytes (if not NULL) tells whether the file was read as fuzzer bytes: every verdict
+// on such a file says so.
 enum { SCHED_LOAD_AUTO, SCHED_LOAD_BYTES };
-int schedule_load_file_as(const char *path, int form, schedule *s, char *err, size_t errlen);
+int schedule_load_file_as(const char *path, int form, schedule *s, bool *as_bytes, char *err,
+                          size_t errlen);
+// Is this another program's file rather than a schedule: an ELF file, compressed data
+// (gzip, xz, bzip2, zstd), a zip, a PNG, JSON (a Chrome trace, a runq-torture --json
+// report), or what runq-torture writes (a failure trace, a --record recording, its log)?
+// Then 1, and err says "PATH: not a schedule: what it is; what to give instead". truncated:
+// data is only the file's start. Fuzzer bytes almost never match: every test needs a magic
+// number of three or more bytes or text in a program's shape (no committed corpus file does).
+int schedule_sniff(const uint8_t *data, size_t size, bool truncated, const char *path, char *err,
+                   size_t errlen);
 // Makes s run on Go version v (--go): what only master has (sysmon off, syscall ops,
 // decisions at master-only sites) is dropped when v is 1.19.
 void schedule_set_version(schedule *s, int v);
@@ -198,8 +210,8 @@ int schedule_is_text(const uint8_t *data, size_t size);
 // word of two or more letters)? Fuzzer bytes almost never are: of the 1,849 committed
 // corpus files that are not .txt, none.
 int schedule_looks_like_text(const uint8_t *data, size_t size);
-// Would schedule_load_file refuse these bytes (empty, or typed text without the magic
-// line)? Then a fuzz input's replay command needs --bytes.
+// Would schedule_load_file refuse these bytes (empty, another program's file, or typed text
+// without the magic line)? Then a fuzz input's replay command needs --bytes.
 int schedule_needs_bytes_flag(const uint8_t *data, size_t size);
 // 3 if data starts with a UTF-8 byte-order mark (skipped), else 0.
 size_t schedule_bom_len(const uint8_t *data, size_t size);

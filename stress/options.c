@@ -104,13 +104,14 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              "--phase %s --batch-max %d "
              "--slice %d --work-max %s --stat-interval %s --audit-interval %s --watchdog %s "
              "--capacity %d "
-             "--start %" PRIu32 "%s%s%s%s%s%s%s%s%s",
+             "--start %" PRIu32 "%s%s%s%s%s%s%s%s%s%s",
              pr->procs, pr->gs, dur, pr->seed, mix, smix, ph, pr->batch_max, pr->slice, wm, si, ai,
              wd, pr->capacity, pr->start, strcmp(pr->go, "master") == 0 ? " --go master" : "",
              pr->handoff ? " --handoff" : " --no-handoff", pr->stall > 0 ? " --stall " : "",
              pr->stall > 0 ? stall : "", pr->inject ? " --inject " : "",
              pr->inject ? stress_inject_names[pr->inject] : "", pr->schedule ? " --schedule " : "",
-             pr->schedule ? pr->schedule : "", pr->record ? " --record" : "");
+             pr->schedule ? pr->schedule : "", pr->schedule_bytes ? " --bytes" : "",
+             pr->record ? " --record" : "");
 }
 
 static void help(const struct params *d, const int *caps, int ncaps) {
@@ -170,11 +171,16 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "  --json FILE         write parameters, final statistics and verdict as JSON\n"
            "  --fail-file FILE    on failure, write the threads' recent operations here\n"
            "                      (runq-torture-fail-<seed>.txt), and beside it the same as\n"
-           "                      a schedule for runq-replay (<FILE>.schedule.txt)\n"
+           "                      a schedule for runq-replay (<FILE>.schedule.txt), its\n"
+           "                      picture (<FILE>.trace.json) and with --record the\n"
+           "                      recording; each path is checked before the run\n"
            "  --schedule FILE     run the thread programs of a schedule (runq-schedule v1 or\n"
-           "                      fuzzer bytes) on real threads, round after round, with\n"
-           "                      random delays; its threads, capacity and start override\n"
+           "                      fuzzer bytes; another program's file is refused) on\n"
+           "                      real threads, round after round, with random delays;\n"
+           "                      its threads, capacity and start override\n"
            "                      --procs, --capacity, --start; its decisions are ignored\n"
+           "  --bytes             read the --schedule FILE as fuzzer bytes, whatever it\n"
+           "                      looks like\n"
            "  --record            flight recorder: every queue access in one total order,\n"
            "                      the queues saved at each audit; on failure a recording\n"
            "                      (<FILE>.record.txt) that tools/runq-record turns into a\n"
@@ -342,7 +348,7 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
         }
         bool flag = strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
                     strcmp(name, "--handoff") == 0 || strcmp(name, "--no-handoff") == 0 ||
-                    strcmp(name, "--record") == 0;
+                    strcmp(name, "--record") == 0 || strcmp(name, "--bytes") == 0;
         if (flag) {
             if (val) {
                 return usage_error(pr, name, "no value", val);
@@ -370,6 +376,8 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             pr->handoff = false;
         } else if (strcmp(name, "--record") == 0) {
             pr->record = true;
+        } else if (strcmp(name, "--bytes") == 0) {
+            pr->schedule_bytes = true;
         } else if (strcmp(name, "--procs") == 0) {
             if (!parse_int(val, 1, STRESS_MAX_PROCS, &pr->procs)) {
                 return usage_error(pr, name, "an integer 1..64", val);
@@ -474,6 +482,11 @@ int parse_params(struct params *pr, int argc, char **argv, const int *caps, int 
             fprintf(stderr, "%s: unknown option '%s' (try --help)\n", pr->prog, name);
             return 2;
         }
+    }
+    if (pr->schedule_bytes && !pr->schedule) {
+        fprintf(stderr, "%s: --bytes is about the --schedule FILE: give one (try --help)\n",
+                pr->prog);
+        return 2;
     }
     if (pr->record) {
         // The engine replays one thread per P, at most 4 of them: no hand-off.

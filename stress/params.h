@@ -57,9 +57,10 @@ struct params {
     const char *json;
     const char *fail_file;
     const char *schedule;
-    double stall; // --stall: T0 stops making progress for this long, from t=0.5s (tests)
-    int inject;   // --inject KIND: one planted failure at t=0.5s (tests of the failure path)
-    bool record;  // --record: flight recorder and audit snapshots (record.c)
+    bool schedule_bytes; // --bytes: read --schedule FILE as fuzzer bytes, whatever it looks like
+    double stall;        // --stall: T0 stops making progress for this long, from t=0.5s (tests)
+    int inject;          // --inject KIND: one planted failure at t=0.5s (tests of the failure path)
+    bool record;         // --record: flight recorder and audit snapshots (record.c)
 };
 
 // --inject KIND: each plants one failure of a kind the run must report and end cleanly on

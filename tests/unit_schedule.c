@@ -253,13 +253,39 @@ static void load_file(void) {
         {"aammmmm", 7, SCHED_LOAD_AUTO, 0, ""},
         {"77e\ne\n###77##", 13, SCHED_LOAD_AUTO, 0, ""},
         {"\x01\x02hello\n", 8, SCHED_LOAD_AUTO, 0, ""},
+        // Other programs' files are named, not decoded; --bytes still decodes them.
+        {"{\"traceEvents\":[]}\n", 19, SCHED_LOAD_AUTO, -1,
+         ": not a schedule: it is a Chrome trace"},
+        {"[1, 2]", 6, SCHED_LOAD_AUTO, -1, ": not a schedule: it is JSON"},
+        {"{\"traceEvents\":[]}\n", 19, SCHED_LOAD_BYTES, 0, ""},
+        {"\x7f"
+         "ELF\x02\x01\x01",
+         7, SCHED_LOAD_AUTO, -1, ": not a schedule: it is an ELF"},
+        {"\x1f\x8b\x08\x00", 4, SCHED_LOAD_AUTO, -1, ": not a schedule: it is gzip"},
+        {"PK\x03\x04\x14", 5, SCHED_LOAD_AUTO, -1, ": not a schedule: it is a zip"},
+        {"BZh91AY", 7, SCHED_LOAD_AUTO, -1, ": not a schedule: it is bzip2"},
+        {"runq-record v1\nprocs 2\n", 23, SCHED_LOAD_AUTO, -1,
+         ": not a schedule: it is a runq-torture --record recording"},
+        {"--- Start of test: runq-torture procs: 2\n", 41, SCHED_LOAD_AUTO, -1,
+         ": not a schedule: it is a runq-torture log"},
+        {"# runq-torture failure trace v1 (x)\n[run]\n", 42, SCHED_LOAD_AUTO, -1,
+         ": not a schedule: it is a runq-torture failure trace"},
+        // Fuzz inputs that start like JSON but are not text, or not closed, stay bytes.
+        {"[[\xa5\xff\xf5m=\xed}p", 10, SCHED_LOAD_AUTO, 0, ""},
+        {"{abc\n", 5, SCHED_LOAD_AUTO, 0, ""},
+        {"\x1f\x8b\x01", 3, SCHED_LOAD_AUTO, 0, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static schedule s;
         char err[512] = "";
         const char *path = temp_file(cases[i].data, cases[i].n);
-        int rc = schedule_load_file_as(path, cases[i].form, &s, err, sizeof err);
+        bool as_bytes = true;
+        int rc = schedule_load_file_as(path, cases[i].form, &s, &as_bytes, err, sizeof err);
         size_t pl = strlen(path);
+        bool want_bytes =
+            rc == 0 && (cases[i].form == SCHED_LOAD_BYTES ||
+                        !schedule_is_text((const uint8_t *)cases[i].data, cases[i].n));
+        EXPECT(as_bytes == want_bytes, "load case %zu: as_bytes %d", i, as_bytes);
         EXPECT(rc == cases[i].rc &&
                    (rc == 0 || (strncmp(err, path, pl) == 0 &&
                                 strncmp(err + pl, cases[i].want, strlen(cases[i].want)) == 0)),
@@ -271,7 +297,8 @@ static void load_file(void) {
     EXPECT(schedule_needs_bytes_flag((const uint8_t *)"", 0) &&
                schedule_needs_bytes_flag((const uint8_t *)"hello\n", 6) &&
                !schedule_needs_bytes_flag((const uint8_t *)"runq-schedule v1\n", 17) &&
-               !schedule_needs_bytes_flag((const uint8_t *)"\x01\x02hello\n", 8),
+               !schedule_needs_bytes_flag((const uint8_t *)"\x01\x02hello\n", 8) &&
+               schedule_needs_bytes_flag((const uint8_t *)"PK\x03\x04", 4),
            "schedule_needs_bytes_flag");
     static schedule s;
     char err[512] = "";

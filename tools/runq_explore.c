@@ -30,6 +30,7 @@
 // that schedule does not fail (the verdict runq-record gives is printed first).
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "initial.h"
+#include "outpath.h"
 #include "runner.h"
 #include "schedule.h"
 
@@ -38,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,7 +69,9 @@ static const char help_text[] =
     "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
     "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
     "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
-    "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text\n"
+    "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text or like\n"
+    "                   another program's file (which are refused otherwise: see\n"
+    "                   runq-replay --help)\n"
     "  --around         search the neighbourhood of SCHEDULE's own decisions instead: run\n"
     "                   it as written, then with up to K deviations (a thread's next step,\n"
     "                   or its whole next run, moved earlier), nearest the end first\n"
@@ -77,6 +81,8 @@ static const char help_text[] =
     "                   the schedule it writes (implies --around)\n"
     "  --help           this text\n"
     "\n"
+    "Output files (--out, --chrome-trace) are checked before the search starts. A verdict\n"
+    "on a SCHEDULE read as fuzzer bytes ends with '(read as fuzzer bytes)'.\n"
     "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n";
 
 // The runq-replay of the same build as this program (argv[0] with runq-explore replaced
@@ -107,8 +113,9 @@ static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
 static int stale_max = 0, stale_reads = 2;
-static bool around;        // --around / --from-record
-static int deviations = 2; // --deviations
+static bool around;               // --around / --from-record
+static const char *read_how = ""; // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
+static int deviations = 2;        // --deviations
 
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
@@ -259,8 +266,8 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
         written = fclose(f) == 0;
         err = errno;
     }
-    printf("runq-explore: FAIL after %llu runs (%d %s%s)\n", runs, preemptions,
-           around ? "deviation" : "preemption", preemptions == 1 ? "" : "s");
+    printf("runq-explore: FAIL after %llu runs (%d %s%s)%s\n", runs, preemptions,
+           around ? "deviation" : "preemption", preemptions == 1 ? "" : "s", read_how);
     if (!written) {
         // Losing the schedule would lose the finding: print it instead.
         fprintf(stderr, "runq-explore: cannot write %s: %s; the failing schedule follows\n",
@@ -500,6 +507,17 @@ static int convert_recording(const char *argv0, const char *rec, char *out, size
     return 0;
 }
 
+// --out is never written over (open_new): the name to check is the one a failure would get.
+static bool out_path_ok(void) {
+    char used[1024];
+    struct stat st;
+    snprintf(used, sizeof used, "%s", out_path);
+    for (int k = 1; k < 1000 && stat(used, &st) == 0 && S_ISREG(st.st_mode); k++) {
+        snprintf(used, sizeof used, "%s.%d", out_path, k);
+    }
+    return outpath_ok("runq-explore", "--out", used);
+}
+
 int main(int argc, char **argv) {
     const char *file = NULL;
     bool bytes = false, from_record = false;
@@ -586,6 +604,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "runq-explore: --stale does not combine with --around/--from-record\n");
         return 2;
     }
+    // Output paths are checked now, not after the search.
+    if (!out_path_ok() ||
+        (chrome_path && !outpath_ok("runq-explore", "--chrome-trace", chrome_path))) {
+        return 2;
+    }
     static char converted[1100];
     if (from_record) {
         if (convert_recording(argv[0], file, converted, sizeof converted) != 0) {
@@ -593,12 +616,14 @@ int main(int argc, char **argv) {
         }
         file = converted;
     }
-    char err[512];
-    if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &base, err,
-                              sizeof err) != 0) {
+    char err[1600];
+    bool as_bytes = false;
+    if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &base, &as_bytes,
+                              err, sizeof err) != 0) {
         fprintf(stderr, "runq-explore: %s\n", err);
         return 2;
     }
+    read_how = as_bytes ? " (read as fuzzer bytes)" : "";
     if (go_override >= 0) {
         schedule_set_version(&base, go_override);
     }
@@ -612,11 +637,11 @@ int main(int argc, char **argv) {
             return 1;
         }
         printf("runq-explore: %s: no failure in %llu runs within %d deviation%s of its decisions "
-               "(%u steps as written)%s%s%s\n",
+               "(%u steps as written)%s%s%s%s\n",
                file, runs, deviations, deviations == 1 ? "" : "s", around_base_steps,
                base.version == SVER_MASTER ? " (go master)" : "",
                runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
-               too_deep ? " (some branches pruned: too deep)" : "");
+               too_deep ? " (some branches pruned: too deep)" : "", read_how);
         return 0;
     }
     explore(NULL, 0, -1, NULL, 0, 0, 0, 0);
@@ -624,11 +649,11 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("runq-explore: %s: no failure in %llu interleavings with at most %d preemption%s"
-           "%s%s%s%s\n",
+           "%s%s%s%s%s\n",
            file, runs, bound, bound == 1 ? "" : "s",
            stale_max > 0 ? " and stale reads (weak memory)" : "",
            base.version == SVER_MASTER ? " (go master)" : "",
            runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "",
-           too_deep ? " (some branches pruned: too many choice points in a row)" : "");
+           too_deep ? " (some branches pruned: too many choice points in a row)" : "", read_how);
     return 0;
 }

@@ -24,6 +24,7 @@
 // replays it. Exit 0: the schedule fails with the recorded invariant; 1: it does not (the
 // output says why); 2: usage or bad input (file and line named).
 #include "initial.h"
+#include "outpath.h"
 #include "runner.h"
 #include "schedule.h"
 #include "worlds.h"
@@ -619,11 +620,6 @@ int main(int argc, char **argv) {
     if (in == NULL) {
         usage();
     }
-    if (load_recording(in) != 0) {
-        return 2;
-    }
-    W = world_for(SVER_119, cap);
-    merge();
     static char outbuf[1100];
     if (out == NULL) {
         size_t len = strlen(in);
@@ -634,6 +630,15 @@ int main(int argc, char **argv) {
         snprintf(outbuf, sizeof outbuf, "%.*s.replay.txt", (int)len, in);
         out = outbuf;
     }
+    if (load_recording(in) != 0) {
+        return 2;
+    }
+    // Checked now, not after the verification and the minimisation.
+    if (!outpath_ok("runq-record", "--out", out)) {
+        return 2;
+    }
+    W = world_for(SVER_119, cap);
+    merge();
     say("recording: %s: %s, invariant=%s, %d threads, capacity %d, %u steps since the snapshot\n",
         in, program, invariant, nthreads, cap, nsteps);
     // Two models of a G put again after it ran: the same G (as the run reused it: ABA on

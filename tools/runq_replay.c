@@ -4,6 +4,7 @@
 // Reads byte schedules (fuzzer inputs, crash files) and text schedules ("runq-schedule v1").
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
+#include "outpath.h"
 #include "runner.h"
 #include "runq_sites.h"
 #include "schedule.h"
@@ -43,8 +44,12 @@ static const char help_text[] =
     "  --help           this text\n"
     "\n"
     "A FILE is a text schedule if it starts with 'runq-schedule v1' (after a byte-order\n"
-    "mark, blank and '#' lines), else fuzzer bytes; empty files and typed text without\n"
-    "that line are refused (--bytes reads them as bytes).\n"
+    "mark, blank and '#' lines), else fuzzer bytes. Refused (--bytes reads them as bytes):\n"
+    "empty files, typed text without that line, and other programs' files: JSON (a Chrome\n"
+    "trace), runq-torture's failure trace, log and --record recording (runq-record takes\n"
+    "that), ELF files, compressed files and archives, images. A verdict on a file read as\n"
+    "bytes ends with '(read as fuzzer bytes)'.\n"
+    "Output files (--to-bytes, --chrome-trace) are checked before anything runs.\n"
     "Exit: 0 all passed (or failed as --expect said), 1 a failure, 2 usage or bad input.\n";
 
 static void usage(void) {
@@ -201,13 +206,19 @@ int main(int argc, char **argv) {
         fprintf(stderr, "runq-replay: --chrome-trace takes exactly one input file\n");
         return 2;
     }
+    // Output paths are checked now, not after the run.
+    if ((to_bytes && !outpath_ok("runq-replay", "--to-bytes", to_bytes)) ||
+        (chrome && !outpath_ok("runq-replay", "--chrome-trace", chrome))) {
+        return 2;
+    }
     int failed = 0, passed = 0, bad_input = 0;
     static schedule s;
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
-        char err[512];
-        if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, err,
-                                  sizeof err) != 0) {
+        char err[1600];
+        bool as_bytes = false;
+        if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, &as_bytes,
+                                  err, sizeof err) != 0) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
             continue;
@@ -219,7 +230,7 @@ int main(int argc, char **argv) {
             runner_make_sequential(&s);
         }
         if (text) {
-            printf("# %s\n", file);
+            printf("# %s%s\n", file, as_bytes ? " (read as fuzzer bytes)" : "");
             schedule_print_text(&s, stdout);
             continue;
         }
@@ -306,30 +317,33 @@ int main(int argc, char **argv) {
         }
         char repro[1024];
         repro_cmd(repro, sizeof repro, file, sequential, bytes);
+        // A file decoded as bytes may not be what the user meant to run: every verdict says so.
+        const char *how = as_bytes ? " (read as fuzzer bytes)" : "";
         if (mismatch) {
             failed++;
         } else if (first_r.failed) {
             if (expect && strcmp(expect, first_r.invariant) == 0) {
                 passed++;
                 if (!quiet) {
-                    printf("%s: failed as expected: invariant=%s\n", file, first_r.invariant);
+                    printf("%s: failed as expected: invariant=%s%s\n", file, first_r.invariant,
+                           how);
                 }
             } else {
                 failed++;
-                printf("%s: FAIL\n", file);
+                printf("%s: FAIL%s\n", file, how);
                 runner_report(stdout, &first_r, repro);
             }
         } else if (expect) {
             failed++;
-            printf("%s: ok, but invariant=%s was expected\n", file, expect);
+            printf("%s: ok, but invariant=%s was expected%s\n", file, expect, how);
         } else {
             passed++;
             if (!quiet) {
                 printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
-                       "preconditions%s%s)\n",
+                       "preconditions%s%s)%s\n",
                        file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
                        first_r.ops_skipped, s.version == SVER_MASTER ? ", go master" : "",
-                       repeat > 1 ? ", identical on every repeat" : "");
+                       repeat > 1 ? ", identical on every repeat" : "", how);
             }
         }
         if (!quiet && !mismatch) {
