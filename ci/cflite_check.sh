@@ -121,6 +121,7 @@ for san in $sanitizers; do
     corpus=$WORK/corpus-$t art=$WORK/artifacts-$t/
     mkdir -p "$corpus" "$art"
     python3 -m zipfile -e "$OUT/${t}_seed_corpus.zip" "$corpus"
+    nseeds=$(ls "$corpus" | wc -l)
     mapfile -t opts < <(options_args "$OUT/$t.options")
     log=$WORK/$t.log
     # From $OUT, as the runner starts it (the dictionary is found there).
@@ -139,7 +140,7 @@ for san in $sanitizers; do
       rows+=("$san|$t|$bsecs|${execs:-0}|FAIL: $why")
       failed=1
     else
-      rows+=("$san|$t|$bsecs|$execs|ok (${#opts[@]} options from $t.options, $(ls "$corpus" | wc -l) seeds)")
+      rows+=("$san|$t|$bsecs|$execs|ok (${#opts[@]} options from $t.options, $nseeds seeds)")
     fi
   done
 done

@@ -3,7 +3,7 @@
 # the exact command to run.
 
 RUNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNQ_PACKAGES="clang llvm cmake ninja-build gcc libclang-rt-dev python3 git"
+RUNQ_PACKAGES="clang llvm cmake ninja-build gcc libclang-rt-dev python3 python3-yaml git"
 
 # need_tools: make sure the toolchain is there; install it if we are root.
 need_tools() {
@@ -14,6 +14,9 @@ need_tools() {
   command -v gcc >/dev/null || missing+=(gcc)
   command -v llvm-cov >/dev/null || missing+=(llvm)
   command -v python3 >/dev/null || missing+=(python3)
+  # PyYAML for ci/check_workflows.py (ctest ci.workflows), in some python3 on the PATH.
+  python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null ||
+    missing+=(python3-yaml)
   command -v clang-format >/dev/null || missing+=(clang-format)
   command -v patch >/dev/null || missing+=(patch)
   command -v git >/dev/null || missing+=(git)

@@ -23,12 +23,16 @@
 #                     work tree so it survives fresh clones (default $RUNQ_NIGHTLY_HISTORY,
 #                     else ${XDG_STATE_HOME:-~/.local/state}/runqtorture/nightly-history.jsonl)
 #   --no-look         no screenshot of a trace (ci/look.sh: headless Chromium + speedscope)
+#   --no-cflite       skip the ClusterFuzzLite check (ci/cflite_check.sh: .clusterfuzzlite/
+#                     build.sh with OSS-Fuzz's address and undefined flags, each fuzzer run
+#                     10 s from $OUT as the runner does; about 4 min, outside the budget)
 #
 # Steps: builds (fuzz, fuzz-tsan, coverage; asan+tsan runq-torture) -> libFuzzer -fork per
 # target in the ASan build and fuzz_runq_sched in the TSan build -> stress -> merge
 # (committed + new into a NEW directory, then swapped in) -> crashes (replayed, deduplicated
 # by invariant, minimised keeping the invariant, filed with .trace and .repro) ->
-# ci/coverage.sh -> one failure (else a committed schedule) as a picture (ci/look.sh,
+# ci/coverage.sh -> the ClusterFuzzLite build and its fuzzers as OSS-Fuzz runs them
+# (ci/cflite_check.sh) -> one failure (else a committed schedule) as a picture (ci/look.sh,
 # OUT/look/) -> OUT/summary.md and OUT/summary.json, with plots (gnuplot, OUT/plots/:
 # cov/ft and exec/s per fuzz run; coverage, corpus size, crashes by invariant across nights).
 # A build that fails skips its part and says so; the job goes on.
@@ -39,7 +43,7 @@ cd "$RUNQ_ROOT"
 T0=$SECONDS
 
 usage_err() { echo "nightly.sh: $1 (try --help)" >&2; exit 2; }
-budget_arg=10m out= jobs= corpus_root=corpus crash_store=out/crashes stress_mode=build look=1
+budget_arg=10m out= jobs= corpus_root=corpus crash_store=out/crashes stress_mode=build look=1 cflite=1
 stress_list="tsan asan"
 while [ $# -gt 0 ]; do
   opt=$1 val=
@@ -63,7 +67,8 @@ while [ $# -gt 0 ]; do
     --no-stress) stress_mode=none ;;
     --history) export RUNQ_NIGHTLY_HISTORY=$val ;;
     --no-look) look=0 ;;
-    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-cflite) cflite=0 ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) usage_err "unknown option '$opt'" ;;
   esac
 done
@@ -386,6 +391,17 @@ if build_ok coverage; then
 else
   note "no coverage report: the coverage preset did not build"
   phase_end skipped
+fi
+
+# ---- the scale-out path: ClusterFuzzLite / OSS-Fuzz ------------------------------------------
+if [ $cflite = 1 ]; then
+  phase "cflite: .clusterfuzzlite/build.sh as OSS-Fuzz runs it (ci/cflite_check.sh)"
+  progress_run "cflite" "$out/logs/cflite.log" '^(==|!!!|\|)' \
+    timeout -s KILL 1200 ci/cflite_check.sh --seconds 10
+  rc=$?
+  sed 's/^/   /' "$out/logs/cflite.log" | grep -a -E '^   (\||!!!|cflite_check)' || true
+  [ $rc = 0 ] || note "ci/cflite_check.sh exited $rc (log $(rel "$out/logs/cflite.log"))"
+  phase_end "$([ $rc = 0 ] && echo ok || echo FAILED)" "$([ $rc = 0 ] || echo "log $(rel "$out/logs/cflite.log")")"
 fi
 
 # ---- a failure as a picture -------------------------------------------------------------------

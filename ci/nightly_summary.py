@@ -150,6 +150,10 @@ def main():
     if bad_explore:
         failures.append("runq-explore found a failing interleaving of a regress scenario: "
                         + bad_explore[0]["note"] + " (see Notes)")
+    bad_cflite = [p for p in phases if p["phase"].startswith("cflite") and p["result"] == "FAILED"]
+    if bad_cflite:
+        failures.append("the ClusterFuzzLite build or its fuzzers failed (ci/cflite_check.sh): "
+                        + (bad_cflite[0]["note"] or "see its log"))
     ran = [f for f in fuzz if f["status"] == "ran"]
     if not ran:
         failures.append("no fuzz run happened (see Builds)")
