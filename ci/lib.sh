@@ -5,6 +5,13 @@
 RUNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNQ_PACKAGES="clang llvm cmake ninja-build gcc libclang-rt-dev python3 python3-yaml git"
 
+# python3 through a version manager's shim (pyenv) costs a second or more per call, and the
+# scripts call it often: the interpreter's own folder goes first on PATH.
+if runq_pydir=$(python3 -c 'import os, sys; print(os.path.dirname(os.path.realpath(sys.executable)))' 2>/dev/null) &&
+  [ -n "$runq_pydir" ]; then
+  PATH=$runq_pydir:$PATH
+fi
+
 # need_tools: make sure the toolchain is there; install it if we are root.
 need_tools() {
   local missing=()

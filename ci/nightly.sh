@@ -168,7 +168,7 @@ case $stress_mode in
   build)
     if [ -f stress/CMakeLists.txt ]; then
       for p in $stress_list; do
-        build_one "$p" -- runq-torture && stress_presets+=("$p")
+        build_one "$p" -- runq-torture runq-torture-throw && stress_presets+=("$p")
       done
     else
       note "stress skipped: stress/ (runq-torture) is not in this tree"
@@ -289,6 +289,16 @@ for p in "${stress_presets[@]}"; do
     tail -n 1 "$out/logs/stress-$p-$go.log"
   done
   phase_end "$status"
+done
+
+# ---- the real-thread tests that left the gate (ctest label nightly) ----------------------------
+for p in "${stress_presets[@]}"; do
+  phase "threads: ctest -L nightly in build/$p (more stress configurations)"
+  progress_run "ctest nightly $p" "$out/logs/ctest-nightly-$p.log" 'tests passed|Test +#' \
+    ctest --preset "$p" -L nightly
+  rc=$?
+  grep -a -E 'tests passed|\*\*\*Failed|Failed  ' "$out/logs/ctest-nightly-$p.log" | sed 's/^/   /'
+  phase_end "$([ $rc = 0 ] && echo ok || echo FAILED)" "$([ $rc = 0 ] || echo "log $(rel "$out/logs/ctest-nightly-$p.log")")"
 done
 
 # ---- bounded exploration of every regress scenario ------------------------------------------

@@ -150,6 +150,9 @@ def main():
     if bad_explore:
         failures.append("runq-explore found a failing interleaving of a regress scenario: "
                         + bad_explore[0]["note"] + " (see Notes)")
+    bad_threads = [p for p in phases if p["phase"].startswith("threads") and p["result"] == "FAILED"]
+    if bad_threads:
+        failures.append("a real-thread test failed (ctest -L nightly): " + bad_threads[0]["note"])
     bad_cflite = [p for p in phases if p["phase"].startswith("cflite") and p["result"] == "FAILED"]
     if bad_cflite:
         failures.append("the ClusterFuzzLite build or its fuzzers failed (ci/cflite_check.sh): "

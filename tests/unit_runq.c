@@ -868,7 +868,7 @@ static const struct {
 };
 
 int main(int argc, char **argv) {
-    const char *only = NULL;
+    const char *only = NULL, *skip = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--start") == 0 && i + 1 < argc) {
             char *end;
@@ -880,13 +880,15 @@ int main(int argc, char **argv) {
             start_index = (uint32_t)v;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc) {
+            skip = argv[++i];
         } else if (strcmp(argv[i], "--list") == 0) {
             for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
                 puts(tests[t].name);
             }
             return 0;
         } else {
-            fprintf(stderr, "usage: unit_runq [--start N] [--only NAME] [--list]\n");
+            fprintf(stderr, "usage: unit_runq [--start N] [--only NAME] [--skip NAME] [--list]\n");
             return 2;
         }
     }
@@ -894,7 +896,8 @@ int main(int argc, char **argv) {
     printf("unit_runq: Go %s, capacity %d, start index %u\n", RUNQ_GO_VERSION, RUNQ_CAP,
            start_index);
     for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
-        if (only && strcmp(only, tests[t].name) != 0) {
+        if ((only && strcmp(only, tests[t].name) != 0) ||
+            (skip && strcmp(skip, tests[t].name) == 0)) {
             continue;
         }
         failures_in_test = 0;
