@@ -40,11 +40,13 @@ class Trace:
         self.names, self.sort = {}, {}
         self.slices, self.ticks, self.marks, self.counters = [], [], [], {}
         self.failure = None
-        self.tmax = 0.0
+        self.tmax, self.tmin = 0.0, None
         open_ = {}
         for e in events:
             ph, tid, ts = e.get("ph"), e.get("tid", 0), float(e.get("ts", 0))
             self.tmax = max(self.tmax, ts)
+            if ph != "M":
+                self.tmin = ts if self.tmin is None else min(self.tmin, ts)
             if ph == "M" and e.get("name") == "process_name":
                 self.title = e.get("args", {}).get("name", "")
             elif ph == "M" and e.get("name") == "thread_name":
@@ -110,10 +112,14 @@ def strips(tr):
 
 
 def render(tr):
-    tmax = max(tr.tmax, 1.0) * 1.02  # room right of the last event (often the failure)
-    plot_w = min(6000, max(1000, int(tmax * 24))) if tr.steps else 1400
-    px = plot_w / tmax
-    x = lambda t: LEFT + t * px  # noqa: E731
+    # From the first event (runq-torture's file holds only the last ops of a long run), with
+    # room right of the last one (often the failure).
+    t0 = tr.tmin or 0.0
+    span = max(tr.tmax - t0, 1.0) * 1.02
+    tmax = t0 + span
+    plot_w = min(6000, max(1000, int(span * 24))) if tr.steps else 1400
+    px = plot_w / span
+    x = lambda t: LEFT + (t - t0) * px  # noqa: E731
     lane_y = {tid: TOP + i * LANE_H for i, tid in enumerate(tr.lanes)}
     st = strips(tr)
     strip_top = TOP + len(tr.lanes) * LANE_H + 16
@@ -125,9 +131,9 @@ def render(tr):
          "<text x='8' y='16' font-size='13'>%s</text>" % esc(tr.title)]
     unit = "step" if tr.steps else "us"
     step = 1
-    while tmax / step > 20:  # 1, 2, 5, 10, 20, 50, ...: at most 20 ticks
+    while span / step > 20:  # 1, 2, 5, 10, 20, 50, ...: at most 20 ticks
         step = step * 5 // 2 if str(step)[0] == "2" else step * 2
-    for t in range(0, int(tmax) + 1, step):  # time axis
+    for t in range(-(-int(t0) // step) * step, int(tmax) + 1, step):  # time axis
         o.append("<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#eeeeee'/>"
                  % (x(t), TOP - 8, x(t), strip_top + len(st) * STRIP_H))
         o.append("<text x='%.1f' y='%d' fill='#666666' text-anchor='middle'>%d</text>" % (x(t), TOP - 12, t))
@@ -196,7 +202,7 @@ def render(tr):
         o.append("<g class='failure' data-invariant='%s'><title>%s</title>" % (esc(inv), esc(msg)))
         o.append("<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='%s' stroke-width='3'/>"
                  % (x(t), TOP - 26, x(t), bottom, FAIL_COLOUR))
-        label = "!!! %s%s at %s %g" % (inv, " (%s)" % who if who else "", unit, t)
+        label = "!!! %s%s at %s %s" % (inv, " (%s)" % who if who else "", unit, "%d" % t if t == int(t) else "%.1f" % t)
         anchor = "end" if x(t) > W / 2 else "start"
         dx = -6 if anchor == "end" else 6
         o.append("<text x='%.1f' y='%d' fill='%s' font-size='13' font-weight='bold' text-anchor='%s'>%s</text>"
