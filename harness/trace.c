@@ -210,7 +210,10 @@ void trace_row(int t, uint64_t step, unsigned done, const char *text) {
     T.state(state, sizeof state);
     int k = snprintf(row, sizeof row, "%d%c%llu%c%u%c%s%c%s\n", t, SEP, (unsigned long long)step,
                      SEP, done, SEP, text, SEP, state);
-    size_t n = k < 0 ? 0 : (size_t)k < sizeof row ? (size_t)k : sizeof row - 1;
+    if (k <= 0) {
+        return;
+    }
+    size_t n = (size_t)k < sizeof row ? (size_t)k : sizeof row - 1;
     row[n - 1] = '\n'; // a truncated record still ends its line
     if (T.fold_t == t && T.len + n > sizeof fold_buf) {
         fold_close(true); // too long to fold: printed as it is
