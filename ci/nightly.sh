@@ -22,7 +22,7 @@
 #   --history FILE    one line per night (JSON), appended, for the trend plots; outside the
 #                     work tree so it survives fresh clones (default $RUNQ_NIGHTLY_HISTORY,
 #                     else ${XDG_STATE_HOME:-~/.local/state}/runqtorture/nightly-history.jsonl)
-#   --no-look         no screenshot of a trace (ci/look.sh: headless Chromium + speedscope)
+#   --no-look         no swimlane pictures (ci/look.sh: ci/swimlane.py + headless Chromium)
 #   --no-cflite       skip the ClusterFuzzLite check (ci/cflite_check.sh: .clusterfuzzlite/
 #                     build.sh with OSS-Fuzz's address and undefined flags, each fuzzer run
 #                     10 s from $OUT as the runner does; about 4 min, outside the budget)
@@ -32,8 +32,8 @@
 # (committed + new into a NEW directory, then swapped in) -> crashes (replayed, deduplicated
 # by invariant, minimised keeping the invariant, filed with .trace and .repro) ->
 # ci/coverage.sh -> the ClusterFuzzLite build and its fuzzers as OSS-Fuzz runs them
-# (ci/cflite_check.sh) -> one failure (else a committed schedule) as a picture (ci/look.sh,
-# OUT/look/) -> OUT/summary.md and OUT/summary.json, with plots (gnuplot, OUT/plots/:
+# (ci/cflite_check.sh) -> a swimlane picture per new crash (else of a committed schedule;
+# ci/look.sh, OUT/look/) -> OUT/summary.md and OUT/summary.json, with plots (gnuplot, OUT/plots/:
 # cov/ft and exec/s per fuzz run; coverage, corpus size, crashes by invariant across nights).
 # A build that fails skips its part and says so; the job goes on.
 # Exit: 0 no crash and no stress failure, 1 otherwise, 2 usage error, 130 interrupted.
@@ -416,24 +416,29 @@ fi
 
 # ---- a failure as a picture -------------------------------------------------------------------
 if [ $look = 1 ]; then
-  phase "look: one trace in a browser (ci/look.sh)"
-  # Tonight's first crash with a picture, else a committed schedule exported by runq-replay.
-  pic=$(python3 -c 'import json,sys
+  phase "look: a swimlane per new crash (ci/look.sh)"
+  # Each new crash with a Chrome trace as look/<invariant>.{svg,png}; none: a committed
+  # schedule exported by runq-replay, as look/trace.{svg,png}.
+  pics=$(python3 -c 'import json,re,sys
 try:
     d = json.load(open(sys.argv[1]))
 except (OSError, ValueError):
     sys.exit(0)
 for c in d.get("invariants", []):
-    if c.get("picture"):
-        print(c["picture"]); break' "$out/crashes.json")
-  [ -n "$pic" ] || pic=corpus/fuzz_runq_sched/regress-runnext-stolen-during-backoff.txt
+    if c.get("picture") and c.get("stored") == "new":
+        print(re.sub(r"[^A-Za-z0-9_.-]", "_", c["invariant"]), c["picture"])' "$out/crashes.json")
+  [ -n "$pics" ] || pics="trace corpus/fuzz_runq_sched/regress-runnext-stolen-during-backoff.txt"
   lookargs=()
   [ -x build/fuzz/bin/runq-replay ] && lookargs=(--replay build/fuzz/bin/runq-replay)
-  progress_run "look" "$out/logs/look.log" '^(==|look:)' \
-    timeout -s KILL 600 ci/look.sh --out "$out/look/trace.png" "${lookargs[@]}" "$pic"
-  rc=$?
+  rc=0
+  : >"$out/logs/look.log"
+  while read -r name pic; do
+    progress_run "look $name" "$out/logs/look-$name.log" '^(==|look:)' \
+      timeout -s KILL 600 ci/look.sh --out "$out/look/$name.png" "${lookargs[@]}" "$pic" </dev/null || rc=$?
+    cat "$out/logs/look-$name.log" >>"$out/logs/look.log"
+  done <<<"$pics"
   sed 's/^/   /' "$out/logs/look.log" | grep -a -E '^   (look:|!!!)' || true
-  [ $rc = 0 ] || note "no trace screenshot: ci/look.sh exited $rc (log $(rel "$out/logs/look.log"))"
+  [ $rc = 0 ] || note "a swimlane is missing: ci/look.sh exited $rc (log $(rel "$out/logs/look.log"))"
   phase_end "$([ $rc = 0 ] && echo ok || echo FAILED)"
 fi
 

@@ -281,7 +281,10 @@ def main():
         for c in inv:
             L.append(f"- **{c['invariant']}** `{c['path']}`: {c['message']}")
             if c.get("picture"):
-                L.append(f"  - picture: `{c['picture']}` (open in Perfetto UI, chrome://tracing or speedscope)")
+                L.append(f"  - Chrome trace: `{c['picture']}` (Perfetto UI, chrome://tracing)")
+                lane = re.sub(r"[^A-Za-z0-9_.-]", "_", c.get("invariant", "")) + ".svg"
+                if os.path.exists(os.path.join(out, "look", lane)):
+                    L.append(f"  - swimlane: [look/{lane}](look/{lane})")
             for v in c.get("variants", [])[1:]:
                 L.append(f"  - also: {v}")
     L.append("")
@@ -334,13 +337,21 @@ def main():
     for n in plot_notes:
         L.append(f"- {n}")
     L.append("")
-    if os.path.exists(os.path.join(out, "look", "trace.png")):
-        L.append("### A trace, as a browser shows it (ci/look.sh: speedscope in headless Chromium)")
+    look = os.path.join(out, "look")
+    svgs = sorted(f for f in os.listdir(look) if f.endswith(".svg")) if os.path.isdir(look) else []
+    if svgs:
+        L.append("### Swimlanes (ci/look.sh: ci/swimlane.py, rendered by headless Chromium)")
         L.append("")
-        L.append("![trace screenshot](look/trace.png)")
-        L.append("")
-        L.append("The trace: `look/trace.trace.json` (also opens in Perfetto UI and chrome://tracing).")
-        L.append("")
+        for f in svgs:
+            base = f[:-4]
+            L.append(f"#### {'a committed schedule' if base == 'trace' else base}")
+            L.append("")
+            if os.path.exists(os.path.join(look, base + ".png")):
+                L.append(f"![swimlane {base}](look/{base}.png)")
+                L.append("")
+            L.append(f"The picture: `look/{f}`; the Chrome trace: `look/{base}.trace.json` "
+                     "(also opens in Perfetto UI and chrome://tracing).")
+            L.append("")
 
     L.append("## Phases")
     L.append("")

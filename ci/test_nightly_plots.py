@@ -46,6 +46,9 @@ def main():
         json.dump({"found": 1, "invariants": [{"invariant": "dup-g", "target": "fuzz_runq_sched", "files": 1,
                                                "original_bytes": 10, "bytes": 5, "minimised": True, "stored": "new",
                                                "repro": "r", "path": "p", "message": "m", "picture": "p.trace.json"}]}, f)
+    os.makedirs(os.path.join(out, "look"), exist_ok=True)
+    for f in ("dup-g.svg", "dup-g.png"):  # what ci/look.sh leaves for the new crash
+        open(os.path.join(out, "look", f), "w").close()
     hist = os.path.join(work, "history.jsonl")
     with open(hist, "w") as f:
         for d in (1, 2):
@@ -68,8 +71,10 @@ def main():
         if not os.path.exists(os.path.join(plots, f)):
             fail(f"plots/{f} was not written")
     md = open(os.path.join(out, "summary.md")).read()
-    if "## Plots" not in md or "picture: `p.trace.json`" not in md:
-        fail("summary.md lacks the Plots section or the crash's picture line")
+    if "## Plots" not in md or "Chrome trace: `p.trace.json`" not in md:
+        fail("summary.md lacks the Plots section or the crash's Chrome trace line")
+    if "swimlane: [look/dup-g.svg](look/dup-g.svg)" not in md or "![swimlane dup-g](look/dup-g.png)" not in md:
+        fail("summary.md lacks the new crash's swimlane link or picture")
     if shutil.which("gnuplot"):
         pngs = ("fuzz-coverage.png", "fuzz-execs.png", "trend-coverage.png", "trend-corpus.png", "trend-crashes.png")
         for p in pngs:

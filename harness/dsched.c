@@ -45,8 +45,10 @@ typedef struct sthread {
     // `read T stale K` decisions not used yet (weak memory): K for each coming load
     // that has a choice, in order.
     uint8_t stale_q[256];
+    uint16_t stale_dn[256]; // the number of each one's decision (the trace names it)
     uint16_t stale_head, stale_len;
-    uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
+    uint16_t stale_dn_used; // the decision of the last stale read
+    uint64_t stale_reads;   // loads that read an older store than the newest (weak memory)
 } sthread;
 
 static struct {
@@ -313,8 +315,15 @@ static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, 
         uint64_t from;
         uint32_t stale;
         mm_last_read(t, &from, &stale);
-        snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
-                 (unsigned long long)from, stale);
+        if (stale) {
+            // the decision that asked for it; 0: none (the PRNG chose)
+            unsigned dn = E.th[t].stale_dn_used;
+            snprintf(note, sizeof note, dn ? "%s <s%llu~%u by d%u" : "%s <s%llu~%u", order_tag(mo),
+                     (unsigned long long)from, stale, dn);
+            trace_keep_op();
+        } else {
+            snprintf(note, sizeof note, "%s <s%llu", order_tag(mo), (unsigned long long)from);
+        }
     }
     trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
 }
@@ -394,8 +403,10 @@ bool rq_dsched_cas(enum runq_site s, void *a, unsigned width, uintptr_t old, uin
 unsigned dsched_stale_choice(int t, enum runq_site s, unsigned max) {
     sthread *th = &E.th[t];
     unsigned k = 0;
+    th->stale_dn_used = 0;
     if (th->stale_len > 0) {
         k = th->stale_q[th->stale_head];
+        th->stale_dn_used = th->stale_dn[th->stale_head];
         th->stale_head = (uint16_t)((th->stale_head + 1) % sizeof th->stale_q);
         th->stale_len--;
     }
@@ -622,7 +633,9 @@ static int pick(int *dec_index) {
         d = s->dec[(*dec_index)++];
         sthread *rt = &E.th[d.thread];
         if (rt->stale_len < sizeof rt->stale_q) {
-            rt->stale_q[(rt->stale_head + rt->stale_len) % sizeof rt->stale_q] = (uint8_t)d.arg;
+            size_t at = (rt->stale_head + rt->stale_len) % sizeof rt->stale_q;
+            rt->stale_q[at] = (uint8_t)d.arg;
+            rt->stale_dn[at] = (uint16_t)*dec_index;
             rt->stale_len++;
         }
     }

@@ -203,7 +203,12 @@ static bool a_describe(const void *addr, uintptr_t v, char *buf, size_t n) {
             return true;
         }
         if (addr == (const void *)&ms[i].curg) {
-            snprintf(buf, n, "M%d.curg=%s", i, v ? "G" : "nil");
+            // the G that M runs is none of the schedule's numbered Gs: named after its M
+            if (v == guintptr_of(&curgs[i])) {
+                snprintf(buf, n, "M%d.curg=G(M%d)", i, i);
+            } else {
+                snprintf(buf, n, "M%d.curg=%s", i, v ? "G?" : "nil");
+            }
             return true;
         }
         if (addr == (const void *)&curgs[i].atomicstatus) {

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLW 36
+// A row is kept as a record "t\x1fstep\x1fdone\x1ftext\x1fstate\n" until the end of the run:
+// the columns are sized to their widest cell, known only then.
+#define SEP '\x1f'
 
 static struct {
     FILE *out;
@@ -14,21 +16,30 @@ static struct {
     int n;
     trace_state_fn state;
     trace_value_fn value;
-    // The op being folded: its thread (-1: none), what it is, its rows so far.
+    // The op being folded: its thread (-1: none), what it is, its rows so far, and whether
+    // it must be shown unfolded (it read a stale value).
     int fold_t;
+    bool fold_keep;
     char fold_what[64];
     uint64_t fold_first;
-    size_t len; // bytes in fold_buf
+    size_t len;  // bytes in fold_buf
+    size_t rlen; // bytes in rows
+    // Column widths of what was printed already (a trace too long for rows is printed in
+    // parts; a later part's columns are never narrower).
+    size_t width[SCHED_MAX_THREADS];
+    bool header_done;
+    unsigned shown_done; // threads whose "-- done" was printed
 } T = {.fold_t = -1};
 
-// The rows of the op being folded. A fixed buffer filled by a plain byte loop, not a
-// memstream: rows are written inside fibers and dropped or printed by the main context,
-// and libc's allocations there would be races to ThreadSanitizer (fibers switch without
-// synchronising). An op whose rows do not fit is printed unfolded, the same in every build.
+// The rows of the op being folded, and every row not printed yet. Fixed buffers filled by a
+// plain byte loop, not memstreams: rows are written inside fibers and printed by the main
+// context, and libc's allocations there would be races to ThreadSanitizer (fibers switch
+// without synchronising). An op whose rows do not fit is printed unfolded, the same in
+// every build.
 static char fold_buf[1 << 20];
+static char rows[1 << 24];
 
-// Copies into the trace's own state with plain stores (never through an intercepted libc
-// call: see fold_buf).
+// Copies with plain stores (never through an intercepted libc call: see fold_buf).
 static void copy_plain(char *dst, size_t size, const char *src) {
     volatile char *d = dst;
     size_t i = 0;
@@ -38,40 +49,106 @@ static void copy_plain(char *dst, size_t size, const char *src) {
     d[i] = 0;
 }
 
-static void fold_append(const char *row, size_t n) {
-    volatile char *dst = fold_buf + T.len; // volatile: no memcpy call for TSan to intercept
+static void append_plain(char *buf, size_t *len, const char *src, size_t n) {
+    volatile char *dst = buf + *len; // volatile: no memcpy call for TSan to intercept
     for (size_t i = 0; i < n; i++) {
-        dst[i] = row[i];
+        dst[i] = src[i];
     }
-    T.len += n;
+    *len += n;
 }
 
 bool trace_on(void) {
     return T.out != NULL;
 }
 
-// One row: step, the cells (only t's has text; an idle thread shows '.', a finished one
-// nothing), the queues. A long cell covers the idle cells to its right.
-static size_t format_row(char *out, size_t outlen, int t, uint64_t step, unsigned done,
-                         const char *text) {
-    char state[768], line[1024];
-    T.state(state, sizeof state);
-    size_t off = (size_t)snprintf(line, sizeof line, "%6llu ", (unsigned long long)step);
-    for (int i = 0; i < T.n && off < sizeof line; i++) {
-        size_t col = 7 + (size_t)i * (COLW + 1);
-        const char *cell = i == t ? text : (done >> i & 1) ? "" : ".";
-        if (off > col && i != t) {
-            continue; // covered by a long cell
+// One parsed record; text and state point into the record (not terminated: their lengths).
+typedef struct {
+    int t;
+    unsigned long long step;
+    unsigned done;
+    const char *text, *state;
+    int tlen, slen;
+    const char *next;
+} record;
+
+static bool parse_record(const char *p, const char *end, record *r) {
+    if (p >= end) {
+        return false;
+    }
+    char *q;
+    r->t = (int)strtol(p, &q, 10);
+    r->step = strtoull(q + 1, &q, 10);
+    r->done = (unsigned)strtoul(q + 1, &q, 10);
+    r->text = q + 1;
+    const char *s = memchr(r->text, SEP, (size_t)(end - r->text));
+    r->tlen = (int)(s - r->text);
+    r->state = s + 1;
+    const char *nl = memchr(r->state, '\n', (size_t)(end - r->state));
+    r->slen = (int)(nl - r->state);
+    r->next = nl + 1;
+    return true;
+}
+
+static const char *cell_of(const record *r, int i, unsigned newly, int *len) {
+    const char *c = i == r->t            ? r->text
+                    : (newly >> i & 1)   ? "-- done"
+                    : (r->done >> i & 1) ? ""
+                                         : ".";
+    *len = i == r->t ? r->tlen : (int)strlen(c);
+    return c;
+}
+
+static void print_header(void) {
+    fprintf(T.out, "%6s ", "step");
+    for (int i = 0; i < T.n; i++) {
+        fprintf(T.out, " %-*s", (int)T.width[i], sched_thread_name(i));
+    }
+    fprintf(T.out, " | queues: P<id>[head,tail) slots next=runnext; glob[n] the global queue\n");
+    fprintf(T.out,
+            "%6s  legend: > op begins, < op ends (what it did), * commit point (a publish or a "
+            "successful CAS), !!! a failure\n",
+            "");
+    fprintf(T.out,
+            "%6s  ~~ dN decision N takes over; <sN a load read the store of step N (s0: the "
+            "initial value), ~K by dN: K stores stale, asked by decision N\n",
+            "");
+    fprintf(T.out,
+            "%6s  . idle; -- done the thread has finished its ops (its column is blank after)%s\n",
+            "", T.steps ? "" : "; an op that ran alone is one row (--steps: every step)");
+}
+
+// Prints the rows kept so far, each column as wide as its widest cell.
+static void print_rows(void) {
+    const char *end = rows + T.rlen;
+    record r;
+    unsigned shown = T.shown_done;
+    for (const char *p = rows; parse_record(p, end, &r); p = r.next) {
+        unsigned newly = r.done & ~shown & ~(1u << r.t);
+        shown |= newly;
+        for (int i = 0; i < T.n; i++) {
+            int len;
+            cell_of(&r, i, newly, &len);
+            if ((size_t)len > T.width[i]) {
+                T.width[i] = (size_t)len;
+            }
         }
-        off += (size_t)snprintf(line + off, sizeof line - off, "%*s%s",
-                                off < col + 1 ? (int)(col + 1 - off) : 1, "", cell);
     }
-    size_t end = 7 + (size_t)T.n * (COLW + 1);
-    if (off < end && off < sizeof line) {
-        off += (size_t)snprintf(line + off, sizeof line - off, "%*s", (int)(end - off), "");
+    if (!T.header_done) {
+        print_header();
+        T.header_done = true;
     }
-    int k = snprintf(out, outlen, "%s | %s\n", line, state);
-    return k < 0 ? 0 : (size_t)k < outlen ? (size_t)k : outlen - 1;
+    for (const char *p = rows; parse_record(p, end, &r); p = r.next) {
+        unsigned newly = r.done & ~T.shown_done & ~(1u << r.t);
+        T.shown_done |= newly;
+        fprintf(T.out, "%6llu ", r.step);
+        for (int i = 0; i < T.n; i++) {
+            int len;
+            const char *c = cell_of(&r, i, newly, &len);
+            fprintf(T.out, " %.*s%*s", len, c, (int)T.width[i] - len, "");
+        }
+        fprintf(T.out, " | %.*s\n", r.slen, r.state);
+    }
+    T.rlen = 0;
 }
 
 void trace_start(FILE *out, bool steps, int nthreads, trace_state_fn state, trace_value_fn value) {
@@ -81,18 +158,22 @@ void trace_start(FILE *out, bool steps, int nthreads, trace_state_fn state, trac
     T.steps = steps;
     T.n = nthreads;
     T.state = state;
-    if (!out) {
-        return;
-    }
-    fprintf(out, "%6s ", "step");
+    T.header_done = false;
+    T.shown_done = 0;
+    T.fold_keep = false;
     for (int i = 0; i < nthreads; i++) {
-        fprintf(out, " %-*s", COLW, sched_thread_name(i));
+        T.width[i] = strlen(sched_thread_name(i));
     }
-    fprintf(out, " | queues: P<id>[head,tail) slots next=runnext; glob[n] the global queue\n");
-    fprintf(out,
-            "%6s  legend: > op begins, < op ends (what it did), * commit point (a publish "
-            "or a successful CAS), ~~ dN decision N takes over%s\n",
-            "", steps ? "" : "; an op that ran alone is one row (--steps: every step)");
+}
+
+// Keeps n bytes of rows, printing what is kept first when they do not fit.
+static void keep_rows(const char *src, size_t n) {
+    if (T.rlen + n > sizeof rows) {
+        print_rows();
+    }
+    if (n <= sizeof rows) {
+        append_plain(rows, &T.rlen, src, n);
+    }
 }
 
 static void fold_close(bool print) {
@@ -100,14 +181,22 @@ static void fold_close(bool print) {
         return;
     }
     if (print) {
-        fwrite(fold_buf, 1, T.len, T.out);
+        keep_rows(fold_buf, T.len);
     }
     T.len = 0;
     T.fold_t = -1;
+    T.fold_keep = false;
 }
 
 void trace_flush(void) {
     fold_close(true);
+    if (T.out && T.rlen > 0) {
+        print_rows();
+    }
+}
+
+void trace_keep_op(void) {
+    T.fold_keep = true;
 }
 
 void trace_row(int t, uint64_t step, unsigned done, const char *text) {
@@ -117,18 +206,24 @@ void trace_row(int t, uint64_t step, unsigned done, const char *text) {
     if (T.fold_t >= 0 && T.fold_t != t) {
         fold_close(true); // another thread steps: the op did not run alone
     }
-    char row[2048];
-    size_t n = format_row(row, sizeof row, t, step, done, text);
+    char state[768], row[1024];
+    T.state(state, sizeof state);
+    int k = snprintf(row, sizeof row, "%d%c%llu%c%u%c%s%c%s\n", t, SEP, (unsigned long long)step,
+                     SEP, done, SEP, text, SEP, state);
+    if (k <= 0) {
+        return;
+    }
+    size_t n = (size_t)k < sizeof row ? (size_t)k : sizeof row - 1;
+    row[n - 1] = '\n'; // a truncated record still ends its line
     if (T.fold_t == t && T.len + n > sizeof fold_buf) {
         fold_close(true); // too long to fold: printed as it is
     }
     if (T.fold_t == t) {
-        fold_append(row, n);
+        append_plain(fold_buf, &T.len, row, n);
     } else {
-        fwrite(row, 1, n, T.out);
+        keep_rows(row, n);
     }
 }
-
 void trace_op_begin(int t, uint64_t step, unsigned done, const char *what) {
     if (!T.out) {
         return;
@@ -150,6 +245,9 @@ void trace_op_end(int t, uint64_t step, unsigned done, const char *result) {
         return;
     }
     char row[256];
+    if (T.fold_t == t && T.fold_keep) {
+        fold_close(true); // a stale read inside: every step of it is shown
+    }
     if (T.fold_t == t) {
         fold_close(false);
         snprintf(row, sizeof row, "%s < %s (alone, %llu steps)", T.fold_what, result,

@@ -2,8 +2,9 @@
 // thread, a row per step, the queues beside it.
 //
 // An op that runs alone (no other thread steps between its begin and end) is folded into
-// one row unless every step is asked for; rows of an op that another thread interleaves
-// with are all printed, in order. Long cells overflow into the idle columns to their right.
+// one row unless every step is asked for or it read a stale value; rows of an op that
+// another thread interleaves with are all printed, in order. Rows are kept until the end of
+// the run (trace_flush) so that each column is as wide as its widest cell.
 #ifndef HARNESS_TRACE_H
 #define HARNESS_TRACE_H
 
@@ -35,6 +36,8 @@ void trace_takeover(int t, uint64_t step, unsigned done, int number, const sched
                     int preempted);
 void trace_op_begin(int t, uint64_t step, unsigned done, const char *what);
 void trace_op_end(int t, uint64_t step, unsigned done, const char *result);
+// The op being folded read a stale value (weak memory): show all its rows, not one.
+void trace_keep_op(void);
 // Prints what is still folded (a failure inside an op shows every step of it).
 void trace_flush(void);
 

@@ -340,9 +340,10 @@ int main(int argc, char **argv) {
             passed++;
             if (!quiet) {
                 printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
-                       "preconditions%s%s)%s\n",
+                       "preconditions%s%s%s)%s\n",
                        file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
                        first_r.ops_skipped, s.version == SVER_MASTER ? ", go master" : "",
+                       s.flags & SFLAG_WEAK ? ", memory weak" : "",
                        repeat > 1 ? ", identical on every repeat" : "", how);
             }
         }
