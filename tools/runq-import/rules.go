@@ -263,18 +263,39 @@ var siteRules = []siteRule{
 	{"runqsteal", "runqtail", "StoreRel", 0, "runqsteal_publish"},
 }
 
-// lookupSite returns the site for the ordinal-th access (1-based) of that function,
-// field and kind: an exact ordinal wins over a wildcard. "" if none.
-func lookupSite(fn, fld, kind string, ordinal int) string {
-	for _, r := range siteRules {
-		if r.fn == fn && r.field == fld && r.kind == kind && r.ordinal == ordinal {
-			return r.site
+// siteClass: the direction of an access kind. A site names a place, not a memory order:
+// when Go's access differs from the hand port's only in its order (a plain store where
+// the hand port has StoreRel, as a weakened variant has), it is the same access and keeps
+// the site, matched by function, field, direction and ordinal within that direction.
+var siteClass = map[string]string{
+	"LoadAcq": "load", "Load": "load", "Loaduintptr": "load", "plain-load": "load",
+	"StoreRel": "store", "plain-store": "store",
+	"CasRel": "cas", "cas": "cas",
+	"lock": "lock", "unlock": "unlock", "backoff": "backoff",
+}
+
+// lookupSite returns the site for an access of that function, field and kind: ordKind is
+// its ordinal (1-based, source order) among accesses of the same kind, ordClass among
+// those of the same direction. An exact kind wins (an exact ordinal over a wildcard);
+// else the direction decides, and byOrder says the kind differs from the hand port's.
+// "" if no site, or if the direction matches two different sites.
+func lookupSite(fn, fld, kind string, ordKind, ordClass int) (site string, byOrder bool) {
+	for _, ord := range []int{ordKind, 0} {
+		for _, r := range siteRules {
+			if r.fn == fn && r.field == fld && r.kind == kind && r.ordinal == ord {
+				return r.site, false
+			}
 		}
 	}
+	found := ""
 	for _, r := range siteRules {
-		if r.fn == fn && r.field == fld && r.kind == kind && r.ordinal == 0 {
-			return r.site
+		if r.fn == fn && r.field == fld && siteClass[r.kind] == siteClass[kind] &&
+			(r.ordinal == 0 || r.ordinal == ordClass) {
+			if found != "" && found != r.site {
+				return "", false
+			}
+			found = r.site
 		}
 	}
-	return ""
+	return found, found != ""
 }

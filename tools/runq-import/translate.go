@@ -88,6 +88,9 @@ func (t *translator) refuse(n ast.Node, format string, a ...interface{}) {
 
 func (t *translator) line(n ast.Node) int { return t.fset.Position(n.Pos()).Line }
 
+// file is the Go source's name, as the generated comments and messages give it.
+func (t *translator) file() string { return t.fset.File(token.Pos(1)).Name() }
+
 func (t *translator) emit(format string, a ...interface{}) {
 	t.buf.WriteString(strings.Repeat("    ", t.depth))
 	fmt.Fprintf(t.buf, format, a...)
@@ -103,7 +106,9 @@ func (t *translator) newTmp() string {
 func (t *translator) site(n ast.Node, fld, kind string) string {
 	key := fld + "|" + kind
 	t.counts[key]++
-	s := lookupSite(t.siteFn, fld, kind, t.counts[key])
+	ckey := fld + "|class:" + siteClass[kind]
+	t.counts[ckey]++
+	s, byOrder := lookupSite(t.siteFn, fld, kind, t.counts[key], t.counts[ckey])
 	if s == "" {
 		what := kind
 		if fld != "" {
@@ -113,7 +118,10 @@ func (t *translator) site(n ast.Node, fld, kind string) string {
 	}
 	l := t.line(n)
 	*t.sites = append(*t.sites, siteUse{site: s, line: l, fn: t.siteFn, kind: kind, fld: fld})
-	return fmt.Sprintf("RQ_SITE_%s /* proc.go:%d */", s, l)
+	if byOrder {
+		return fmt.Sprintf("RQ_SITE_%s /* %s:%d; %s where the hand port's site has another order */", s, t.file(), l, kind)
+	}
+	return fmt.Sprintf("RQ_SITE_%s /* %s:%d */", s, t.file(), l)
 }
 
 // ---- types -----------------------------------------------------------------------------
@@ -1121,7 +1129,7 @@ func (t *translator) goosValue(e ast.Expr) (bool, bool) {
 func (t *translator) ifStmt(x *ast.IfStmt) {
 	if x.Init == nil {
 		if v, ok := t.goosValue(x.Cond); ok {
-			t.emit("{ // GOOS resolved for %s (proc.go:%d)", goos, t.line(x))
+			t.emit("{ // GOOS resolved for %s (%s:%d)", goos, t.file(), t.line(x))
 			t.depth++
 			if v {
 				t.block(x.Body.List)
@@ -1224,7 +1232,7 @@ func (t *translator) closure(id *ast.Ident, lit *ast.FuncLit) {
 		t.refuse(lit, "function literal (only `return expr`)")
 	}
 	t.clos[id.Obj] = lit
-	t.emit("// %s: a function literal, expanded at each call (proc.go:%d)", id.Name, t.line(lit))
+	t.emit("// %s: a function literal, expanded at each call (%s:%d)", id.Name, t.file(), t.line(lit))
 }
 
 // ---- helpers ---------------------------------------------------------------------------
@@ -1429,7 +1437,7 @@ func (t *translator) function(fd *ast.FuncDecl, spec *funcSpec) {
 	t.depth = 1
 	t.block(fd.Body.List)
 	t.buf = saved
-	fmt.Fprintf(t.buf, "// %s: proc.go:%d\n", t.fn, t.line(fd))
+	fmt.Fprintf(t.buf, "// %s: %s:%d\n", t.fn, t.file(), t.line(fd))
 	sep := " "
 	if strings.HasSuffix(cret, "*") {
 		sep = ""
