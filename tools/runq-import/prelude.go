@@ -61,6 +61,14 @@ static inline uint64_t rq_ix(uint64_t i, uint64_t n) {
     return i;
 }
 
+// rq_nz: Go panics on an integer division by zero; so does the port.
+static inline int64_t rq_nz(int64_t d) {
+    if (d == 0) {
+        rq_throw("integer divide by zero");
+    }
+    return d;
+}
+
 void runq_p_init(p *pp, int32_t id, uint32_t start) {
     memset(pp, 0, sizeof *pp);
     pp->id = id;

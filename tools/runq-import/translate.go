@@ -46,6 +46,9 @@ type val struct {
 	c   string
 	typ string
 	op  bool // contains an ordered operation (a seam access, a call that makes some)
+	// konst: a constant expression (literals, len of a ring, conversions and arithmetic
+	// of constants)
+	konst bool
 }
 
 type translator struct {
@@ -72,11 +75,13 @@ var cReserved = map[string]bool{
 	"float": true, "int": true, "long": true, "register": true, "short": true, "signed": true,
 	"sizeof": true, "static": true, "struct": true, "typedef": true, "union": true,
 	"unsigned": true, "void": true, "volatile": true, "while": true, "do": true, "inline": true,
-	"restrict": true, "bool": true, "NULL": true, "dummy": true,
+	"restrict": true, "bool": true, "NULL": true, "dummy": true, "true": true, "false": true,
+	"errno": true, "assert": true, "assertLockHeld": true, "runq_import_sites": true,
 }
 
 func cIdent(name string) string {
-	if cReserved[name] {
+	if cReserved[name] || strings.HasPrefix(name, "rq_") || strings.HasPrefix(name, "RQ_") ||
+		strings.HasPrefix(name, "RUNQ_") {
 		return name + "_"
 	}
 	return name
@@ -167,12 +172,12 @@ func (t *translator) expr(e ast.Expr) val {
 	switch x := e.(type) {
 	case *ast.BasicLit:
 		if x.Kind == token.INT {
-			return val{c: x.Value, typ: "untyped int"}
+			return val{c: x.Value, typ: "untyped int", konst: true}
 		}
 		t.refuse(e, "literal %s", x.Value)
 	case *ast.ParenExpr:
 		v := t.expr(x.X)
-		return val{c: "(" + v.c + ")", typ: v.typ, op: v.op}
+		return val{c: "(" + v.c + ")", typ: v.typ, op: v.op, konst: v.konst}
 	case *ast.Ident:
 		return t.ident(x)
 	case *ast.SelectorExpr:
@@ -387,13 +392,25 @@ func (t *translator) binary(x *ast.BinaryExpr) val {
 	if !isUntyped(l.typ) && !isUntyped(r.typ) && l.typ != r.typ && !(l.typ == "nil" || r.typ == "nil") {
 		t.refuse(x, "mixed operand types %s and %s", l.typ, r.typ)
 	}
+	rc := r.c
 	switch x.Op {
 	case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
 		typ = "bool"
 	case token.QUO, token.REM:
-		// C's signed / and % truncate toward zero as Go's do; unsigned ones agree too.
+		// C's / and % truncate toward zero as Go's do. Go panics on a zero divisor where C
+		// is undefined: a divisor that is not a constant is checked (rq_nz throws).
+		if !r.konst {
+			if r.op {
+				t.refuse(x.Y, "divisor with a shared access")
+			}
+			ct := cType(r.typ)
+			if ct == "" {
+				t.refuse(x.Y, "divisor of type %s", r.typ)
+			}
+			rc = fmt.Sprintf("(%s)rq_nz((int64_t)(%s))", ct, r.c)
+		}
 	}
-	return val{c: l.c + " " + x.Op.String() + " " + r.c, typ: typ, op: l.op || r.op}
+	return val{c: l.c + " " + x.Op.String() + " " + rc, typ: typ, op: l.op || r.op, konst: l.konst && r.konst}
 }
 
 // ---- calls -----------------------------------------------------------------------------
@@ -541,19 +558,19 @@ func (t *translator) funcCall(x *ast.CallExpr, fun *ast.Ident) val {
 			t.refuse(x, "conversion %s", name)
 		}
 		v := t.expr(x.Args[0])
-		return val{c: fmt.Sprintf("(%s)(%s)", ct, v.c), typ: name, op: v.op}
+		return val{c: fmt.Sprintf("(%s)(%s)", ct, v.c), typ: name, op: v.op, konst: v.konst}
 	}
 	switch name {
 	case "len":
 		if len(x.Args) == 1 {
 			if sel, ok := x.Args[0].(*ast.SelectorExpr); ok {
 				if v, f, _ := t.fieldOf(sel); f.typ == "[256]guintptr" && !v.op {
-					return val{c: "RUNQ_CAP", typ: "int"}
+					return val{c: "RUNQ_CAP", typ: "int", konst: true}
 				}
 			}
 			if id, ok := x.Args[0].(*ast.Ident); ok {
 				if v := t.ident(id); v.typ == "*[256]guintptr" {
-					return val{c: "RUNQ_CAP", typ: "int"}
+					return val{c: "RUNQ_CAP", typ: "int", konst: true}
 				}
 			}
 		}
