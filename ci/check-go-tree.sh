@@ -27,7 +27,7 @@ export GOCACHE="$build/go-cache" GOPATH="$build/go-path" GOFLAGS=-mod=mod GO111M
 # Import first, on its own: a refusal is bad input (exit 2) and says why.
 ( cd "$root/tools/runq-import" && go build -o "$build/runq-import" . ) || { echo "check-go-tree: building runq-import failed" >&2; exit 2; }
 "$build/runq-import" -o "$build/imported-check.c" "$proc" || exit 2
-echo "imported $proc: $(grep -c 'RQ_SITE_.*proc.go:' "$build/imported-check.c") seam accesses"
+echo "imported $proc: $(grep -o 'RQ_AT([0-9]' "$build/imported-check.c" | wc -l) seam accesses"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRUNQ_IMPORT_PROC_GO="$proc" -DRUNQ_SKIP_SUBDIRS="fuzz;stress" >"$build/configure.log" 2>&1 ||

@@ -47,7 +47,20 @@ typedef struct sthread {
     uint8_t stale_q[256];
     uint16_t stale_head, stale_len;
     uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
+    // The Go source line of this thread's current access (rq_dsched_go_at; 0: none)
+    const char *go_file;
+    int go_line;
 } sthread;
+
+// What rq_dsched_go_at announced for the next scheduling point (the caller's, before any
+// switch: fibers switch only inside point()).
+static const char *go_file_next;
+static int go_line_next;
+
+void rq_dsched_go_at(const char *file, int line) {
+    go_file_next = file;
+    go_line_next = line;
+}
 
 static struct {
     const schedule *s;
@@ -204,6 +217,9 @@ static void yield_now(void) {
 static inline __attribute__((always_inline)) void point(enum runq_site s) {
     int t = E.cur;
     sthread *th = &E.th[t];
+    th->go_file = go_file_next;
+    th->go_line = go_line_next;
+    go_line_next = 0;
     if (th->remaining == 0) {
         // Parked here while another thread runs: feed "which site met which thread".
         yield_now();
@@ -305,7 +321,7 @@ static const char *order_tag(memory_order mo) {
 static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, const void *addr,
                                                        enum dsched_access k, uintptr_t v,
                                                        uintptr_t w, memory_order mo) {
-    char note[48];
+    char note[80];
     snprintf(note, sizeof note, "%s", order_tag(mo));
     if (k == DACC_LOAD) {
         // which store it read (its step; s0 = the initial value) and, under weak
@@ -315,6 +331,11 @@ static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, 
         mm_last_read(t, &from, &stale);
         snprintf(note, sizeof note, stale ? "%s <s%llu~%u" : "%s <s%llu", order_tag(mo),
                  (unsigned long long)from, stale);
+    }
+    if (E.opt && E.opt->trace_go_lines && E.th[t].go_line > 0) {
+        size_t n = strlen(note);
+        snprintf(note + n, sizeof note - n, " %s:%d", E.th[t].go_file ? E.th[t].go_file : "?",
+                 E.th[t].go_line);
     }
     trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
 }

@@ -92,6 +92,9 @@ typedef struct dsched_result {
 typedef struct dsched_options {
     FILE *trace;      // swimlane trace (NULL: none)
     bool trace_steps; // trace every step (else an op that ran alone is one line)
+    // print each access's Go source line beside it, where the port names it (a port made
+    // by tools/runq-import: rq_dsched_go_at)
+    bool trace_go_lines;
     // The same execution in the Chrome Trace Event format (chrome_trace.h; NULL: none),
     // and the name its process track gets.
     FILE *chrome;

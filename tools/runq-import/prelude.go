@@ -27,6 +27,14 @@ extern const struct runq_import_site runq_import_sites[];
 extern const int runq_import_nsites;
 extern const char runq_import_source[];
 
+// RQ_AT(line, site): the site of an access, and the Go source line it was imported from
+// for the deterministic engine's traces (runq-replay --trace --go-lines).
+#if defined(RUNQ_SEAM_DSCHED)
+#define RQ_AT(line, site) (rq_dsched_go_at(runq_import_source, (line)), (site))
+#else
+#define RQ_AT(line, site) (site)
+#endif
+
 schedt sched;
 bool randomizeScheduler = false;
 

@@ -102,7 +102,7 @@ func TestEverySiteUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range siteRules {
-		if !bytes.Contains(out, []byte("RQ_SITE_"+r.site+" ")) {
+		if !bytes.Contains(out, []byte("RQ_SITE_"+r.site+")")) {
 			t.Errorf("site %s not used", r.site)
 		}
 	}

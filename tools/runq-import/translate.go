@@ -124,9 +124,9 @@ func (t *translator) site(n ast.Node, fld, kind string) string {
 	l := t.line(n)
 	*t.sites = append(*t.sites, siteUse{site: s, line: l, fn: t.siteFn, kind: kind, fld: fld})
 	if byOrder {
-		return fmt.Sprintf("RQ_SITE_%s /* %s:%d; %s where the hand port's site has another order */", s, t.file(), l, kind)
+		return fmt.Sprintf("RQ_AT(%d, RQ_SITE_%s) /* %s where the hand port's site has another order */", l, s, kind)
 	}
-	return fmt.Sprintf("RQ_SITE_%s /* %s:%d */", s, t.file(), l)
+	return fmt.Sprintf("RQ_AT(%d, RQ_SITE_%s)", l, s)
 }
 
 // ---- types -----------------------------------------------------------------------------

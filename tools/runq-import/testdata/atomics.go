@@ -1,9 +1,9 @@
 // Rule: each runtime/internal/atomic call maps to its seam operation, with its site.
-// want: uint32_t h = rq_LoadAcq(&_p_->runqhead, RQ_SITE_runqget_head /* proc.go:16 */);
-// want: rq_CasRel(&_p_->runqhead, h, h + 1, RQ_SITE_runqget_headcas /* proc.go:22 */)
-// want: rq_Load(&_p_->runqhead, RQ_SITE_runqempty_head /* proc.go:30 */)
-// want: rq_Loadg(&_p_->runnext, RQ_SITE_runqempty_next /* proc.go:32 */)
-// want: rq_StoreRel(&_p_->runqtail, t + n, RQ_SITE_runqsteal_publish /* proc.go:51 */);
+// want: uint32_t h = rq_LoadAcq(&_p_->runqhead, RQ_AT(16, RQ_SITE_runqget_head));
+// want: rq_CasRel(&_p_->runqhead, h, h + 1, RQ_AT(22, RQ_SITE_runqget_headcas))
+// want: rq_Load(&_p_->runqhead, RQ_AT(30, RQ_SITE_runqempty_head))
+// want: rq_Loadg(&_p_->runnext, RQ_AT(32, RQ_SITE_runqempty_next))
+// want: rq_StoreRel(&_p_->runqtail, t + n, RQ_AT(51, RQ_SITE_runqsteal_publish));
 package runtime
 
 func runqget(_p_ *p) (gp *g, inheritTime bool) {

@@ -1,14 +1,14 @@
 // Rule: throw, usleep(3)/osyield, lock/unlock of sched.lock, fastrandn/cheaprandn (the
 // function's P first), gp.schedlink.set (rq_gwrite first), GOOS resolved for linux.
 // want: rq_throw("runqputslow: queue is not full");
-// want: rq_lock(&sched.lock, RQ_SITE_runqputslow_lock /* proc.go:36 */);
-// want: rq_unlock(&sched.lock, RQ_SITE_runqputslow_unlock /* proc.go:38 */);
+// want: rq_lock(&sched.lock, RQ_AT(36, RQ_SITE_runqputslow_lock));
+// want: rq_unlock(&sched.lock, RQ_AT(38, RQ_SITE_runqputslow_unlock));
 // want: uint32_t j = fastrandn(_p_, i + 1);
 // want: rq_gwrite(batch[rq_ix((uint64_t)(i), sizeof batch / sizeof batch[0])]);
 // want: g *batch[RUNQ_CAP / 2 + 1] = {0};
-// want: rq_usleep3(RQ_SITE_runqgrab_backoff /* proc.go:45 */);
-// nowant: proc.go:47
-// want: rq_usleep3(RQ_SITE_runqgrab_backoff /* proc.go:52 */);
+// want: rq_usleep3(RQ_AT(45, RQ_SITE_runqgrab_backoff));
+// nowant: RQ_AT(47,
+// want: rq_usleep3(RQ_AT(52, RQ_SITE_runqgrab_backoff));
 // want: uint32_t j = fastrandn(pp, i + 1);
 // want: assertLockHeld(&sched.lock);
 package runtime

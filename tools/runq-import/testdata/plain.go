@@ -1,13 +1,13 @@
 // Rule: a plain read or write of a field other Ps touch is a relaxed seam access; the
 // ordinal picks runqempty's second runqtail load (tail2); guintptr.cas is rq_casg;
 // locals stay C locals; a named out-result is written through its pointer.
-// want: guintptr oldnext = rq_plain_loadg(&_p_->runnext, RQ_SITE_runqput_next /* proc.go:22 */);
-// want: rq_casg(&_p_->runnext, oldnext, guintptr_of(gp), RQ_SITE_runqput_nextcas /* proc.go:23 */)
-// want: uint32_t t = rq_plain_load32(&_p_->runqtail, RQ_SITE_runqput_tail /* proc.go:33 */);
-// want: rq_plain_storeg(&_p_->runq[rq_ix((uint64_t)(t % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], guintptr_of(gp), RQ_SITE_runqput_slot /* proc.go:35 */);
-// want: rq_Load(&_p_->runqtail, RQ_SITE_runqempty_tail2 /* proc.go:50 */)
-// want: rq_plain_load32(&_p_->status, RQ_SITE_runqgrab_status /* proc.go:60 */) == _Prunning
-// want: rq_plain_storeg(&batch[rq_ix((uint64_t)(batchHead % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], next, RQ_SITE_runqgrab_batch /* proc.go:66 */);
+// want: guintptr oldnext = rq_plain_loadg(&_p_->runnext, RQ_AT(22, RQ_SITE_runqput_next));
+// want: rq_casg(&_p_->runnext, oldnext, guintptr_of(gp), RQ_AT(23, RQ_SITE_runqput_nextcas))
+// want: uint32_t t = rq_plain_load32(&_p_->runqtail, RQ_AT(33, RQ_SITE_runqput_tail));
+// want: rq_plain_storeg(&_p_->runq[rq_ix((uint64_t)(t % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], guintptr_of(gp), RQ_AT(35, RQ_SITE_runqput_slot));
+// want: rq_Load(&_p_->runqtail, RQ_AT(50, RQ_SITE_runqempty_tail2))
+// want: rq_plain_load32(&_p_->status, RQ_AT(60, RQ_SITE_runqgrab_status)) == _Prunning
+// want: rq_plain_storeg(&batch[rq_ix((uint64_t)(batchHead % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], next, RQ_AT(66, RQ_SITE_runqgrab_batch));
 // want: gQueue runqdrain(p *_p_, uint32_t *n) {
 // want:     (*n)++;
 // want: return drainQ;

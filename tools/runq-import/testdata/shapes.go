@@ -5,14 +5,14 @@
 // want: guintptr g_ = rq_plain_loadg(
 // want: int32_t n = sched.runqsize / (int32_t)rq_nz((int64_t)(sched.gomaxprocs)) + 1;
 // want: if (n > (int32_t)(RUNQ_CAP) / 2) {
-// want:             uint32_t imp_t1 = ((rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail /* proc.go:46 */) + (i)) % (uint32_t)(RUNQ_CAP));
-// want:             uint32_t imp_t2 = ((rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail /* proc.go:46 */) + (j)) % (uint32_t)(RUNQ_CAP));
-// want:             uint32_t imp_t3 = ((rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail /* proc.go:46 */) + (j)) % (uint32_t)(RUNQ_CAP));
-// want:             guintptr imp_t4 = rq_plain_loadg(&pp->runq[rq_ix((uint64_t)(imp_t3), RUNQ_CAP)], RQ_SITE_runqputbatch_slot /* proc.go:50 */);
-// want:             uint32_t imp_t5 = ((rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail /* proc.go:46 */) + (i)) % (uint32_t)(RUNQ_CAP));
-// want:             guintptr imp_t6 = rq_plain_loadg(&pp->runq[rq_ix((uint64_t)(imp_t5), RUNQ_CAP)], RQ_SITE_runqputbatch_slot /* proc.go:50 */);
-// want:             rq_plain_storeg(&pp->runq[rq_ix((uint64_t)(imp_t1), RUNQ_CAP)], imp_t4, RQ_SITE_runqputbatch_slot /* proc.go:50 */);
-// want:             rq_plain_storeg(&pp->runq[rq_ix((uint64_t)(imp_t2), RUNQ_CAP)], imp_t6, RQ_SITE_runqputbatch_slot /* proc.go:50 */);
+// want:             uint32_t imp_t1 = ((rq_plain_load32(&pp->runqtail, RQ_AT(46, RQ_SITE_runqputbatch_tail)) + (i)) % (uint32_t)(RUNQ_CAP));
+// want:             uint32_t imp_t2 = ((rq_plain_load32(&pp->runqtail, RQ_AT(46, RQ_SITE_runqputbatch_tail)) + (j)) % (uint32_t)(RUNQ_CAP));
+// want:             uint32_t imp_t3 = ((rq_plain_load32(&pp->runqtail, RQ_AT(46, RQ_SITE_runqputbatch_tail)) + (j)) % (uint32_t)(RUNQ_CAP));
+// want:             guintptr imp_t4 = rq_plain_loadg(&pp->runq[rq_ix((uint64_t)(imp_t3), RUNQ_CAP)], RQ_AT(50, RQ_SITE_runqputbatch_slot));
+// want:             uint32_t imp_t5 = ((rq_plain_load32(&pp->runqtail, RQ_AT(46, RQ_SITE_runqputbatch_tail)) + (i)) % (uint32_t)(RUNQ_CAP));
+// want:             guintptr imp_t6 = rq_plain_loadg(&pp->runq[rq_ix((uint64_t)(imp_t5), RUNQ_CAP)], RQ_AT(50, RQ_SITE_runqputbatch_slot));
+// want:             rq_plain_storeg(&pp->runq[rq_ix((uint64_t)(imp_t1), RUNQ_CAP)], imp_t4, RQ_AT(50, RQ_SITE_runqputbatch_slot));
+// want:             rq_plain_storeg(&pp->runq[rq_ix((uint64_t)(imp_t2), RUNQ_CAP)], imp_t6, RQ_AT(50, RQ_SITE_runqputbatch_slot));
 // want: gList stack = (gList){q->head};
 // want: *q = (gQueue){0};
 package runtime

@@ -1,7 +1,7 @@
 // Rule: an access that differs from the hand port's only in its order keeps the site
 // (a plain store where Go has StoreRel is runqput.publish, as ci/mutants' weakened
 // variants name it).
-// want: rq_plain_store32(&_p_->runqtail, t + 1, RQ_SITE_runqput_publish /* proc.go:12; plain-store where the hand port's site has another order */);
+// want: rq_plain_store32(&_p_->runqtail, t + 1, RQ_AT(12, RQ_SITE_runqput_publish) /* plain-store where the hand port's site has another order */);
 package runtime
 
 func runqput(_p_ *p, gp *g, next bool) {
