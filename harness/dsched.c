@@ -47,9 +47,11 @@ typedef struct sthread {
     uint8_t stale_q[256];
     uint16_t stale_head, stale_len;
     uint64_t stale_reads; // loads that read an older store than the newest (weak memory)
-    // The Go source line of this thread's current access (rq_dsched_go_at; 0: none)
+    // The Go source line of this thread's current access (rq_dsched_go_at; 0: none) and
+    // its site
     const char *go_file;
     int go_line;
+    enum runq_site go_site;
 } sthread;
 
 // What rq_dsched_go_at announced for the next scheduling point (the caller's, before any
@@ -184,6 +186,12 @@ void dsched_fail(enum inv_id invariant, const char *fmt, ...) {
         va_end(ap);
         r->thread = E.cur;
         r->step = E.step;
+        r->go_at[0] = 0;
+        if (E.cur >= 0 && E.th[E.cur].go_line > 0) {
+            const sthread *th = &E.th[E.cur];
+            snprintf(r->go_at, sizeof r->go_at, "%s %s:%d", runq_site_name(th->go_site),
+                     th->go_file ? th->go_file : "?", th->go_line);
+        }
         ctrace_fail(E.cur, E.step, r->invariant, r->message);
         if (E.trace) {
             char row[64];
@@ -219,6 +227,7 @@ static inline __attribute__((always_inline)) void point(enum runq_site s) {
     sthread *th = &E.th[t];
     th->go_file = go_file_next;
     th->go_line = go_line_next;
+    th->go_site = s;
     go_line_next = 0;
     if (th->remaining == 0) {
         // Parked here while another thread runs: feed "which site met which thread".

@@ -87,6 +87,9 @@ typedef struct dsched_result {
     int until_missed_count;   // how many did
     int decisions_unused;     // decisions never taken (every thread finished first)
     int decisions_redirected; // decisions naming a finished thread (the next one ran)
+    // The failing thread's last access, where its port names Go source lines (a port made
+    // by tools/runq-import): "runqput.head proc.go:5804"; empty otherwise.
+    char go_at[64];
 } dsched_result;
 
 typedef struct dsched_options {

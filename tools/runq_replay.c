@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char usage_line[] =
-    "usage: runq-replay [--trace [--steps] [--go-lines]] [--sequential] [--bytes] [--text]\n"
+    "usage: runq-replay [--trace [--steps]] [--go-lines] [--sequential] [--bytes] [--text]\n"
     "                   [--to-bytes OUT] [--repeat N] [--expect INVARIANT] [--quiet]\n"
     "                   [--chrome-trace OUT]\n"
     "                   [--go 1.19|master] FILE...\n"
@@ -27,8 +27,9 @@ static const char help_text[] =
     "                   the queues beside it (see README.md, 'Reading a trace')\n"
     "  --steps          with --trace: every step of every op (an op that ran alone is\n"
     "                   folded into one line otherwise)\n"
-    "  --go-lines       with --trace: each access's Go source line beside it\n"
-    "                   (proc.go:LINE), on a port made by tools/runq-import\n"
+    "  --go-lines       on a port made by tools/runq-import: with --trace, each access's\n"
+    "                   Go source line beside it (proc.go:LINE); a failure names the\n"
+    "                   failing thread's last access and its line\n"
     "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
     "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
     "  --text           print each schedule in text form and exit (bytes -> text)\n"
@@ -324,6 +325,11 @@ int main(int argc, char **argv) {
                 failed++;
                 printf("%s: FAIL\n", file);
                 runner_report(stdout, &first_r, repro);
+                if (trace_go_lines && first_r.go_at[0]) {
+                    printf("last access of %s: %s\n",
+                           first_r.thread >= 0 ? sched_thread_name(first_r.thread) : "end",
+                           first_r.go_at);
+                }
             }
         } else if (expect) {
             failed++;
