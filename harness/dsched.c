@@ -49,7 +49,22 @@ typedef struct sthread {
     uint16_t stale_head, stale_len;
     uint16_t stale_dn_used; // the decision of the last stale read
     uint64_t stale_reads;   // loads that read an older store than the newest (weak memory)
+    // The Go source line of this thread's current access (rq_dsched_go_at; 0: none) and
+    // its site
+    const char *go_file;
+    int go_line;
+    enum runq_site go_site;
 } sthread;
+
+// What rq_dsched_go_at announced for the next scheduling point (the caller's, before any
+// switch: fibers switch only inside point()).
+static const char *go_file_next;
+static int go_line_next;
+
+void rq_dsched_go_at(const char *file, int line) {
+    go_file_next = file;
+    go_line_next = line;
+}
 
 static struct {
     const schedule *s;
@@ -173,6 +188,12 @@ void dsched_fail(enum inv_id invariant, const char *fmt, ...) {
         va_end(ap);
         r->thread = E.cur;
         r->step = E.step;
+        r->go_at[0] = 0;
+        if (E.cur >= 0 && E.th[E.cur].go_line > 0) {
+            const sthread *th = &E.th[E.cur];
+            snprintf(r->go_at, sizeof r->go_at, "%s %s:%d", runq_site_name(th->go_site),
+                     th->go_file ? th->go_file : "?", th->go_line);
+        }
         ctrace_fail(E.cur, E.step, r->invariant, r->message);
         if (E.trace) {
             char row[64];
@@ -206,6 +227,10 @@ static void yield_now(void) {
 static inline __attribute__((always_inline)) void point(enum runq_site s) {
     int t = E.cur;
     sthread *th = &E.th[t];
+    th->go_file = go_file_next;
+    th->go_line = go_line_next;
+    th->go_site = s;
+    go_line_next = 0;
     if (th->remaining == 0) {
         // Parked here while another thread runs: feed "which site met which thread".
         yield_now();
@@ -307,7 +332,7 @@ static const char *order_tag(memory_order mo) {
 static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, const void *addr,
                                                        enum dsched_access k, uintptr_t v,
                                                        uintptr_t w, memory_order mo) {
-    char note[48];
+    char note[80];
     snprintf(note, sizeof note, "%s", order_tag(mo));
     if (k == DACC_LOAD) {
         // which store it read (its step; s0 = the initial value) and, under weak
@@ -324,6 +349,11 @@ static __attribute__((noinline)) void trace_access_row(int t, enum runq_site s, 
         } else {
             snprintf(note, sizeof note, "%s <s%llu", order_tag(mo), (unsigned long long)from);
         }
+    }
+    if (E.opt && E.opt->trace_go_lines && E.th[t].go_line > 0) {
+        size_t n = strlen(note);
+        snprintf(note + n, sizeof note - n, " %s:%d", E.th[t].go_file ? E.th[t].go_file : "?",
+                 E.th[t].go_line);
     }
     trace_access(t, E.step, done_mask(), s, addr, (int)k, v, w, note);
 }

@@ -87,11 +87,17 @@ typedef struct dsched_result {
     int until_missed_count;   // how many did
     int decisions_unused;     // decisions never taken (every thread finished first)
     int decisions_redirected; // decisions naming a finished thread (the next one ran)
+    // The failing thread's last access, where its port names Go source lines (a port made
+    // by tools/runq-import): "runqput.head proc.go:5804"; empty otherwise.
+    char go_at[64];
 } dsched_result;
 
 typedef struct dsched_options {
     FILE *trace;      // swimlane trace (NULL: none)
     bool trace_steps; // trace every step (else an op that ran alone is one line)
+    // print each access's Go source line beside it, where the port names it (a port made
+    // by tools/runq-import: rq_dsched_go_at)
+    bool trace_go_lines;
     // The same execution in the Chrome Trace Event format (chrome_trace.h; NULL: none),
     // and the name its process track gets.
     FILE *chrome;

@@ -13,6 +13,11 @@
 
 // Scheduling point before the access at site s to addr.
 void rq_dsched_point(enum runq_site s, const void *addr);
+// The Go source line of the access the caller is about to make (a port made by
+// tools/runq-import passes it with every site: RQ_AT in the generated file). The engine
+// keeps it for the calling thread's next scheduling point; traces print it beside the
+// access with dsched_options.trace_go_lines (runq-replay --go-lines).
+void rq_dsched_go_at(const char *file, int line);
 // A G's fields are about to be written; the engine fails if the caller does not hold it.
 void rq_dsched_gwrite(const void *gp);
 // The runnext back-off: a scheduling point that hints "let others run", never real time.

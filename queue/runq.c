@@ -340,6 +340,13 @@ bool runqputslow(p *pp, g *gp, uint32_t h, uint32_t t) {
     return true;
 }
 
+// runqputbatch_off is runqputbatch's closure off(o): the ring index o places past the
+// published tail. Like Go's, it reads pp.runqtail (relaxed: the owner's own field) at
+// every call. Owner of pp only.
+static uint32_t runqputbatch_off(p *pp, uint32_t o) {
+    return (rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail) + o) % RUNQ_CAP;
+}
+
 // runqputbatch puts as many Gs of q as fit on the local ring and the rest, if any, on the
 // global queue (taking sched.lock for that). qsize is q's length. Executed only by the
 // owner P.
@@ -359,13 +366,17 @@ void runqputbatch(p *pp, gQueue *q, int qsize) {
 
     if (randomizeScheduler) {
         // off(o) is the ring index o places past the published tail.
-        uint32_t base = rq_plain_load32(&pp->runqtail, RQ_SITE_runqputbatch_tail);
         for (uint32_t i = 1; i < n; i++) {
             uint32_t j = fastrandn(pp, i + 1);
-            _Atomic(guintptr) *si = &pp->runq[(base + i) % RUNQ_CAP];
-            _Atomic(guintptr) *sj = &pp->runq[(base + j) % RUNQ_CAP];
-            guintptr gi = rq_plain_loadg(si, RQ_SITE_runqputbatch_slot);
-            guintptr gj = rq_plain_loadg(sj, RQ_SITE_runqputbatch_slot);
+            // pp.runq[off(i)], pp.runq[off(j)] = pp.runq[off(j)], pp.runq[off(i)]: Go
+            // evaluates the left side's indexes, then the right side's values, left to
+            // right, then assigns; every call of off reads runqtail again.
+            _Atomic(guintptr) *si = &pp->runq[runqputbatch_off(pp, i)];
+            _Atomic(guintptr) *sj = &pp->runq[runqputbatch_off(pp, j)];
+            guintptr gj =
+                rq_plain_loadg(&pp->runq[runqputbatch_off(pp, j)], RQ_SITE_runqputbatch_slot);
+            guintptr gi =
+                rq_plain_loadg(&pp->runq[runqputbatch_off(pp, i)], RQ_SITE_runqputbatch_slot);
             rq_plain_storeg(si, gj, RQ_SITE_runqputbatch_slot);
             rq_plain_storeg(sj, gi, RQ_SITE_runqputbatch_slot);
         }

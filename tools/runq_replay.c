@@ -15,8 +15,9 @@
 #include <string.h>
 
 static const char usage_line[] =
-    "usage: runq-replay [--trace [--steps]] [--sequential] [--bytes] [--text] [--to-bytes OUT]\n"
-    "                   [--repeat N] [--expect INVARIANT] [--quiet] [--chrome-trace OUT]\n"
+    "usage: runq-replay [--trace [--steps]] [--go-lines] [--sequential] [--bytes] [--text]\n"
+    "                   [--to-bytes OUT] [--repeat N] [--expect INVARIANT] [--quiet]\n"
+    "                   [--chrome-trace OUT]\n"
     "                   [--go 1.19|master] FILE...\n"
     "       runq-replay --list-sites | --list-invariants | --help\n";
 
@@ -27,6 +28,9 @@ static const char help_text[] =
     "                   the queues beside it (see README.md, 'Reading a trace')\n"
     "  --steps          with --trace: every step of every op (an op that ran alone is\n"
     "                   folded into one line otherwise)\n"
+    "  --go-lines       on a port made by tools/runq-import: with --trace, each access's\n"
+    "                   Go source line beside it (proc.go:LINE); a failure names the\n"
+    "                   failing thread's last access and its line\n"
     "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
     "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
     "  --text           print each schedule in text form and exit (bytes -> text)\n"
@@ -105,7 +109,7 @@ static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bo
 
 int main(int argc, char **argv) {
     bool trace = false, text = false, quiet = false, sequential = false, bytes = false;
-    bool trace_steps = false;
+    bool trace_steps = false, trace_go_lines = false;
     const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
     long repeat = 1;
     int first = argc;
@@ -138,6 +142,8 @@ int main(int argc, char **argv) {
             return 0;
         } else if (strcmp(a, "--trace") == 0) {
             trace = true;
+        } else if (strcmp(a, "--go-lines") == 0) {
+            trace_go_lines = true;
         } else if (strcmp(a, "--steps") == 0) {
             trace_steps = true;
         } else if (strcmp(a, "--bytes") == 0) {
@@ -274,6 +280,7 @@ int main(int argc, char **argv) {
             dsched_options o = {0};
             o.trace = tf;
             o.trace_steps = trace_steps;
+            o.trace_go_lines = trace_go_lines;
             o.chrome = cf;
             o.chrome_title = title;
             runner_run_opts(&s, &o, &r);
@@ -332,6 +339,11 @@ int main(int argc, char **argv) {
                 failed++;
                 printf("%s: FAIL%s\n", file, how);
                 runner_report(stdout, &first_r, repro);
+                if (trace_go_lines && first_r.go_at[0]) {
+                    printf("last access of %s: %s\n",
+                           first_r.thread >= 0 ? sched_thread_name(first_r.thread) : "end",
+                           first_r.go_at);
+                }
             }
         } else if (expect) {
             failed++;

@@ -1,0 +1,3 @@
+module runqtorture/runq-import
+
+go 1.19

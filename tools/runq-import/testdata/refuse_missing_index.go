@@ -1,0 +1,8 @@
+// Refusal: indexing a value that is not a ring or a local array.
+// refuse: proc.go:6:7: cannot import index of uint32 in runqempty
+package runtime
+
+func runqempty(_p_ *p) bool {
+	x := atomic.Load(&_p_.runqhead)[0]
+	return x == 0
+}
