@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""ci/invariants_table.py - the invariant tables of README.md and stress/README.md, generated
-from the registry harness/invariants.def, and a check that the tree uses registered ids only.
+"""ci/invariants_table.py - the invariant tables of docs/invariants.md, generated from the
+registry harness/invariants.def, and a check that the tree uses registered ids only.
 
   ci/invariants_table.py           rewrite the tables between their marker comments
   ci/invariants_table.py --check   exit 1 if a table drifted from the registry, or a source
@@ -9,13 +9,13 @@ from the registry harness/invariants.def, and a check that the tree uses registe
   --root DIR                       the tree to work on (default: this script's tree)
 
 The tables sit between
-  <!-- invariants:engine begin ... -->  and  <!-- invariants:engine end -->   (README.md)
-  <!-- invariants:stress begin ... -->  and  <!-- invariants:stress end -->   (stress/README.md)
+  <!-- invariants:engine begin ... -->  and  <!-- invariants:engine end -->   (docs/invariants.md)
+  <!-- invariants:stress begin ... -->  and  <!-- invariants:stress end -->   (docs/invariants.md)
 The engine table lists ids reported by the engine, the tools and the ci scripts; the stress
 table lists ids runq-torture reports. Ids reported by both appear in both.
 
 What --check also reads (ids written outside the registry as text):
-  - `invariant=<id>` in the C sources, scripts, CMake files, READMEs and ci/mutants/ headers;
+  - `invariant=<id>` in the C sources, scripts, CMake files, Markdown docs and ci/mutants/ headers;
   - `--expect <id>` in CMake files and shell scripts;
   - `invariant=(a|b|...)` alternations (stress/expect_caught.sh);
   - the failure classes ci/mutation.sh gives a log without an invariant line;
@@ -87,7 +87,7 @@ def table(rows, mask):
     return "\n".join(out) + "\n"
 
 
-TABLES = [("README.md", "engine", 1 | 4 | 8), ("stress/README.md", "stress", 2)]
+TABLES = [("docs/invariants.md", "engine", 1 | 4 | 8), ("docs/invariants.md", "stress", 2)]
 
 
 def rewrite(text, kind, body, path):

@@ -1,20 +1,19 @@
 #!/bin/sh
 # tests/invariants_selftest.sh - ci/invariants_table.py --check has teeth: on a copy of the
-# registry and both READMEs it passes, then fails for a hand-edited table, and for a source
-# that prints an unregistered id.
+# registry and docs/invariants.md (both tables) it passes, then fails for a hand-edited
+# table, and for a source that prints an unregistered id.
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/harness" "$tmp/stress" "$tmp/ci"
+mkdir -p "$tmp/harness" "$tmp/stress" "$tmp/ci" "$tmp/docs"
 cp "$src/harness/invariants.def" "$tmp/harness/"
-cp "$src/README.md" "$tmp/"
-cp "$src/stress/README.md" "$tmp/stress/"
+cp "$src/docs/invariants.md" "$tmp/docs/"
 check() { python3 "$src/ci/invariants_table.py" --check --root "$tmp" >"$tmp/out" 2>&1; }
 check || { echo "FAIL: the copy does not pass"; cat "$tmp/out"; exit 1; }
-sed -i 's/^| `dup-g` | engine, stress | a G in two places/| `dup-g` | engine, stress | a G in three places/' "$tmp/README.md"
+sed -i 's/^| `dup-g` | engine, stress | a G in two places/| `dup-g` | engine, stress | a G in three places/' "$tmp/docs/invariants.md"
 if check; then echo "FAIL: an edited table passed"; exit 1; fi
-grep -q "README.md: the engine invariant table differs" "$tmp/out" || { cat "$tmp/out"; exit 1; }
+grep -q "docs/invariants.md: the engine invariant table differs" "$tmp/out" || { cat "$tmp/out"; exit 1; }
 python3 "$src/ci/invariants_table.py" --root "$tmp" >/dev/null
 check || { echo "FAIL: regenerating did not fix the table"; cat "$tmp/out"; exit 1; }
 bad=made-up; bad=$bad-id # built at run time, so that this file names no unregistered id
