@@ -1,5 +1,5 @@
 // main.c - runq-torture: set-up, banners, the monitor loop (statistics, audits, watchdog)
-// and the ending, successful or not. The workload is in world.c, one copy per capacity.
+// and the ending, successful or not. The workload is in world_*.c, one copy per capacity.
 // Just over 500 lines: the ending's paths (success, failure, shutdown timeout, signals)
 // must be read together.
 #include "progname.h"
