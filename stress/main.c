@@ -84,6 +84,26 @@ static void print_stats(const char *label, const struct stats_snapshot *now,
     stress_out("%s %s\n", label, line);
 }
 
+// record_hint (write_fail_file): without --record, the failure schedule holds each thread's
+// last ops but not their order, and often passes on replay. Say how to get one that fails
+// every time: the same run with the recorder, at the settings it needs (at most 4 Ps, no
+// hand-off), as a command that runs as printed.
+static void record_hint(void) {
+    if (R.params.record || R.params.schedule || strcmp(R.params.go, "1.19") != 0) {
+        return;
+    }
+    struct params q = R.params;
+    q.procs = q.procs < 4 ? q.procs : 4;
+    q.handoff = false;
+    q.record = true;
+    char qtext[1400], self[1100];
+    format_params(&q, qtext, sizeof qtext);
+    prog_self(self, sizeof self);
+    stress_out("--- for a schedule that fails every time, run it again with the recorder (it "
+               "needs --procs <= 4 and no hand-off): %s %s\n",
+               self, qtext);
+}
+
 static void write_fail_file(void) {
     FILE *f = fopen(R.params.fail_file, "w");
     if (!f) {
@@ -121,6 +141,7 @@ static void write_fail_file(void) {
         stress_out("--- failure schedule: not written: %s\n", err);
     }
 #endif
+    record_hint();
     if (R.params.record) {
         // The flight recorder since the last audit: FILE without ".txt", plus ".record.txt".
         char rpath[1100], rerr[256];

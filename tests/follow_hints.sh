@@ -15,7 +15,8 @@
 #                   recording hint writes a schedule (exit 0) whose reproduce: line fails
 #                   with the run's invariant; the failure-schedule hint runs (exit 0 or 1)
 #   torture-default runq-torture-broken at default settings: the reproduce: line fails
-#                   again; the failure-schedule hint runs (exit 0 or 1)
+#                   again; the failure-schedule hint runs (exit 0 or 1); the recorder hint
+#                   fails again and writes a recording
 #   torture-inject  runq-torture --inject lost: the reproduce: line fails with lost-g; the
 #                   failure-schedule hint runs (exit 0 or 1)
 # Tools' lines run from / (they write nothing there); runq-torture's, which write their
@@ -118,6 +119,14 @@ torture-*)
         hint=$(printf '%s\n' "$run_out" | sed -n 's/^--- failure schedule: [^ ]* (runq-schedule v1: \(.*\))$/\1/p')
         [ -n "$hint" ] || fail "$prog printed no failure-schedule hint"
         follow / "$hint" 0 1 || fail "the failure-schedule hint"
+        if [ "$case_" = torture-default ]; then
+            # The recorder hint: the same run, at settings --record takes, fails again and
+            # writes a recording (what the recording's own hint gives: torture-record).
+            hint=$(printf '%s\n' "$run_out" | sed -n 's/^--- for a schedule that fails every time, run it again with the recorder ([^)]*): //p')
+            [ -n "$hint" ] || fail "$prog printed no recorder hint"
+            follow "$e" "$hint" 1 || continue
+            printf '%s\n' "$out" | grep -q '^--- recording: ' || fail "the recorder hint's run wrote no recording"
+        fi
         if [ "$case_" = torture-record ]; then
             hint=$(printf '%s\n' "$run_out" | sed -n 's/^--- recording: [^ ]* (\(.*\): a schedule that fails every time)$/\1/p')
             [ -n "$hint" ] || fail "$prog --record printed no recording hint"
