@@ -115,8 +115,10 @@ bool prog_port_check(const char *path, const char *base, char *err, size_t errle
         return true; // the loader says why it cannot read it
     }
     char line[512], port[128] = "";
+    bool recording = false;
     // The header is among the first lines (comments before and after the magic line).
     for (int k = 0; k < 16 && fgets(line, sizeof line, f); k++) {
+        recording |= strncmp(line, "runq-record v1", 14) == 0;
         if (strncmp(line, "# runq-port: ", 13) == 0) {
             snprintf(port, sizeof port, "%.120s", line + 13);
             port[strcspn(port, " \t\r\n")] = 0;
@@ -130,7 +132,9 @@ bool prog_port_check(const char *path, const char *base, char *err, size_t errle
         return true;
     }
     char right[PATH_MAX + 300], name[256], full[PATH_MAX + 256];
-    variant_name(name, sizeof name, base, file_variant);
+    // A recording goes to runq-record (runq-explore takes it too, with --from-record).
+    const char *to = recording && strcmp(base, "runq-explore") != 0 ? "runq-record" : base;
+    variant_name(name, sizeof name, to, file_variant);
     snprintf(full, sizeof full, "%s/%s", self_dir, name);
     prog_quote(right, sizeof right, full);
     snprintf(err, errlen,

@@ -42,8 +42,8 @@ void prog_quote(char *buf, size_t n, const char *s);
 void prog_port_line(char *buf, size_t n, const char *go);
 // Reads the "# runq-port:" line among the first lines of path. true: none, or one this
 // program runs (plain: "1.19" or "master"; a variant: its own name). false: err says which
-// port made the file and which program to give it to (`base` of that port). The caller
-// refuses the file with exit 2.
+// port made the file and which program to give it to (`base` of that port; runq-record
+// for a recording). The caller refuses the file with exit 2.
 bool prog_port_check(const char *path, const char *base, char *err, size_t errlen);
 
 #endif
