@@ -56,6 +56,9 @@ line_of() {
 
 case $case_ in
 record)
+    # In a folder with a space and a quote in its name: the printed paths are shell-quoted.
+    work="$work/a dir's"
+    mkdir -p "$work" || exit 2
     gunzip -c "$src/tests/data/record-broken-seed3.record.txt.gz" >"$work/r.record.txt" || exit 2
     out=$("$bin/runq-record-$v" "$work/r.record.txt" 2>&1) || fail "runq-record-$v: exit $?: $out"
     rec_inv=$(printf '%s\n' "$out" | sed -n 's/.*replays with invariant=\([a-z0-9-]*\).*/\1/p')
@@ -68,7 +71,7 @@ record)
     follow / "\"$bin/runq-replay\" \"$work/r.replay.txt\"" 2 || fail "plain runq-replay took the file"
     right=$(printf '%s\n' "$out" | sed -n 's/.*: give it to \(.*\)$/\1/p' | sed 's/ (not built here)$//')
     [ -n "$right" ] || fail "the refusal names no program"
-    follow / "$right --trace \"$work/r.replay.txt\"" 1 && [ "$inv" = "$rec_inv" ] ||
+    follow / "$right --trace '$(printf '%s' "$work" | sed "s/'/'\\\\''/g")/r.replay.txt'" 1 && [ "$inv" = "$rec_inv" ] ||
         fail "the program the refusal names"
     follow / "\"$bin/fuzz_runq_sched-standalone-$v\" \"$work/r.replay.txt\"" 134 ||
         fail "the fuzz standalone did not fail"
