@@ -8,7 +8,8 @@
 #   record          runq-record-<v> on a committed recording: its reproduce: line fails
 #                   with the recorded invariant; runq-replay-<v>'s own reproduce: line
 #                   too; the plain runq-replay refuses the file (exit 2) and the program it
-#                   names fails with it; the fuzz standalone's reproduce: line too
+#                   names fails with it; runq-torture --schedule refuses it naming
+#                   runq-torture-broken; the fuzz standalone's reproduce: line too
 #   explore         runq-explore-<v> --from-record and a plain search: their reproduce:
 #                   lines fail with the invariant the search reported
 #   torture-record  runq-torture-broken --record: the reproduce: line fails again; the
@@ -73,6 +74,13 @@ record)
     [ -n "$right" ] || fail "the refusal names no program"
     follow / "$right --trace '$(printf '%s' "$work" | sed "s/'/'\\\\''/g")/r.replay.txt'" 1 && [ "$inv" = "$rec_inv" ] ||
         fail "the program the refusal names"
+    # runq-torture --schedule refuses it too, naming the stress program of that port (where
+    # stress/ is built).
+    if [ -x "$bin/runq-torture" ]; then
+        follow / "\"$bin/runq-torture\" --duration 1s --schedule \"$work/r.replay.txt\"" 2 &&
+            printf '%s\n' "$out" | grep -q "give it to .*/runq-torture-broken$" ||
+            fail "runq-torture --schedule did not send the file to runq-torture-broken"
+    fi
     follow / "\"$bin/fuzz_runq_sched-standalone-$v\" \"$work/r.replay.txt\"" 134 ||
         fail "the fuzz standalone did not fail"
     fuzz_inv=$inv
