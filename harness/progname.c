@@ -76,6 +76,10 @@ static void variant_name(char *buf, size_t n, const char *base, const char *v) {
 void prog_sibling_for(char *buf, size_t n, const char *base, const char *v) {
     char name[256], path[PATH_MAX + 256];
     variant_name(name, sizeof name, base, v);
+    if (!self_exe[0]) { // prog_init not called (a library's test): the name alone
+        prog_quote(buf, n, name);
+        return;
+    }
     snprintf(path, sizeof path, "%s/%s", self_dir, name);
     prog_quote(buf, n, path);
 }

@@ -8,8 +8,10 @@
 #   record          runq-record-<v> on a committed recording: its reproduce: line fails
 #                   with the recorded invariant; runq-replay-<v>'s own reproduce: line
 #                   too; the plain runq-replay refuses the file (exit 2) and the program it
-#                   names fails with it; runq-torture --schedule refuses it naming
-#                   runq-torture-broken; the fuzz standalone's reproduce: line too
+#                   names fails with it; runq-replay-<v> refuses the recording and the
+#                   runq-record command it names converts it; runq-torture --schedule
+#                   refuses the schedule naming runq-torture-broken; the fuzz
+#                   standalone's reproduce: line too
 #   explore         runq-explore-<v> --from-record and a plain search: their reproduce:
 #                   lines fail with the invariant the search reported
 #   torture-record  runq-torture-broken --record: the reproduce: line fails again; the
@@ -74,6 +76,12 @@ record)
     [ -n "$right" ] || fail "the refusal names no program"
     follow / "$right --trace '$(printf '%s' "$work" | sed "s/'/'\\\\''/g")/r.replay.txt'" 1 && [ "$inv" = "$rec_inv" ] ||
         fail "the program the refusal names"
+    # A recording given to runq-replay-<v>: the refusal's command (runq-record-<v>) writes
+    # the schedule.
+    follow / "\"$bin/runq-replay-$v\" \"$work/r.record.txt\"" 2 || fail "runq-replay-$v took a recording"
+    cmd=$(printf '%s\n' "$out" | sed -n 's/.*: give it to [^(]*(\(.*\) writes a schedule that fails every time).*/\1/p')
+    [ -n "$cmd" ] || fail "the refusal of a recording names no command"
+    follow / "$cmd" 0 || fail "the refusal's runq-record command"
     # runq-torture --schedule refuses it too, naming the stress program of that port (where
     # stress/ is built).
     if [ -x "$bin/runq-torture" ]; then
