@@ -1,9 +1,11 @@
 // fuzz_runq_model.c - libFuzzer target: every operation runs alone (one whole op per
 // scheduling decision), so each is checked against the sequential reference model, on top
 // of the ledger's checks. Same byte format as fuzz_runq_sched.
+#include "progname.h"
 #include "runner.h"
 #include "schedule.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -12,8 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
     runner_make_sequential(&s);
-    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size)
-                            ? "runq-replay --sequential --bytes --trace <this input>"
-                            : "runq-replay --sequential --trace <this input>");
+    static bool named;
+    if (!named) { // the reproduce line names the runq-replay built for this port
+        prog_init(RUNQ_VARIANT);
+        named = true;
+    }
+    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size) ? "--sequential --bytes "
+                                                              : "--sequential ");
     return 0;
 }

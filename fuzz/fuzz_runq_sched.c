@@ -2,9 +2,11 @@
 // engine. The bytes are a schedule (harness/schedule.h): thread programs and scheduling
 // decisions. Every failure prints its invariant and the replay command, then aborts so
 // libFuzzer saves the input.
+#include "progname.h"
 #include "runner.h"
 #include "schedule.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -12,8 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (schedule_load_bytes(data, size, &s, NULL, 0) != 0) {
         return 0; // text that does not parse: runq-replay rejects it too (exit 2)
     }
-    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size)
-                            ? "runq-replay --bytes --trace <this input>"
-                            : "runq-replay --trace <this input>");
+    static bool named;
+    if (!named) { // the reproduce line names the runq-replay built for this port
+        prog_init(RUNQ_VARIANT);
+        named = true;
+    }
+    runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size) ? "--bytes " : "");
     return 0;
 }

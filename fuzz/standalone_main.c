@@ -1,6 +1,8 @@
 // standalone_main.c - runs a fuzz target on files without libFuzzer (any compiler, any
 // preset): `fuzz_runq_sched-standalone FILE...`. Exit 0 if every input passed; a failing
 // input aborts, as under libFuzzer.
+#include "runner.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@ int main(int argc, char **argv) {
         }
         size_t n = fread(buf, 1, sizeof buf, f);
         fclose(f);
+        runner_fuzz_input = argv[i]; // for the reproduce line
         LLVMFuzzerTestOneInput(buf, n);
         printf("%s: ok\n", argv[i]);
     }

@@ -1,6 +1,7 @@
 // runner.c - see runner.h.
 #include "runner.h"
 
+#include "progname.h"
 #include "worlds.h"
 
 #include <stdlib.h>
@@ -50,12 +51,21 @@ void runner_make_sequential(schedule *s) {
     }
 }
 
-void runner_fuzz_one(const schedule *s, const char *repro) {
+const char *runner_fuzz_input;
+
+void runner_fuzz_one(const schedule *s, const char *flags) {
     dsched_result r;
     if (!runner_run(s, NULL, &r)) {
+        // The runq-replay built for this target's port, and the input when it is known.
+        char replay[1100], input[1200] = "<this input>", repro[2400];
+        prog_sibling(replay, sizeof replay, "runq-replay");
+        if (runner_fuzz_input) {
+            prog_abs_path(input, sizeof input, runner_fuzz_input);
+        }
+        snprintf(repro, sizeof repro, "%s %s--trace %s", replay, flags, input);
         runner_report(stderr, &r, repro);
         // The same execution as a picture (Perfetto UI, chrome://tracing, speedscope).
-        fprintf(stderr, "look: runq-replay --chrome-trace crash.trace.json <this input>\n");
+        fprintf(stderr, "look: %s --chrome-trace crash.trace.json %s\n", replay, input);
         fprintf(stderr, "--- the schedule, as text:\n");
         schedule_print_text(s, stderr);
         abort();

@@ -5,6 +5,7 @@
 // copy) would run some schedule nobody wrote and say "ok". Each test below is strict
 // enough that no committed fuzz input (corpus/, random bytes) matches it: a magic number
 // of three or more bytes, or text in a shape only a program writes.
+#include "progname.h"
 #include "schedule.h"
 
 #include <stdarg.h>
@@ -168,10 +169,17 @@ static bool sniff_magic(const uint8_t *d, size_t n, const char *path, char *err,
 static bool sniff_text(const uint8_t *d, size_t n, bool truncated, const char *path, char *err,
                        size_t errlen) {
     size_t i = skip_space(d, n, schedule_bom_len(d, n));
-    char sib[1100], also[2300] = "";
+    // The tools named are the ones built for this program's port, by absolute path.
+    char sib[1100], also[3600] = "", replay[1100], record[1100], explore[1100], apath[1200];
+    prog_sibling(replay, sizeof replay, "runq-replay");
+    prog_sibling(record, sizeof record, "runq-record");
+    prog_sibling(explore, sizeof explore, "runq-explore");
+    prog_abs_path(apath, sizeof apath, path);
     if (sibling_schedule(path, sib, sizeof sib)) {
-        snprintf(also, sizeof also, "; the schedule beside it is %s (runq-replay --trace %s)", sib,
-                 sib);
+        char asib[1200];
+        prog_abs_path(asib, sizeof asib, sib);
+        snprintf(also, sizeof also, "; the schedule beside it is %s (%s --trace %s)", sib, replay,
+                 asib);
     }
     if (is_json(d, n, i, truncated)) {
         if (has(d, n, "\"traceEvents\"")) {
@@ -192,10 +200,10 @@ static bool sniff_text(const uint8_t *d, size_t n, bool truncated, const char *p
     }
     if (n - i >= 14 && memcmp(d + i, "runq-record v1", 14) == 0) {
         say(err, errlen, path,
-            "it is a runq-torture --record recording (runq-record v1): give it to runq-record "
-            "(runq-record %s writes a schedule that fails every time), or search around it "
-            "with runq-explore --from-record %s",
-            path, path);
+            "it is a runq-torture --record recording (runq-record v1): give it to %s (%s %s "
+            "writes a schedule that fails every time), or search around it with %s "
+            "--from-record %s",
+            record, record, apath, explore, apath);
         return true;
     }
     if (line_starting(d, n, "# runq-torture failure trace")) {
@@ -206,7 +214,7 @@ static bool sniff_text(const uint8_t *d, size_t n, bool truncated, const char *p
     }
     static const char *const log_lines[] = {
         "--- Start of test:", "--- End of test:", "!!! invariant=",
-        "!!! first failure:", "command: build/",  "stats: "};
+        "!!! first failure:", "command: /",       "stats: "};
     for (size_t k = 0; k < sizeof log_lines / sizeof log_lines[0]; k++) {
         if (line_starting(d, n, log_lines[k])) {
             const uint8_t *fs = line_starting(d, n, "--- failure schedule: ");
@@ -217,9 +225,8 @@ static bool sniff_text(const uint8_t *d, size_t n, bool truncated, const char *p
                     w++;
                 }
                 say(err, errlen, path,
-                    "it is a runq-torture log; its failure's schedule is %.*s (runq-replay "
-                    "--trace %.*s)",
-                    (int)w, (const char *)p, (int)w, (const char *)p);
+                    "it is a runq-torture log; its failure's schedule is %.*s (%s --trace %.*s)",
+                    (int)w, (const char *)p, replay, (int)w, (const char *)p);
             } else {
                 say(err, errlen, path,
                     "it is a runq-torture log; a failing run writes its schedule to the file "

@@ -1,4 +1,4 @@
-// engine.h - the per-capacity engine (world.c), reached through struct stress_engine:
+// engine.h - the per-capacity engine (world_*.c), reached through struct stress_engine:
 // nothing else knows the ring capacity.
 #ifndef STRESS_ENGINE_H
 #define STRESS_ENGINE_H
@@ -21,8 +21,9 @@ struct stress_engine {
     void *(*worker)(void *mstate);          // thread body
     void *(*schedule_worker)(void *mstate); // thread body with --schedule (NULL: unsupported)
     bool (*audit)(void);                    // world stopped; false after reporting failures
-    bool (*plant_dup)(void);      // world stopped: --inject dup (world.c); false: no G to plant yet
-    void (*dump_queues)(FILE *f); // racy snapshot, any time; never blocks
+    // World stopped: --inject dup (world_inject.c); false: no G to plant yet.
+    bool (*plant_dup)(void);
+    void (*dump_queues)(FILE *f);                // racy snapshot, any time; never blocks
     void (*extra)(struct stress_stats_extra *x); // never blocks: sched.lock is only tried
     void (*teardown)(void);
     // --record (record.c): the queues now, world stopped; and how to name an address and a

@@ -9,6 +9,7 @@
 // window starts, and any interleaving inside an operation (where races live), so the
 // schedule is a starting point for the search, not a replay of the failure.
 #include "op_interp.h"
+#include "progname.h"
 #include "schedule.h"
 #include "torture.h"
 
@@ -208,6 +209,9 @@ int write_fail_schedule(const char *path, char *err, size_t errlen) {
         free(items);
         return -1;
     }
+    char port[160];
+    prog_port_line(port, sizeof port, srun()->params.go);
+    fputs(port, f); // the port that failed: a tool built for another one refuses the file
     fprintf(f, "# written by %s on failure: invariant=%s, seed %llu\n", srun()->params.prog,
             stress_first_invariant(), (unsigned long long)srun()->params.seed);
     fprintf(f, "# threads here -> threads of the run:");

@@ -44,7 +44,7 @@ void ledger_init(int gs, int state) {
     }
     for (int i = 1; i <= gs; i++) {
         // Every G starts on the global queue (TOK_QUEUED) or parked on a P (TOK_PARKED,
-        // --schedule), put there at set-up (world.c) by "thread 0".
+        // --schedule), put there at set-up (world_*.c) by "thread 0".
         atomic_init(&ledger_gs[i].token,
                     tok_pack(state, 0, state == TOK_QUEUED ? OP_GLOBRUNQPUT : OP_PARK, 0, 0));
         ledger_gs[i].seq = 0;

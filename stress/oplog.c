@@ -13,7 +13,7 @@
 // x86-64 the TSC (synchronised across cores on the CPUs this runs on) in units of 64
 // cycles; elsewhere CLOCK_MONOTONIC in units of 64 ns. 40 bits of either last hours. Read
 // every 8th scheduling round and after each steal that got a G (oplog_restamp, called by
-// world.c's tick), not per entry: it costs ~25 ns in a VM, more than a queue operation.
+// world_core.c's tick), not per entry: it costs ~25 ns in a VM, more than a queue operation.
 static uint64_t stamp0;
 static double stamps_per_us = 1000.0 / 64;
 

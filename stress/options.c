@@ -3,6 +3,7 @@
 // exit status 2 (the caller exits).
 // Just over 500 lines: one table-like parser; each option's default, check and echo sit
 // together.
+#include "progname.h"
 #include "torture.h"
 
 #include <errno.h>
@@ -99,6 +100,11 @@ void format_params(const struct params *pr, char *buf, size_t len) {
     format_mix(pr->mix[PHASE_SPARSE], smix, sizeof smix);
     char stall[32];
     format_duration(pr->stall, stall, sizeof stall);
+    // Absolute: the line is run again from wherever its reader is.
+    char sched[1200] = "";
+    if (pr->schedule) {
+        prog_abs_path(sched, sizeof sched, pr->schedule);
+    }
     snprintf(buf, len,
              "--procs %d --gs %d --duration %s --seed %" PRIu64 " --mix %s --sparse-mix %s "
              "--phase %s --batch-max %d "
@@ -110,8 +116,7 @@ void format_params(const struct params *pr, char *buf, size_t len) {
              pr->handoff ? " --handoff" : " --no-handoff", pr->stall > 0 ? " --stall " : "",
              pr->stall > 0 ? stall : "", pr->inject ? " --inject " : "",
              pr->inject ? stress_inject_names[pr->inject] : "", pr->schedule ? " --schedule " : "",
-             pr->schedule ? pr->schedule : "", pr->schedule_bytes ? " --bytes" : "",
-             pr->record ? " --record" : "");
+             sched, pr->schedule_bytes ? " --bytes" : "", pr->record ? " --record" : "");
 }
 
 static void help(const struct params *d, const int *caps, int ncaps) {

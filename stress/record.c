@@ -6,6 +6,7 @@
 #include "record.h"
 
 #include "ledger.h"
+#include "progname.h"
 #include "runq_seam.h"
 #include "torture.h"
 
@@ -387,8 +388,10 @@ int record_write(const char *path, const struct stress_engine *e, const char *pr
         snprintf(err, errlen, "cannot write %s", path);
         return -1;
     }
-    fprintf(f, "runq-record v1\n");
-    fprintf(f, "# written by %s on failure: tools/runq-record turns it into a schedule\n", program);
+    char port[160];
+    prog_port_line(port, sizeof port, e->go);
+    fprintf(f, "runq-record v1\n%s", port); // a runq-record for another port refuses it
+    fprintf(f, "# written by %s on failure: runq-record turns it into a schedule\n", program);
     fprintf(f, "program %s\nparams %s\ninvariant %s\n", program, params, invariant);
     fprintf(f, "message %s\n", message);
     fprintf(f, "procs %d\ncapacity %d\n", snap.procs, snap.cap);

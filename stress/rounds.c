@@ -1,5 +1,5 @@
 // rounds.c - --schedule: a fuzz schedule's thread programs on real threads (one copy per
-// capacity, with world.c).
+// capacity, with world_*.c).
 //
 // Thread t owns P t and runs program t of the schedule once per round, with random delays
 // between ops (the timing perturbation); rounds are separated by barriers, so a race can

@@ -7,7 +7,7 @@
 //   report.h  failures and output
 //   stw.h     stop the world
 //   stats.h   statistics
-//   engine.h  the per-capacity engine (world.c), the only part that knows the capacity
+//   engine.h  the per-capacity engine (world_*.c), the only part that knows the capacity
 // The arrows: stress -> harness (invariants, schedule) -> queue; nothing in the library
 // needs the driver's (main.c's) symbols.
 #ifndef STRESS_TORTURE_H

@@ -10,7 +10,7 @@
 # hand-off, so N+1 threads) and rates per thread in queue ops (calls into the port):
 #   unchecked  runq-torture-unchecked: runq-torture's own loop (same Ps, threads, op mix,
 #              stealing, hand-off, sched.lock, audits' stops) with every check compiled out
-#              (stress/world.c, STRESS_UNCHECKED: no holder tokens, payloads, op log or its
+#              (stress/world_*.c, STRESS_UNCHECKED: no holder tokens, payloads, op log or its
 #              clock, doing words, statistics counters, G pointer checks, audit walks) on
 #              the native port. The "bare op" of issue 11's goal.
 #   checked    runq-torture: the same loop with all of them, on the port built with the

@@ -31,6 +31,7 @@
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "initial.h"
 #include "outpath.h"
+#include "progname.h"
 #include "runner.h"
 #include "schedule.h"
 
@@ -85,25 +86,14 @@ static const char help_text[] =
     "on a SCHEDULE read as fuzzer bytes ends with '(read as fuzzer bytes)'.\n"
     "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n";
 
-// The runq-replay of the same build as this program (argv[0] with runq-explore replaced
-// by runq-replay, keeping its directory and any suffix such as -grab-runnext-no-cas).
-static char replay_prog[1024] = "runq-replay";
+// The runq-replay built for the same port as this program, by its absolute path.
+static char replay_prog[1100] = "runq-replay";
 static const char *self_prog = "runq-explore";
 
-// sibling_prog: argv0 with "runq-explore" in its last component replaced by name (the
-// same build's and variant's runq-replay or runq-record); unchanged buf if not there.
-static void sibling_prog(const char *argv0, const char *name, char *buf, size_t n) {
-    const char *base = strrchr(argv0, '/');
-    base = base ? base + 1 : argv0;
-    const char *at = strstr(base, "runq-explore");
-    if (at) {
-        snprintf(buf, n, "%.*s%s%s", (int)(at - argv0), argv0, name, at + strlen("runq-explore"));
-    }
-}
-
 static void set_programs(const char *argv0) {
+    prog_init(RUNQ_VARIANT);
     self_prog = argv0;
-    sibling_prog(argv0, "runq-replay", replay_prog, sizeof replay_prog);
+    prog_sibling(replay_prog, sizeof replay_prog, "runq-replay");
 }
 
 static schedule base;
@@ -255,6 +245,9 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     bool written = false;
     int err = errno;
     if (f != NULL) {
+        char port[160];
+        prog_port_line(port, sizeof port, sched_version_name(out.version));
+        fputs(port, f); // a runq-replay built for another port refuses the file
         fprintf(f,
                 "# found by %s with at most %d %s (this one uses %d),\n"
                 "# run %llu: invariant=%s\n# %s\n",
@@ -276,14 +269,15 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
         schedule_print_text(&out, stdout);
         printf("--- end of the schedule\n");
     }
-    char repro[2200];
+    char repro[2400], aused[1200];
+    prog_abs_path(aused, sizeof aused, used);
     snprintf(repro, sizeof repro, "%s --trace %s", replay_prog,
-             written ? used : "<the schedule above, saved as a file>");
+             written ? aused : "<the schedule above, saved as a file>");
     runner_report(stdout, r, repro);
     if (chrome_path) {
         // The written schedule, run as runq-replay runs it: the same picture it gives.
         FILE *cf = fopen(chrome_path, "w");
-        char title[2100];
+        char title[2200];
         snprintf(title, sizeof title, "%s %s", replay_prog, written ? used : "<not written>");
         dsched_options o = {0};
         o.chrome = cf;
@@ -469,10 +463,11 @@ static void explore_around(const uint8_t *seq, uint32_t n, uint32_t from, int de
     }
 }
 
-// --from-record: the runq-record of this build (argv[0] with runq-explore replaced).
-static int convert_recording(const char *argv0, const char *rec, char *out, size_t outlen) {
-    char prog[1024] = "runq-record";
-    sibling_prog(argv0, "runq-record", prog, sizeof prog);
+// --from-record: the runq-record built for the same port, beside this program.
+static int convert_recording(const char *rec, char *out, size_t outlen) {
+    char prog[1100], shown[1200];
+    prog_sibling_path(prog, sizeof prog, "runq-record");
+    prog_quote(shown, sizeof shown, prog);
     size_t len = strlen(rec);
     const char *suf = ".record.txt";
     if (len > strlen(suf) && strcmp(rec + len - strlen(suf), suf) == 0) {
@@ -480,7 +475,7 @@ static int convert_recording(const char *argv0, const char *rec, char *out, size
     }
     snprintf(out, outlen, "%.*s.base.txt", (int)len, rec);
     unlink(out); // a schedule left from an earlier conversion must not be taken for this one
-    printf("runq-explore: converting %s: %s --out %s %s\n", rec, prog, out, rec);
+    printf("runq-explore: converting %s: %s --out %s %s\n", rec, shown, out, rec);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
@@ -501,7 +496,7 @@ static int convert_recording(const char *argv0, const char *rec, char *out, size
                 prog, rec);
         return -1;
     }
-    printf("runq-explore: %s: runq-record %s; searching around it\n", out,
+    printf("runq-explore: %s: %s %s; searching around it\n", out, shown,
            WEXITSTATUS(st) == 0 ? "says it fails with the recorded invariant"
                                 : "says it does NOT fail as recorded");
     return 0;
@@ -610,8 +605,13 @@ int main(int argc, char **argv) {
         return 2;
     }
     static char converted[1100];
+    char perr[2400];
+    if (!bytes && !prog_port_check(file, "runq-explore", perr, sizeof perr)) {
+        fprintf(stderr, "runq-explore: %s\n", perr);
+        return 2;
+    }
     if (from_record) {
-        if (convert_recording(argv[0], file, converted, sizeof converted) != 0) {
+        if (convert_recording(file, converted, sizeof converted) != 0) {
             return 2;
         }
         file = converted;

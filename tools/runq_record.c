@@ -25,6 +25,7 @@
 // output says why); 2: usage or bad input (file and line named).
 #include "initial.h"
 #include "outpath.h"
+#include "progname.h"
 #include "runner.h"
 #include "schedule.h"
 #include "worlds.h"
@@ -599,6 +600,7 @@ static bool file_fails(const schedule *s) {
 static void free_kept(void);
 
 int main(int argc, char **argv) {
+    prog_init(RUNQ_VARIANT);
     const char *out = NULL, *in = NULL;
     bool minimise = true, trace = false;
     for (int i = 1; i < argc; i++) {
@@ -629,6 +631,11 @@ int main(int argc, char **argv) {
         }
         snprintf(outbuf, sizeof outbuf, "%.*s.replay.txt", (int)len, in);
         out = outbuf;
+    }
+    char perr[2400];
+    if (!prog_port_check(in, "runq-record", perr, sizeof perr)) {
+        fprintf(stderr, "runq-record: %s\n", perr);
+        return 2;
     }
     if (load_recording(in) != 0) {
         return 2;
@@ -1261,13 +1268,14 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
             "the others renumbered\n",
             dropped, nthreads);
     }
-    char comment[1024];
+    char comment[1200], port[160];
+    prog_port_line(port, sizeof port, "1.19"); // recordings are of Go 1.19's port
     snprintf(comment, sizeof comment,
-             "# written by runq-record from %s (%s, invariant=%s)\n"
+             "%s# written by runq-record from %s (%s, invariant=%s)\n"
              "# starts at step %u of the recording, where no thread is inside an op; the\n"
              "# initial state is the verified replay's state there. Decisions replay the\n"
              "# recorded order step by step%s.\n%s",
-             in, program, invariant, cut,
+             port, in, program, invariant, cut,
              minimise ? ", minimised (ops dropped, runs moved) keeping the invariant" : "",
              dropped > 0 ? "# Threads the failure does not need were dropped (with their Ps); "
                            "the others renumbered.\n"
@@ -1294,7 +1302,10 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
            minimise ? "" : " (not minimised)", r.failed ? "invariant=" : "no failure",
            r.failed ? r.invariant : "");
     say("minimise: %d candidate runs\n", runs_tried);
-    printf("reproduce: runq-replay --trace %s\n", out);
+    char replay[1100], aout[1200];
+    prog_sibling(replay, sizeof replay, "runq-replay");
+    prog_abs_path(aout, sizeof aout, out);
+    printf("reproduce: %s --trace %s\n", replay, aout);
     if (!r.failed || strcmp(r.invariant, invariant) != 0) {
         printf("!!! invariant=replay-mismatch: the schedule does not fail with invariant=%s\n",
                invariant);

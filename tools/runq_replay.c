@@ -5,6 +5,7 @@
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
 #include "outpath.h"
+#include "progname.h"
 #include "runner.h"
 #include "runq_sites.h"
 #include "schedule.h"
@@ -71,8 +72,6 @@ static uint64_t fnv(const char *p, size_t n) {
     return h;
 }
 
-static const char *self_path = "runq-replay";
-
 // Decisions that did not do what they say: the schedule's author should know.
 static void warn_decisions(const char *file, const schedule *s, const dsched_result *r) {
     if (r->until_missed > 0) {
@@ -101,10 +100,15 @@ static void warn_decisions(const char *file, const schedule *s, const dsched_res
 
 static int go_override = -1; // --go: a version for every file, or -1
 
+// repro_cmd: the reproduce: line, this program and the file by absolute paths (it works
+// from any directory).
 static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bool bytes) {
-    snprintf(buf, n, "%s%s%s%s%s --trace %s", self_path, sequential ? " --sequential" : "",
+    char self[1100], afile[1200];
+    prog_self(self, sizeof self);
+    prog_abs_path(afile, sizeof afile, file);
+    snprintf(buf, n, "%s%s%s%s%s --trace %s", self, sequential ? " --sequential" : "",
              bytes ? " --bytes" : "", go_override >= 0 ? " --go " : "",
-             go_override >= 0 ? sched_version_name(go_override) : "", file);
+             go_override >= 0 ? sched_version_name(go_override) : "", afile);
 }
 
 int main(int argc, char **argv) {
@@ -113,7 +117,7 @@ int main(int argc, char **argv) {
     const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
     long repeat = 1;
     int first = argc;
-    self_path = argv[0];
+    prog_init(RUNQ_VARIANT);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool valued = strcmp(a, "--to-bytes") == 0 || strcmp(a, "--expect") == 0 ||
@@ -223,7 +227,8 @@ int main(int argc, char **argv) {
         const char *file = argv[i];
         char err[1600];
         bool as_bytes = false;
-        if (schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, &as_bytes,
+        if ((!bytes && !prog_port_check(file, "runq-replay", err, sizeof err)) ||
+            schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, &as_bytes,
                                   err, sizeof err) != 0) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
@@ -322,7 +327,7 @@ int main(int argc, char **argv) {
                 break;
             }
         }
-        char repro[1024];
+        char repro[2600];
         repro_cmd(repro, sizeof repro, file, sequential, bytes);
         // A file decoded as bytes may not be what the user meant to run: every verdict says so.
         const char *how = as_bytes ? " (read as fuzzer bytes)" : "";

@@ -1,0 +1,49 @@
+// progname.h - who this program is: the port it was built for (its variant) and where it
+// lives, so that every hint it prints names the program built for the same port by a path
+// that works from any directory, and every file it writes says which port made it.
+//
+// A variant program (runq-replay-<mutant>, runq-torture-broken, ...) is compiled with
+// -DRUNQ_VARIANT='"<mutant>"'; the plain programs with no definition (""). Files carry a
+// "# runq-port: NAME" comment line (NAME: the mutant, or the Go version "1.19"/"master" for
+// the plain port). A file without that line (every committed schedule, files written
+// before the line existed) is port-neutral: every program loads it.
+#ifndef HARNESS_PROGNAME_H
+#define HARNESS_PROGNAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifndef RUNQ_VARIANT
+#define RUNQ_VARIANT ""
+#endif
+
+// prog_init: main calls it first, with RUNQ_VARIANT.
+void prog_init(const char *variant);
+// The variant ("" for the plain port).
+const char *prog_variant(void);
+// The port's name for a file's header: the variant, or go ("1.19", "master") if plain.
+const char *prog_port(const char *go);
+// The program `base` ("runq-replay", "runq-record", ...) built for variant ("" plain), as
+// an absolute path beside this program, shell-quoted if it needs it. The variant's suffix
+// is "-<variant>" (runq-torture's variants: see prog_torture_name).
+void prog_sibling_for(char *buf, size_t n, const char *base, const char *variant);
+// The same for this program's variant.
+void prog_sibling(char *buf, size_t n, const char *base);
+// The same, not quoted: for exec.
+void prog_sibling_path(char *buf, size_t n, const char *base);
+// This program itself (/proc/self/exe), absolute and shell-quoted.
+void prog_self(char *buf, size_t n);
+// path made absolute (against the current directory; the file need not exist yet) and
+// shell-quoted if it needs it.
+void prog_abs_path(char *buf, size_t n, const char *path);
+// s shell-quoted if it holds anything but [A-Za-z0-9_./:=@%+,-].
+void prog_quote(char *buf, size_t n, const char *s);
+// The header line ("# runq-port: NAME\n") for a file made on port go by this program.
+void prog_port_line(char *buf, size_t n, const char *go);
+// Reads the "# runq-port:" line among the first lines of path. true: none, or one this
+// program runs (plain: "1.19" or "master"; a variant: its own name). false: err says which
+// port made the file and which program to give it to (`base` of that port; runq-record
+// for a recording). The caller refuses the file with exit 2.
+bool prog_port_check(const char *path, const char *base, char *err, size_t errlen);
+
+#endif
