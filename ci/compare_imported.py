@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """compare_imported.py - does an imported port run every corpus file exactly as a hand port?
 
-Usage: compare_imported.py [--every N] [--go VERSION] REPLAY IMPORTED [CORPUS_DIR...]
+Usage: compare_imported.py [--every N] [--go VERSION] [--full] REPLAY IMPORTED [CORPUS_DIR...]
 
 REPLAY and IMPORTED are two runq-replay binaries (e.g. build/default/bin/runq-replay and
 build/default/bin/runq-replay-imported, built with -DRUNQ_IMPORT_PROC_GO). Every file of
 each CORPUS_DIR (default: corpus/fuzz_runq_sched and corpus/fuzz_runq_model, the latter
-with --sequential as the fuzzer runs it) is replayed by both with `--trace --steps`: every
-step's site, location, order, value and the queues after it, then the verdict. The two
-outputs (with the binary's name made the same) and exit statuses must be identical, byte
-for byte. --every N takes every N-th file (sorted by name); --go passes --go VERSION.
+with --sequential as the fuzzer runs it) is replayed by both with `--access-digest`: a
+hash of every step's thread, site, kind, memory order, location and value, the steps and
+the verdict, one line per file. The two outputs and exit statuses must be identical; a
+file whose line differs is replayed again by both with `--trace --steps` to name the
+first step that differs. --full compares every file's whole `--trace --steps` output
+(every step and the queues after it; about 20 times slower). --every N takes every N-th
+file (sorted by name); --go passes --go VERSION.
 
 Prints one line per file that differs (its first differing line on each side) and a
 summary line "compared N corpus files: M identical, K differ". Exit: 0 all identical,
@@ -19,10 +22,16 @@ import concurrent.futures
 import os
 import subprocess
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..'))
 BATCH = 40
+# Differing files explained by their first differing trace line; the rest by digest lines
+# (a broken port can differ on every file, and each trace costs a second or more).
+TRACE_MAX = 20
+TRACED = [0]
+TRACED_LOCK = threading.Lock()
 
 
 def usage(msg):
@@ -50,25 +59,54 @@ def first_diff(a, b):
     return 0, '', ''
 
 
-def compare(ref, imp, args, files):
-    """Returns the list of (file, line, ref line, imported line) that differ."""
-    ra, oa = run(ref, args, files)
-    rb, ob = run(imp, args, files)
-    if ra == rb and oa == ob:
+def compare(ref, imp, args, files, full):
+    """Returns the list of (file, line, ref line, imported line) that differ.
+
+    First by the access digest (runq-replay --access-digest: one line per file that hashes
+    every step's thread, site, kind, order, location and value, and gives the steps and the
+    verdict): cheap. A file whose line differs (or, with full, every file) is compared by its
+    whole --trace --steps output, which names the first step that differs."""
+    if not full:
+        ra, oa = run(ref, ['--access-digest'] + args, files)
+        rb, ob = run(imp, ['--access-digest'] + args, files)
+        if ra == rb and oa == ob:
+            return []
+        if len(files) > 1:
+            out = []
+            for f in files:
+                out += compare(ref, imp, args, [f], full)
+            return out
+    if not full and len(files) == 1:
+        with TRACED_LOCK:
+            TRACED[0] += 1
+            explain = TRACED[0] <= TRACE_MAX
+        if not explain:  # enough files explained by their traces: the digest lines say it
+            _, da = run(ref, ['--access-digest'] + args, files)
+            _, db = run(imp, ['--access-digest'] + args, files)
+            n, x, y = first_diff(da, db)
+            return [(files[0], n, x, y)]
+    trace = ['--trace', '--steps'] + args
+    ra, oa = run(ref, trace, files)
+    rb, ob = run(imp, trace, files)
+    if full and ra == rb and oa == ob:
         return []
     if len(files) == 1:
         n, x, y = first_diff(oa, ob)
+        if n == 0 and not full:  # same trace, different digest line: show the digest lines
+            _, da = run(ref, ['--access-digest'] + args, files)
+            _, db = run(imp, ['--access-digest'] + args, files)
+            n, x, y = first_diff(da, db)
         if ra != rb and n == 0:
             n, x, y = 0, 'exit %d' % ra, 'exit %d' % rb
         return [(files[0], n, x, y)]
     out = []
     for f in files:
-        out += compare(ref, imp, args, [f])
+        out += compare(ref, imp, args, [f], full)
     return out
 
 
 def main(argv):
-    every, go = 1, None
+    every, go, full = 1, None, False
     pos = []
     i = 0
     while i < len(argv):
@@ -83,6 +121,10 @@ def main(argv):
             else:
                 go = argv[i + 1]
             i += 2
+            continue
+        if a == '--full':
+            full = True
+            i += 1
             continue
         if a in ('-h', '--help'):
             print(__doc__)
@@ -101,14 +143,14 @@ def main(argv):
     jobs = []
     total = 0
     for d in dirs:
-        full = os.path.join(ROOT, d) if not os.path.isabs(d) else d
-        if not os.path.isdir(full):
+        path = os.path.join(ROOT, d) if not os.path.isabs(d) else d
+        if not os.path.isdir(path):
             usage('%s is not a directory' % d)
-        files = sorted(os.path.relpath(os.path.join(full, f), ROOT) for f in os.listdir(full)
-                       if os.path.isfile(os.path.join(full, f)))[::every]
+        files = sorted(os.path.relpath(os.path.join(path, f), ROOT) for f in os.listdir(path)
+                       if os.path.isfile(os.path.join(path, f)))[::every]
         total += len(files)
-        args = ['--trace', '--steps']
-        if os.path.basename(os.path.normpath(full)) == 'fuzz_runq_model':
+        args = []
+        if os.path.basename(os.path.normpath(path)) == 'fuzz_runq_model':
             args.append('--sequential')
         if go:
             args += ['--go', go]
@@ -116,7 +158,7 @@ def main(argv):
             jobs.append((args, files[k:k + BATCH]))
     diffs = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-        for r in ex.map(lambda j: compare(ref, imp, j[0], j[1]), jobs):
+        for r in ex.map(lambda j: compare(ref, imp, j[0], j[1], full), jobs):
             diffs += r
     for f, n, x, y in sorted(diffs):
         print('DIFF %s: output line %d\n  hand:     %s\n  imported: %s' % (f, n, x.rstrip(), y.rstrip()))

@@ -88,8 +88,23 @@ else
   # determinism step compares gcc against them.
   presets="default asan tsan"
 fi
+# The default build also imports Debian's Go 1.19 proc.go (tools/runq-import) as a port of
+# its own: ctest import.proof proves it runs every corpus file as queue/runq.c does, and
+# the Go-side mutants (ci/go-mutants/) are caught through it.
+build_default_with_import() {
+  local goroot
+  goroot=$(go env GOROOT 2>/dev/null) && [ -f "$goroot/src/runtime/proc.go" ] ||
+    { echo "!!! no Go tree to import (go env GOROOT): apt-get install golang-go"; return 1; }
+  [ -f build/default/CMakeCache.txt ] ||
+    cmake --preset default -DRUNQ_IMPORT_PROC_GO="$goroot/src/runtime/proc.go" >/dev/null || return 1
+  cmake --build --preset default
+}
 for preset in $presets; do
-  step "build $preset" build_preset "$preset"
+  if [ "$preset" = default ]; then
+    step "build default (+ Go 1.19 imported)" build_default_with_import
+  else
+    step "build $preset" build_preset "$preset"
+  fi
   # -LE nightly: real-thread tests the nightly runs instead (more configurations); tests
   # of a script alone (label script) run in the first build only.
   exclude=nightly

@@ -75,6 +75,8 @@ static struct {
     // recording) and whether an observer checks each step
     uint64_t record_cap;
     bool observing;
+    bool digesting;  // dsched_options.access_digest: every step hashed into digest
+    uint64_t digest; // FNV-1a
     const dsched_options *opt;
     sthread th[SCHED_MAX_THREADS];
     int n;
@@ -295,10 +297,46 @@ static __attribute__((noinline)) void observe_call(enum runq_site s, const void 
     }
 }
 
+// The access digest (dsched_options.access_digest): FNV-1a over each step's thread, site,
+// kind, memory order and what the world says the location and value(s) are ("P0.t=6"), so
+// two ports that make the same accesses in the same order with the same values give the
+// same digest, whatever their addresses. Out of line: its buffers.
+static void digest_bytes(const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        E.digest = (E.digest ^ b[i]) * 0x100000001b3ull;
+    }
+}
+
+static __attribute__((noinline)) void digest_step(enum runq_site s, const void *addr,
+                                                  enum dsched_access k, uintptr_t v, uintptr_t w,
+                                                  int mo) {
+    unsigned char head[5] = {(unsigned char)E.cur, (unsigned char)(s & 0xff),
+                             (unsigned char)(s >> 8), (unsigned char)k, (unsigned char)mo};
+    digest_bytes(head, sizeof head);
+    if (k <= DACC_CAS_FAIL) {
+        int pid = -1;
+        uint32_t slot = 0;
+        int where[3] = {E.w->locate ? E.w->locate(addr, &pid, &slot) : -1, pid, (int)slot};
+        digest_bytes(where, sizeof where);
+        char val[128];
+        E.w->describe_value(s, addr, v, val, sizeof val);
+        digest_bytes(val, strlen(val) + 1);
+        if (k == DACC_CAS_OK || k == DACC_CAS_FAIL) { // and the value it wanted to write
+            E.w->describe_value(s, addr, w, val, sizeof val);
+            digest_bytes(val, strlen(val) + 1);
+        }
+    }
+}
+
+// Every step reports here: the replay observer and the access digest.
 static inline void observe(enum runq_site s, const void *addr, enum dsched_access k, uintptr_t v,
-                           uintptr_t w) {
+                           uintptr_t w, int mo) {
     if (E.observing) {
         observe_call(s, addr, k, v, w);
+    }
+    if (E.digesting) {
+        digest_step(s, addr, k, v, w, mo);
     }
 }
 
@@ -378,7 +416,7 @@ static inline __attribute__((always_inline)) void after_access(enum runq_site s,
         bump(DEV_COUNT + RQ_SITE_COUNT * SCHED_MAX_THREADS + (size_t)s * 2 + (k == DACC_CAS_OK));
     }
     E.w->after_access(t, s, addr, k, v, w);
-    observe(s, addr, k, v, w);
+    observe(s, addr, k, v, w, (int)mo);
     if (E.trace) {
         trace_access_row(t, s, addr, k, v, w, mo);
     }
@@ -468,7 +506,7 @@ void rq_dsched_backoff(enum runq_site s) {
     // step-by-step schedules replay exactly), the decision ends so the schedule says who
     // runs next.
     rq_dsched_point(s, NULL);
-    observe(s, NULL, DACC_BACKOFF, 0, 0);
+    observe(s, NULL, DACC_BACKOFF, 0, 0, 0);
     if (E.trace) {
         trace_at(E.cur, "runqgrab.backoff (usleep 3)");
     }
@@ -492,7 +530,7 @@ static void lock_taken(rq_mutex *l, enum runq_site s, int t) {
     mm_lock(t, true);
     E.w->lock_event(t, true);
     ctrace_lock(t, E.step, true);
-    observe(s, l, DACC_LOCK, 0, 0);
+    observe(s, l, DACC_LOCK, 0, 0, 0);
     if (E.trace) {
         trace_at(t, "* lock sched.lock");
     }
@@ -539,7 +577,7 @@ void rq_dsched_unlock(rq_mutex *l, enum runq_site s) {
         dsched_fail(INV_LOCK_MISUSE, "%s releases sched.lock it does not hold (at %s)",
                     sched_thread_name(t), runq_site_name(s));
     }
-    observe(s, l, DACC_UNLOCK, 0, 0);
+    observe(s, l, DACC_UNLOCK, 0, 0, 0);
     E.w->lock_event(t, false);
     mm_lock(t, false);
     if (__tsan_release) {
@@ -790,6 +828,8 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.opt = o;
     E.record_cap = o && o->record_thread ? o->record_cap : 0;
     E.observing = o && o->observe;
+    E.digesting = o && o->access_digest;
+    E.digest = 0xcbf29ce484222325ull;
     E.n = s->nthreads;
     E.cur = -1;
     E.last_stepper = -1;
@@ -892,6 +932,7 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     }
     r->steps = E.step;
     r->switches = E.switches;
+    r->access_digest = E.digesting ? E.digest : 0;
     if (o && o->record_len) {
         *o->record_len = (uint32_t)(E.step < o->record_cap ? E.step : o->record_cap);
     }
@@ -899,5 +940,6 @@ bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_op
     E.opt = NULL;
     E.record_cap = 0;
     E.observing = false;
+    E.digesting = false;
     return !r->failed;
 }

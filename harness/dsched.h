@@ -90,6 +90,8 @@ typedef struct dsched_result {
     // The failing thread's last access, where its port names Go source lines (a port made
     // by tools/runq-import): "runqput.head proc.go:5804"; empty otherwise.
     char go_at[64];
+    // dsched_options.access_digest: the digest of every step (0 when not asked)
+    uint64_t access_digest;
 } dsched_result;
 
 typedef struct dsched_options {
@@ -98,6 +100,10 @@ typedef struct dsched_options {
     // print each access's Go source line beside it, where the port names it (a port made
     // by tools/runq-import: rq_dsched_go_at)
     bool trace_go_lines;
+    // Hash every step (thread, site, kind, memory order, the location and value(s) as the
+    // world describes them) into dsched_result.access_digest: two ports that run a schedule
+    // the same way, step by step, give the same digest (the import proof).
+    bool access_digest;
     // The same execution in the Chrome Trace Event format (chrome_trace.h; NULL: none),
     // and the name its process track gets.
     FILE *chrome;

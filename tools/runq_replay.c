@@ -16,7 +16,8 @@
 #include <string.h>
 
 static const char usage_line[] =
-    "usage: runq-replay [--trace [--steps]] [--go-lines] [--sequential] [--bytes] [--text]\n"
+    "usage: runq-replay [--trace [--steps]] [--go-lines] [--access-digest] [--sequential]\n"
+    "                   [--bytes] [--text]\n"
     "                   [--to-bytes OUT] [--repeat N] [--expect INVARIANT] [--quiet]\n"
     "                   [--chrome-trace OUT]\n"
     "                   [--go 1.19|master] FILE...\n"
@@ -32,6 +33,10 @@ static const char help_text[] =
     "  --go-lines       on a port made by tools/runq-import: with --trace, each access's\n"
     "                   Go source line beside it (proc.go:LINE); a failure names the\n"
     "                   failing thread's last access and its line\n"
+    "  --access-digest  print one line per file instead of its verdict: FILE: digest HEX,\n"
+    "                   steps, verdict; HEX hashes every step (thread, site, kind, memory\n"
+    "                   order, location and value): two ports that run a file the same way\n"
+    "                   step by step print the same line (ci/compare_imported.py)\n"
     "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
     "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
     "  --text           print each schedule in text form and exit (bytes -> text)\n"
@@ -113,7 +118,7 @@ static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bo
 
 int main(int argc, char **argv) {
     bool trace = false, text = false, quiet = false, sequential = false, bytes = false;
-    bool trace_steps = false, trace_go_lines = false;
+    bool trace_steps = false, trace_go_lines = false, digest = false;
     const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
     long repeat = 1;
     int first = argc;
@@ -148,6 +153,8 @@ int main(int argc, char **argv) {
             trace = true;
         } else if (strcmp(a, "--go-lines") == 0) {
             trace_go_lines = true;
+        } else if (strcmp(a, "--access-digest") == 0) {
+            digest = true;
         } else if (strcmp(a, "--steps") == 0) {
             trace_steps = true;
         } else if (strcmp(a, "--bytes") == 0) {
@@ -286,6 +293,7 @@ int main(int argc, char **argv) {
             o.trace = tf;
             o.trace_steps = trace_steps;
             o.trace_go_lines = trace_go_lines;
+            o.access_digest = digest;
             o.chrome = cf;
             o.chrome_title = title;
             runner_run_opts(&s, &o, &r);
@@ -331,7 +339,17 @@ int main(int argc, char **argv) {
         repro_cmd(repro, sizeof repro, file, sequential, bytes);
         // A file decoded as bytes may not be what the user meant to run: every verdict says so.
         const char *how = as_bytes ? " (read as fuzzer bytes)" : "";
-        if (mismatch) {
+        if (digest && !mismatch) {
+            // the whole verdict in one comparable line (no paths of this build in it)
+            printf("%s: digest %016llx, %llu steps, %s%s\n", file,
+                   (unsigned long long)first_r.access_digest, (unsigned long long)first_r.steps,
+                   first_r.failed ? "invariant=" : "ok", first_r.failed ? first_r.invariant : "");
+            if (first_r.failed && !(expect && strcmp(expect, first_r.invariant) == 0)) {
+                failed++;
+            } else {
+                passed++;
+            }
+        } else if (mismatch) {
             failed++;
         } else if (first_r.failed) {
             if (expect && strcmp(expect, first_r.invariant) == 0) {
@@ -364,7 +382,7 @@ int main(int argc, char **argv) {
                        repeat > 1 ? ", identical on every repeat" : "", how);
             }
         }
-        if (!quiet && !mismatch) {
+        if (!quiet && !mismatch && !digest) {
             warn_decisions(file, &s, &first_r);
         }
         fflush(stdout);
