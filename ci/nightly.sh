@@ -168,7 +168,9 @@ case $stress_mode in
   build)
     if [ -f stress/CMakeLists.txt ]; then
       for p in $stress_list; do
-        build_one "$p" -- runq-torture runq-torture-throw && stress_presets+=("$p")
+        # runq-torture, and what the real-thread tests of the label nightly run
+        build_one "$p" -- runq-torture runq-torture-throw runq-torture-broken \
+          runq-record-grab-runnext-no-cas runq-replay-grab-runnext-no-cas && stress_presets+=("$p")
       done
     else
       note "stress skipped: stress/ (runq-torture) is not in this tree"
