@@ -1,7 +1,7 @@
 // memmodel.h - the deterministic engine's memory model: every seam access, with its C11
 // order, is performed here, so happens-before is known at every step in every build.
 //
-// Operational, RC11-style (queue/README.md, "What the engine's memory model covers"):
+// Operational, RC11-style (docs/memory-model.md):
 //   - a vector clock per simulated thread; each thread's own entry advances after each
 //     release (store-release, release RMW, unlock);
 //   - per atomic location a bounded history of its stores (MM_HISTORY), in modification
@@ -19,7 +19,7 @@
 // Not modelled: load buffering and out-of-thin-air values (a load reads only stores that
 // already executed), a failed CAS reading a stale value, fences (the port has none).
 //
-// Checks (stable invariant ids, README.md): g-race, slot-reuse, slot-publication.
+// Checks (stable invariant ids, docs/invariants.md): g-race, slot-reuse, slot-publication.
 #ifndef HARNESS_MEMMODEL_H
 #define HARNESS_MEMMODEL_H
 

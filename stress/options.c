@@ -190,7 +190,7 @@ static void help(const struct params *d, const int *caps, int ncaps) {
            "                      the queues saved at each audit; on failure a recording\n"
            "                      (<FILE>.record.txt) that tools/runq-record turns into a\n"
            "                      schedule that fails every time. Needs --procs <= 4;\n"
-           "                      implies --no-handoff (stress/README.md, \"Record mode\")\n"
+           "                      implies --no-handoff (docs/stress.md, \"Record mode\")\n"
            "  --stall D           test the watchdog: at 0.5s thread T0 stalls for D (off)\n"
            "  --inject KIND       test the failure path: at 0.5s plant one failure (off):\n"
            "                      throw, throw-locked (holding sched.lock), stall-locked\n"

@@ -27,7 +27,7 @@ static const char help_text[] =
     "Runs schedule files on the deterministic engine and prints each one's verdict.\n"
     "\n"
     "  --trace          print a swimlane: a column per simulated thread, a row per step,\n"
-    "                   the queues beside it (see README.md, 'Reading a trace')\n"
+    "                   the queues beside it (docs/traces.md explains every column)\n"
     "  --steps          with --trace: every step of every op (an op that ran alone is\n"
     "                   folded into one line otherwise)\n"
     "  --go-lines       on a port made by tools/runq-import: with --trace, each access's\n"
@@ -205,7 +205,7 @@ int main(int argc, char **argv) {
         if (id < 0) {
             fprintf(stderr,
                     "runq-replay: --expect: '%s' is not a registered invariant id "
-                    "(harness/invariants.def; README.md lists them)\n",
+                    "(harness/invariants.def; docs/invariants.md lists them)\n",
                     expect);
             return 2;
         }
