@@ -434,11 +434,13 @@ ctest_failed() {
 # are those the full label would give, a wrong hint costs one extra ctest call, and the
 # detectors stay blind to it (the patches are the same).
 CUR_MUTANT=""
+declare -A CT_COUNT=() CT_PROGS=() # det_ctest's cache: "BUILDDIR|LABEL|part" -> count, programs
 det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
   local p=$1 label=$2 lim=$3 log=$4 b=$SCRATCH/build/$1
   [ "${PRESET_OK[$p]:-0}" = 1 ] || { DET_NOTE="preset $p not built"; return 3; }
   local n
-  n=$(ctest_count "$b" "$label")
+  [ -n "${CT_COUNT[$b|$label]+set}" ] || CT_COUNT[$b|$label]=$(ctest_count "$b" "$label")
+  n=${CT_COUNT[$b|$label]}
   [ "${n:-0}" -gt 0 ] || { DET_NOTE="no ctest label '$label' in build/$p"; return 3; }
   : >"$log"
   local hint=""
@@ -460,12 +462,17 @@ det_ctest() { # det_ctest PRESET LABEL TIMEOUT LOG
   # In two parts: first the label's tests that run this tree's programs (-LE teeth), which
   # kill nearly every mutant without rebuilding the teeth programs (each built on another
   # planted bug); then, for a survivor, the label's teeth tests (a repeated -L: both).
-  local part sel=() progs=() rc
+  local part sel=() progs=() rc key
   for part in plain teeth; do
     if [ $part = plain ]; then sel=(-L "$label" -LE teeth); else sel=(-L "$label" -L teeth); fi
-    [ "$(ctest --test-dir "$b" -N "${sel[@]}" 2>/dev/null | sed -n 's/^Total Tests: *//p')" -gt 0 ] \
-      2>/dev/null || continue
-    mapfile -t progs < <(ctest_programs "$b" "${sel[@]:1}" | grep .)
+    # The tests and their programs do not change from mutant to mutant: asked once.
+    key="$b|$label|$part"
+    if [ -z "${CT_PROGS[$key]+set}" ]; then
+      CT_COUNT[$key]=$(ctest --test-dir "$b" -N "${sel[@]}" 2>/dev/null | sed -n 's/^Total Tests: *//p')
+      CT_PROGS[$key]=$(ctest_programs "$b" "${sel[@]:1}" | grep .)
+    fi
+    [ "${CT_COUNT[$key]:-0}" -gt 0 ] 2>/dev/null || continue
+    mapfile -t progs < <(printf '%s\n' "${CT_PROGS[$key]}" | grep .)
     if [ ${#progs[@]} -gt 0 ]; then
       ensure_built "$p" "${progs[@]}" || { DET_NOTE="build failed"; return 2; }
     fi
