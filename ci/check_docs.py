@@ -11,7 +11,7 @@ when a relative link ([text](path)) names a file that does not exist.
 
 Without FILE arguments it reads the user docs: README.md, docs/*.md, and the README.md of
 stress/, queue/, fuzz/, corpus/, tools/ and ci/ when there is one. ctest docs.no-history
-runs it; docs.no-history-teeth runs it on tests/data/docs-history-bad.md, which must fail.
+runs it; docs.no-history-teeth runs it on tests/data/docs-history-bad.txt, which must fail.
 Exit: 0 clean, 1 a problem, 2 usage (a named file missing).
 """
 import glob
