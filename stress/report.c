@@ -35,6 +35,41 @@ void stress_out(const char *fmt, ...) {
     va_end(ap);
 }
 
+void stress_wrap_start(struct stress_wrap *w, const char *label) {
+    w->len = (size_t)snprintf(w->buf, sizeof w->buf, "%s", label);
+    w->indent = w->len < 40 ? w->len + 1 : 4;
+    w->items = 0;
+}
+
+void stress_wrap_item(struct stress_wrap *w, const char *fmt, ...) {
+    char item[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(item, sizeof item, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(item);
+    if (w->items > 0 && w->len + 1 + n > STRESS_LINE_MAX) {
+        stress_out("%s\n", w->buf);
+        memset(w->buf, ' ', w->indent);
+        w->len = w->indent;
+        w->items = 0;
+    }
+    bool sep = w->items > 0 || w->len != w->indent;
+    w->len +=
+        (size_t)snprintf(w->buf + w->len, sizeof w->buf - w->len, "%s%s", sep ? " " : "", item);
+    if (w->len >= sizeof w->buf) {
+        w->len = sizeof w->buf - 1;
+    }
+    w->items++;
+}
+
+void stress_wrap_end(struct stress_wrap *w) {
+    if (w->items > 0) {
+        stress_out("%s\n", w->buf);
+    }
+    w->items = 0;
+}
+
 void stress_warn(const char *fmt, ...) {
     char msg[512];
     va_list ap;
