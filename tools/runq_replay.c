@@ -4,6 +4,7 @@
 // Reads byte schedules (fuzzer inputs, crash files) and text schedules ("runq-schedule v1").
 // Exit: 0 all passed (or all failed as --expect said), 1 a failure, 2 usage or unreadable
 // or malformed input (the message names the file and line).
+#include "cli.h"
 #include "outpath.h"
 #include "progname.h"
 #include "runner.h"
@@ -15,52 +16,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_line[] =
-    "usage: runq-replay [--trace [--steps]] [--go-lines] [--access-digest] [--sequential]\n"
-    "                   [--bytes] [--text]\n"
-    "                   [--to-bytes OUT] [--repeat N] [--expect INVARIANT] [--quiet]\n"
-    "                   [--chrome-trace OUT]\n"
-    "                   [--go 1.19|master] FILE...\n"
-    "       runq-replay --list-sites | --list-invariants | --help\n";
+static const char usage_line[] = "usage: runq-replay [options] FILE...\n";
 
 static const char help_text[] =
-    "Runs schedule files on the deterministic engine and prints each one's verdict.\n"
     "\n"
-    "  --trace          print a swimlane: a column per simulated thread, a row per step,\n"
-    "                   the queues beside it (docs/traces.md explains every column)\n"
-    "  --steps          with --trace: every step of every op (an op that ran alone is\n"
-    "                   folded into one line otherwise)\n"
+    "Runs schedule files on the deterministic engine and prints each one's verdict.\n"
+    "%s"
+    "\n"
+    "Long options may be abbreviated to a unique prefix; a value follows as '=VALUE' or as\n"
+    "the next argument.\n"
+    "\n"
+    "What to print:\n"
+    "  --trace          a swimlane: a column per simulated thread, a row per step, the\n"
+    "                   queues beside it (docs/traces.md explains every column) (off)\n"
+    "  --steps          with --trace: every step of every op; an op that ran alone is\n"
+    "                   folded into one line otherwise (off)\n"
     "  --go-lines       on a port made by tools/runq-import: with --trace, each access's\n"
     "                   Go source line beside it (proc.go:LINE); a failure names the\n"
-    "                   failing thread's last access and its line\n"
-    "  --access-digest  print one line per file instead of its verdict: FILE: digest HEX,\n"
+    "                   failing thread's last access and its line (off)\n"
+    "  --access-digest  one line per file instead of its verdict: FILE: digest HEX,\n"
     "                   steps, verdict; HEX hashes every step (thread, site, kind, memory\n"
-    "                   order, location and value): two ports that run a file the same way\n"
-    "                   step by step print the same line (ci/compare_imported.py)\n"
-    "  --sequential     run as fuzz_runq_model does (one whole op per decision)\n"
-    "  --bytes          read every FILE as fuzzer bytes, even one that looks like text\n"
-    "  --text           print each schedule in text form and exit (bytes -> text)\n"
-    "  --to-bytes OUT   write the (single) schedule's canonical byte form to OUT\n"
-    "  --chrome-trace OUT  write the (single) schedule's execution to OUT in the Chrome\n"
-    "                   Trace Event format (Perfetto UI, chrome://tracing, speedscope); the\n"
-    "                   timestamp is the engine's step, so the bytes are the same every run\n"
-    "  --repeat N       run each file N times; fail unless verdict and trace are identical\n"
-    "  --expect ID      succeed only if every file fails with invariant ID\n"
-    "                   (a registered id the engine reports: --list-invariants)\n"
-    "  --quiet          print failures only\n"
-    "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
-    "  --list-sites     print the site names 'run T until SITE' takes, and exit\n"
-    "  --list-invariants  print the invariant registry (id, who reports it, meaning), and exit\n"
-    "  --help           this text\n"
+    "                   order, location and value) (off)\n"
+    "  --quiet          print failures only (off)\n"
+    "How to run:\n"
+    "  --go VERSION     run on Go VERSION's port, 1.19 or master, whatever the file names\n"
+    "                   (default: the file's 'go' line, else 1.19)\n"
+    "  --sequential     run as fuzz_runq_model does: one whole op per decision (off)\n"
+    "  --bytes          read every FILE as fuzzer bytes, even one that looks like text (off)\n"
+    "  --repeat N       run each file N times, 1..1000000; fail unless verdict and trace\n"
+    "                   are identical every time (default 1)\n"
+    "  --expect ID      succeed only if every file fails with invariant ID, a registered\n"
+    "                   id the engine reports (--list-invariants) (default: none)\n"
+    "Converting (one FILE):\n"
+    "  --text           print each schedule in text form and exit (bytes -> text) (off)\n"
+    "  --to-bytes OUT   write the schedule's canonical byte form to OUT (default: none)\n"
+    "  --chrome-trace OUT  write the schedule's execution to OUT in the Chrome Trace Event\n"
+    "                   format (Perfetto UI, chrome://tracing, speedscope; ci/swimlane.py\n"
+    "                   draws it as an SVG); timestamps are engine steps (default: none)\n"
+    "Lists:\n"
+    "  --list-sites     the site names 'run T until SITE' takes, and exit\n"
+    "  --list-invariants  the invariant registry (id, who reports it, meaning), and exit\n"
+    "  -h, --help       this text\n"
     "\n"
     "A FILE is a text schedule if it starts with 'runq-schedule v1' (after a byte-order\n"
     "mark, blank and '#' lines), else fuzzer bytes. Refused (--bytes reads them as bytes):\n"
     "empty files, typed text without that line, and other programs' files: JSON (a Chrome\n"
     "trace), runq-torture's failure trace, log and --record recording (runq-record takes\n"
-    "that), ELF files, compressed files and archives, images. A verdict on a file read as\n"
-    "bytes ends with '(read as fuzzer bytes)'.\n"
-    "Output files (--to-bytes, --chrome-trace) are checked before anything runs.\n"
-    "Exit: 0 all passed (or failed as --expect said), 1 a failure, 2 usage or bad input.\n";
+    "that), ELF files, compressed files and archives, images.\n"
+    "\n"
+    "Outputs:\n"
+    "  stdout           per FILE 'FILE: ok (...)', 'FILE: failed as expected: ...' or\n"
+    "                   'FILE: FAIL' with '!!! invariant=ID ...' and 'reproduce: CMD';\n"
+    "                   '(read as fuzzer bytes)' ends the verdict of a file read as bytes;\n"
+    "                   then 'N passed, M failed'\n"
+    "  --to-bytes OUT, --chrome-trace OUT   written as asked; checked before anything runs\n"
+    "Exit: 0 all passed (or failed as --expect said), 1 a failure, 2 usage or bad input.\n"
+    "More: docs/schedule-format.md (the format), docs/traces.md (the trace).\n";
 
 static void usage(void) {
     fputs(usage_line, stderr);
@@ -116,86 +127,154 @@ static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bo
              go_override >= 0 ? sched_version_name(go_override) : "", afile);
 }
 
-int main(int argc, char **argv) {
-    bool trace = false, text = false, quiet = false, sequential = false, bytes = false;
-    bool trace_steps = false, trace_go_lines = false, digest = false;
-    const char *to_bytes = NULL, *expect = NULL, *chrome = NULL;
-    long repeat = 1;
-    int first = argc;
-    prog_init(RUNQ_VARIANT);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool valued = strcmp(a, "--to-bytes") == 0 || strcmp(a, "--expect") == 0 ||
-                      strcmp(a, "--repeat") == 0 || strcmp(a, "--chrome-trace") == 0 ||
-                      strcmp(a, "--go") == 0;
-        if (valued && i + 1 >= argc) {
-            fprintf(stderr, "runq-replay: option %s needs a value\n", a);
-            usage();
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_line, stdout);
-            fputs(help_text, stdout);
-            return 0;
-        } else if (strcmp(a, "--list-sites") == 0) {
-            for (int k = 0; k < RQ_SITE_COUNT; k++) {
-                printf("%-24s %s\n", runq_site_name((enum runq_site)k),
-                       runq_site_what((enum runq_site)k));
-            }
-            return 0;
-        } else if (strcmp(a, "--list-invariants") == 0) {
-            for (int k = 0; k < INV_COUNT; k++) {
-                printf("%-20s %-16s %s\n", inv_name((enum inv_id)k),
-                       inv_emitters_text(inv_emitters((enum inv_id)k)),
-                       inv_meaning((enum inv_id)k));
-            }
-            return 0;
-        } else if (strcmp(a, "--trace") == 0) {
-            trace = true;
-        } else if (strcmp(a, "--go-lines") == 0) {
-            trace_go_lines = true;
-        } else if (strcmp(a, "--access-digest") == 0) {
-            digest = true;
-        } else if (strcmp(a, "--steps") == 0) {
-            trace_steps = true;
-        } else if (strcmp(a, "--bytes") == 0) {
-            bytes = true;
-        } else if (strcmp(a, "--text") == 0) {
-            text = true;
-        } else if (strcmp(a, "--quiet") == 0) {
-            quiet = true;
-        } else if (strcmp(a, "--sequential") == 0) {
-            sequential = true;
-        } else if (strcmp(a, "--to-bytes") == 0) {
-            to_bytes = argv[++i];
-        } else if (strcmp(a, "--chrome-trace") == 0) {
-            chrome = argv[++i];
-        } else if (strcmp(a, "--go") == 0) {
-            go_override = sched_version_lookup(argv[++i]);
-            if (go_override < 0) {
-                fprintf(stderr, "runq-replay: --go: expected 1.19 or master, got '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--expect") == 0) {
-            expect = argv[++i];
-        } else if (strcmp(a, "--repeat") == 0) {
-            char *end;
-            repeat = strtol(argv[++i], &end, 10);
-            if (*end || repeat < 1 || repeat > 1000000) {
-                fprintf(stderr, "runq-replay: --repeat: expected a count 1..1000000, got '%s'\n",
-                        argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--") == 0) {
-            first = i + 1;
+struct args {
+    bool trace, text, quiet, sequential, bytes, trace_steps, trace_go_lines, digest;
+    const char *to_bytes, *expect, *chrome;
+    long repeat;
+};
+
+enum {
+    O_TRACE = 256,
+    O_STEPS,
+    O_GO_LINES,
+    O_DIGEST,
+    O_QUIET,
+    O_GO,
+    O_SEQUENTIAL,
+    O_BYTES,
+    O_REPEAT,
+    O_EXPECT,
+    O_TEXT,
+    O_TO_BYTES,
+    O_CHROME,
+    O_LIST_SITES,
+    O_LIST_INVARIANTS,
+};
+
+static const struct option long_options[] = {
+    {"trace", no_argument, NULL, O_TRACE},
+    {"steps", no_argument, NULL, O_STEPS},
+    {"go-lines", no_argument, NULL, O_GO_LINES},
+    {"access-digest", no_argument, NULL, O_DIGEST},
+    {"quiet", no_argument, NULL, O_QUIET},
+    {"go", required_argument, NULL, O_GO},
+    {"sequential", no_argument, NULL, O_SEQUENTIAL},
+    {"bytes", no_argument, NULL, O_BYTES},
+    {"repeat", required_argument, NULL, O_REPEAT},
+    {"expect", required_argument, NULL, O_EXPECT},
+    {"text", no_argument, NULL, O_TEXT},
+    {"to-bytes", required_argument, NULL, O_TO_BYTES},
+    {"chrome-trace", required_argument, NULL, O_CHROME},
+    {"list-sites", no_argument, NULL, O_LIST_SITES},
+    {"list-invariants", no_argument, NULL, O_LIST_INVARIANTS},
+    {"help", no_argument, NULL, 'h'},
+    CLI_LIST_OPTIONS_ENTRY,
+    {NULL, 0, NULL, 0},
+};
+
+static void list_sites(void) {
+    for (int k = 0; k < RQ_SITE_COUNT; k++) {
+        printf("%-24s %s\n", runq_site_name((enum runq_site)k), runq_site_what((enum runq_site)k));
+    }
+}
+
+static void list_invariants(void) {
+    for (int k = 0; k < INV_COUNT; k++) {
+        printf("%-20s %-16s %s\n", inv_name((enum inv_id)k),
+               inv_emitters_text(inv_emitters((enum inv_id)k)), inv_meaning((enum inv_id)k));
+    }
+}
+
+static void help(void) {
+    char variant[1024] = "";
+    FILE *f = fmemopen(variant, sizeof variant - 1, "w");
+    if (f) {
+        cli_variant_help(f, "runq-replay");
+        fclose(f);
+    }
+    fputs(usage_line, stdout);
+    printf(help_text, variant);
+}
+
+// The options: the index of the first FILE; exits 0 after --help and the lists, 2 on a
+// usage error.
+static int parse_args(int argc, char **argv, struct args *a) {
+    char *end;
+    for (int c; (c = cli_next("runq-replay", argc, argv, long_options)) != -1;) {
+        switch (c) {
+        case CLI_BAD:
+            exit(2);
+        case 'h':
+            help();
+            exit(0);
+        case O_LIST_SITES:
+            list_sites();
+            exit(0);
+        case O_LIST_INVARIANTS:
+            list_invariants();
+            exit(0);
+        case O_TRACE:
+            a->trace = true;
             break;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "runq-replay: unknown option '%s'\n", a);
-            usage();
-        } else {
-            first = i;
+        case O_STEPS:
+            a->trace_steps = true;
+            break;
+        case O_GO_LINES:
+            a->trace_go_lines = true;
+            break;
+        case O_DIGEST:
+            a->digest = true;
+            break;
+        case O_QUIET:
+            a->quiet = true;
+            break;
+        case O_SEQUENTIAL:
+            a->sequential = true;
+            break;
+        case O_BYTES:
+            a->bytes = true;
+            break;
+        case O_TEXT:
+            a->text = true;
+            break;
+        case O_TO_BYTES:
+            a->to_bytes = optarg;
+            break;
+        case O_CHROME:
+            a->chrome = optarg;
+            break;
+        case O_EXPECT:
+            a->expect = optarg;
+            break;
+        case O_GO:
+            go_override = sched_version_lookup(optarg);
+            if (go_override < 0) {
+                fprintf(stderr, "runq-replay: --go: expected 1.19 or master, got '%s'\n", optarg);
+                exit(2);
+            }
+            break;
+        case O_REPEAT:
+            a->repeat = strtol(optarg, &end, 10);
+            if (!*optarg || *end || a->repeat < 1 || a->repeat > 1000000) {
+                fprintf(stderr, "runq-replay: --repeat: expected a count 1..1000000, got '%s'\n",
+                        optarg);
+                exit(2);
+            }
             break;
         }
     }
+    return optind;
+}
+
+int main(int argc, char **argv) {
+    struct args A = {.repeat = 1};
+    prog_init(RUNQ_VARIANT);
+    int first = parse_args(argc, argv, &A);
+    bool trace = A.trace, text = A.text, quiet = A.quiet, sequential = A.sequential;
+    bool bytes = A.bytes, trace_steps = A.trace_steps, trace_go_lines = A.trace_go_lines;
+    bool digest = A.digest;
+    const char *to_bytes = A.to_bytes, *expect = A.expect, *chrome = A.chrome;
+    long repeat = A.repeat;
     if (first >= argc) {
         fprintf(stderr, "runq-replay: no FILE given\n");
         usage();
