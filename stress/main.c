@@ -250,8 +250,9 @@ static _Noreturn void finish(void) {
         engine->dump_queues(stdout);
         write_fail_file();
         stress_out("reproduce: %s\n", repro);
-        stress_out("!!! first failure: invariant=%s: %s\n", stress_first_invariant(),
-                   stress_first_message());
+        char head[128];
+        snprintf(head, sizeof head, "!!! first failure: invariant=%s: ", stress_first_invariant());
+        stress_out_wrapped(head, stress_first_message());
     }
     if (R.params.json && stats_json(R.params.json, &end, ok ? "SUCCESS" : "FAILURE", repro) != 0) {
         stress_out("!!! invariant=%s: could not write %s\n", inv_name(INV_JSON), R.params.json);

@@ -28,6 +28,9 @@ struct stress_wrap {
     size_t indent;
     int items; // on the current line
 };
+// stress_out_wrapped prints head and msg wrapped at STRESS_LINE_MAX at spaces, the next
+// lines indented by 4 (the "!!!" and "???" lines).
+void stress_out_wrapped(const char *head, const char *msg);
 void stress_wrap_start(struct stress_wrap *w, const char *label);
 void stress_wrap_item(struct stress_wrap *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
