@@ -308,6 +308,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     int failed = 0, passed = 0, bad_input = 0;
+    const char *variant = prog_variant(); // a variant's verdicts name its planted bug
     static schedule s;
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
@@ -439,7 +440,8 @@ int main(int argc, char **argv) {
                 }
             } else {
                 failed++;
-                printf("%s: FAIL%s\n", file, how);
+                printf("%s: FAIL%s%s%s\n", file, how, variant[0] ? " on the planted bug " : "",
+                       variant);
                 runner_report(stdout, &first_r, repro);
                 if (trace_go_lines && first_r.go_at[0]) {
                     printf("last access of %s: %s\n",
@@ -454,10 +456,11 @@ int main(int argc, char **argv) {
             passed++;
             if (!quiet) {
                 printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
-                       "preconditions%s%s%s)%s\n",
+                       "preconditions%s%s%s%s%s)%s\n",
                        file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
                        first_r.ops_skipped, s.version == SVER_MASTER ? ", go master" : "",
                        s.flags & SFLAG_WEAK ? ", memory weak" : "",
+                       variant[0] ? ", planted bug " : "", variant,
                        repeat > 1 ? ", identical on every repeat" : "", how);
             }
         }
