@@ -309,7 +309,7 @@ static void help_workload(const struct params *d, const char *capl) {
            "  --no-handoff        one thread per P for the whole run\n"
            "  --mix LIST          op weights of the crowd phase, name=weight,... with weights\n"
            "                      0 (off) or 0.001..100000; names not listed keep their\n"
-           "                      default (default %s)\n"
+           "                      default\n                      (default %s)\n"
            "  --sparse-mix LIST   the same for the sparse phase\n"
            "                      (default %s)\n",
            STRESS_MAX_PROCS, d->procs, STRESS_MAX_GS, d->gs, capl, d->capacity, d->start, v, s);

@@ -266,56 +266,198 @@ static int parse_args(int argc, char **argv, struct args *a) {
     return optind;
 }
 
-int main(int argc, char **argv) {
-    struct args A = {.repeat = 1};
-    prog_init(RUNQ_VARIANT);
-    int first = parse_args(argc, argv, &A);
-    bool trace = A.trace, text = A.text, quiet = A.quiet, sequential = A.sequential;
-    bool bytes = A.bytes, trace_steps = A.trace_steps, trace_go_lines = A.trace_go_lines;
-    bool digest = A.digest;
-    const char *to_bytes = A.to_bytes, *expect = A.expect, *chrome = A.chrome;
-    long repeat = A.repeat;
-    if (first >= argc) {
+// The options' combinations, once all are read: 0, or 2 after saying why.
+static int check_args(const struct args *a, int nfiles) {
+    if (nfiles == 0) {
         fprintf(stderr, "runq-replay: no FILE given\n");
         usage();
     }
-    if (expect) {
-        int id = inv_lookup(expect);
+    if (a->expect) {
+        int id = inv_lookup(a->expect);
         if (id < 0) {
             fprintf(stderr,
                     "runq-replay: --expect: '%s' is not a registered invariant id "
                     "(harness/invariants.def; docs/invariants.md lists them)\n",
-                    expect);
+                    a->expect);
             return 2;
         }
         if (!(inv_emitters((enum inv_id)id) & (INV_ENGINE | INV_TOOLS))) {
             fprintf(stderr, "runq-replay: --expect: '%s' is reported by %s, never by runq-replay\n",
-                    expect, inv_emitters_text(inv_emitters((enum inv_id)id)));
+                    a->expect, inv_emitters_text(inv_emitters((enum inv_id)id)));
             return 2;
         }
     }
-    if (to_bytes && argc - first != 1) {
+    if (a->to_bytes && nfiles != 1) {
         fprintf(stderr, "runq-replay: --to-bytes takes exactly one input file\n");
         return 2;
     }
-    if (chrome && argc - first != 1) {
+    if (a->chrome && nfiles != 1) {
         fprintf(stderr, "runq-replay: --chrome-trace takes exactly one input file\n");
         return 2;
     }
     // Output paths are checked now, not after the run.
-    if ((to_bytes && !outpath_ok("runq-replay", "--to-bytes", to_bytes)) ||
-        (chrome && !outpath_ok("runq-replay", "--chrome-trace", chrome))) {
+    if ((a->to_bytes && !outpath_ok("runq-replay", "--to-bytes", a->to_bytes)) ||
+        (a->chrome && !outpath_ok("runq-replay", "--chrome-trace", a->chrome))) {
+        return 2;
+    }
+    return 0;
+}
+
+// One run of s (the k-th of --repeat): its result and its trace's hash. 0, or 2 after
+// saying why (an output that cannot be written).
+static int run_once(const schedule *s, const struct args *a, const char *file, long k,
+                    dsched_result *r, uint64_t *hash) {
+    FILE *tf = NULL;
+    if (a->repeat > 1 || a->trace) {
+        // A temporary file, not a memstream: fibers write the trace, and libc's
+        // reallocations of a memstream there would be races to ThreadSanitizer.
+        tf = tmpfile();
+        if (tf == NULL) {
+            fprintf(stderr, "runq-replay: cannot create a temporary file: %s\n", strerror(errno));
+            return 2;
+        }
+    }
+    FILE *cf = NULL;
+    char title[1100];
+    if (a->chrome && k == 0) {
+        cf = fopen(a->chrome, "w");
+        if (cf == NULL) {
+            fprintf(stderr, "runq-replay: %s: cannot write: %s\n", a->chrome, strerror(errno));
+            return 2;
+        }
+        snprintf(title, sizeof title, "runq-replay %s", file);
+    }
+    dsched_options o = {0};
+    o.trace = tf;
+    o.trace_steps = a->trace_steps;
+    o.trace_go_lines = a->trace_go_lines;
+    o.access_digest = a->digest;
+    o.chrome = cf;
+    o.chrome_title = title;
+    runner_run_opts(s, &o, r);
+    *hash = 0;
+    if (tf) {
+        long end = ftell(tf);
+        size_t tlen = end > 0 ? (size_t)end : 0;
+        char *tbuf = malloc(tlen + 1);
+        rewind(tf);
+        if (tbuf == NULL || fread(tbuf, 1, tlen, tf) != tlen) {
+            fprintf(stderr, "runq-replay: cannot read back the trace\n");
+            return 2;
+        }
+        fclose(tf);
+        *hash = fnv(tbuf, tlen);
+        if (k == 0 && a->trace) {
+            fwrite(tbuf, 1, tlen, stdout);
+        }
+        free(tbuf);
+    }
+    if (cf && (ferror(cf) | fclose(cf)) != 0) {
+        fprintf(stderr, "runq-replay: %s: cannot write: %s\n", a->chrome, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+// --repeat N runs of s: the first one's result, and whether a later one differed. 0, or 2.
+static int run_repeats(const schedule *s, const struct args *a, const char *file,
+                       dsched_result *first_r, bool *mismatch) {
+    uint64_t first_hash = 0, h = 0;
+    dsched_result r;
+    *mismatch = false;
+    for (long k = 0; k < a->repeat; k++) {
+        if (run_once(s, a, file, k, k == 0 ? first_r : &r, k == 0 ? &first_hash : &h) != 0) {
+            return 2;
+        }
+        if (k > 0 && (h != first_hash || r.failed != first_r->failed || r.steps != first_r->steps ||
+                      strcmp(r.invariant, first_r->invariant) != 0)) {
+            fprintf(stderr,
+                    "!!! invariant=%s: %s: run %ld differs from run 1 "
+                    "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
+                    inv_name(INV_NONDETERMINISM), file, k + 1, r.failed ? r.invariant : "ok",
+                    first_r->failed ? first_r->invariant : "ok", (unsigned long long)r.steps,
+                    (unsigned long long)first_r->steps, (unsigned long long)h,
+                    (unsigned long long)first_hash);
+            *mismatch = true;
+            break;
+        }
+    }
+    return 0;
+}
+
+// The verdict of one file: printed; true if it passed (or failed as --expect said).
+static bool verdict(const schedule *s, const struct args *a, const char *file,
+                    const dsched_result *r, bool as_bytes) {
+    char repro[2600];
+    repro_cmd(repro, sizeof repro, file, a->sequential, a->bytes);
+    // A file decoded as bytes may not be what the user meant to run: every verdict says so.
+    const char *how = as_bytes ? " (read as fuzzer bytes)" : "";
+    const char *variant = prog_variant(); // a variant's verdicts name its planted bug
+    bool expected = a->expect && r->failed && strcmp(a->expect, r->invariant) == 0;
+    if (a->digest) {
+        // the whole verdict in one comparable line (no paths of this build in it)
+        printf("%s: digest %016llx, %llu steps, %s%s\n", file, (unsigned long long)r->access_digest,
+               (unsigned long long)r->steps, r->failed ? "invariant=" : "ok",
+               r->failed ? r->invariant : "");
+        return !r->failed || expected;
+    }
+    if (expected) {
+        if (!a->quiet) {
+            printf("%s: failed as expected: invariant=%s%s\n", file, r->invariant, how);
+        }
+        return true;
+    }
+    if (r->failed) {
+        printf("%s: FAIL%s%s%s\n", file, how, variant[0] ? " on the planted bug " : "", variant);
+        runner_report(stdout, r, repro);
+        if (a->trace_go_lines && r->go_at[0]) {
+            printf("last access of %s: %s\n", r->thread >= 0 ? sched_thread_name(r->thread) : "end",
+                   r->go_at);
+        }
+        return false;
+    }
+    if (a->expect) {
+        printf("%s: ok, but invariant=%s was expected%s\n", file, a->expect, how);
+        return false;
+    }
+    if (!a->quiet) {
+        printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
+               "preconditions%s%s%s%s%s)%s\n",
+               file, (unsigned long long)r->steps, r->switches, r->ops, r->ops_skipped,
+               s->version == SVER_MASTER ? ", go master" : "",
+               s->flags & SFLAG_WEAK ? ", memory weak" : "", variant[0] ? ", planted bug " : "",
+               variant, a->repeat > 1 ? ", identical on every repeat" : "", how);
+    }
+    return true;
+}
+
+// --to-bytes: the schedule's canonical bytes. 0, or 2 after saying why.
+static int write_bytes(const schedule *s, const char *path) {
+    static uint8_t buf[SCHED_MAX_BYTES];
+    size_t n = schedule_encode(s, buf, sizeof buf);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "runq-replay: %s: cannot write: %s\n", path, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    struct args A = {.repeat = 1};
+    prog_init(RUNQ_VARIANT);
+    int first = parse_args(argc, argv, &A);
+    if (check_args(&A, argc - first) != 0) {
         return 2;
     }
     int failed = 0, passed = 0, bad_input = 0;
-    const char *variant = prog_variant(); // a variant's verdicts name its planted bug
     static schedule s;
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
         char err[1600];
         bool as_bytes = false;
-        if ((!bytes && !prog_port_check(file, "runq-replay", err, sizeof err)) ||
-            schedule_load_file_as(file, bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, &as_bytes,
+        if ((!A.bytes && !prog_port_check(file, "runq-replay", err, sizeof err)) ||
+            schedule_load_file_as(file, A.bytes ? SCHED_LOAD_BYTES : SCHED_LOAD_AUTO, &s, &as_bytes,
                                   err, sizeof err) != 0) {
             fprintf(stderr, "runq-replay: %s\n", err);
             bad_input++;
@@ -324,152 +466,38 @@ int main(int argc, char **argv) {
         if (go_override >= 0) {
             schedule_set_version(&s, go_override);
         }
-        if (sequential) {
+        if (A.sequential) {
             runner_make_sequential(&s);
         }
-        if (text) {
+        if (A.text) {
             printf("# %s%s\n", file, as_bytes ? " (read as fuzzer bytes)" : "");
             schedule_print_text(&s, stdout);
             continue;
         }
-        if (to_bytes) {
-            static uint8_t buf[SCHED_MAX_BYTES];
-            size_t n = schedule_encode(&s, buf, sizeof buf);
-            FILE *f = fopen(to_bytes, "wb");
-            if (f == NULL || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-                fprintf(stderr, "runq-replay: %s: cannot write: %s\n", to_bytes, strerror(errno));
+        if (A.to_bytes) {
+            if (write_bytes(&s, A.to_bytes) != 0) {
                 return 2;
             }
             continue;
         }
-        dsched_result r, first_r;
-        uint64_t first_hash = 0;
-        bool mismatch = false;
-        for (long k = 0; k < repeat; k++) {
-            char *tbuf = NULL;
-            size_t tlen = 0;
-            FILE *tf = NULL;
-            if (repeat > 1 || trace) {
-                // A temporary file, not a memstream: fibers write the trace, and libc's
-                // reallocations of a memstream there would be races to ThreadSanitizer.
-                tf = tmpfile();
-                if (tf == NULL) {
-                    fprintf(stderr, "runq-replay: cannot create a temporary file: %s\n",
-                            strerror(errno));
-                    return 2;
-                }
-            }
-            FILE *cf = NULL;
-            char title[1100];
-            if (chrome && k == 0) {
-                cf = fopen(chrome, "w");
-                if (cf == NULL) {
-                    fprintf(stderr, "runq-replay: %s: cannot write: %s\n", chrome, strerror(errno));
-                    return 2;
-                }
-                snprintf(title, sizeof title, "runq-replay %s", file);
-            }
-            dsched_options o = {0};
-            o.trace = tf;
-            o.trace_steps = trace_steps;
-            o.trace_go_lines = trace_go_lines;
-            o.access_digest = digest;
-            o.chrome = cf;
-            o.chrome_title = title;
-            runner_run_opts(&s, &o, &r);
-            if (tf) {
-                long end = ftell(tf);
-                tlen = end > 0 ? (size_t)end : 0;
-                tbuf = malloc(tlen + 1);
-                rewind(tf);
-                if (tbuf == NULL || fread(tbuf, 1, tlen, tf) != tlen) {
-                    fprintf(stderr, "runq-replay: cannot read back the trace\n");
-                    return 2;
-                }
-                fclose(tf);
-            }
-            if (cf && (ferror(cf) | fclose(cf)) != 0) {
-                fprintf(stderr, "runq-replay: %s: cannot write: %s\n", chrome, strerror(errno));
-                return 2;
-            }
-            uint64_t h = tbuf ? fnv(tbuf, tlen) : 0;
-            if (k == 0) {
-                first_r = r;
-                first_hash = h;
-                if (trace && tbuf) {
-                    fwrite(tbuf, 1, tlen, stdout);
-                }
-            } else if (h != first_hash || r.failed != first_r.failed || r.steps != first_r.steps ||
-                       strcmp(r.invariant, first_r.invariant) != 0) {
-                fprintf(stderr,
-                        "!!! invariant=%s: %s: run %ld differs from run 1 "
-                        "(verdict %s/%s, steps %llu/%llu, trace hash %016llx/%016llx)\n",
-                        inv_name(INV_NONDETERMINISM), file, k + 1, r.failed ? r.invariant : "ok",
-                        first_r.failed ? first_r.invariant : "ok", (unsigned long long)r.steps,
-                        (unsigned long long)first_r.steps, (unsigned long long)h,
-                        (unsigned long long)first_hash);
-                mismatch = true;
-            }
-            free(tbuf);
-            if (mismatch) {
-                break;
-            }
+        dsched_result r;
+        bool mismatch;
+        if (run_repeats(&s, &A, file, &r, &mismatch) != 0) {
+            return 2;
         }
-        char repro[2600];
-        repro_cmd(repro, sizeof repro, file, sequential, bytes);
-        // A file decoded as bytes may not be what the user meant to run: every verdict says so.
-        const char *how = as_bytes ? " (read as fuzzer bytes)" : "";
-        if (digest && !mismatch) {
-            // the whole verdict in one comparable line (no paths of this build in it)
-            printf("%s: digest %016llx, %llu steps, %s%s\n", file,
-                   (unsigned long long)first_r.access_digest, (unsigned long long)first_r.steps,
-                   first_r.failed ? "invariant=" : "ok", first_r.failed ? first_r.invariant : "");
-            if (first_r.failed && !(expect && strcmp(expect, first_r.invariant) == 0)) {
-                failed++;
-            } else {
-                passed++;
-            }
-        } else if (mismatch) {
+        if (mismatch) {
             failed++;
-        } else if (first_r.failed) {
-            if (expect && strcmp(expect, first_r.invariant) == 0) {
-                passed++;
-                if (!quiet) {
-                    printf("%s: failed as expected: invariant=%s%s\n", file, first_r.invariant,
-                           how);
-                }
-            } else {
-                failed++;
-                printf("%s: FAIL%s%s%s\n", file, how, variant[0] ? " on the planted bug " : "",
-                       variant);
-                runner_report(stdout, &first_r, repro);
-                if (trace_go_lines && first_r.go_at[0]) {
-                    printf("last access of %s: %s\n",
-                           first_r.thread >= 0 ? sched_thread_name(first_r.thread) : "end",
-                           first_r.go_at);
-                }
-            }
-        } else if (expect) {
-            failed++;
-            printf("%s: ok, but invariant=%s was expected%s\n", file, expect, how);
-        } else {
+        } else if (verdict(&s, &A, file, &r, as_bytes)) {
             passed++;
-            if (!quiet) {
-                printf("%s: ok (%llu steps, %u switches, %u ops, %u skipped by Go's "
-                       "preconditions%s%s%s%s%s)%s\n",
-                       file, (unsigned long long)first_r.steps, first_r.switches, first_r.ops,
-                       first_r.ops_skipped, s.version == SVER_MASTER ? ", go master" : "",
-                       s.flags & SFLAG_WEAK ? ", memory weak" : "",
-                       variant[0] ? ", planted bug " : "", variant,
-                       repeat > 1 ? ", identical on every repeat" : "", how);
-            }
+        } else {
+            failed++;
         }
-        if (!quiet && !mismatch && !digest) {
-            warn_decisions(file, &s, &first_r);
+        if (!A.quiet && !mismatch && !A.digest) {
+            warn_decisions(file, &s, &r);
         }
         fflush(stdout);
     }
-    if (text || to_bytes) {
+    if (A.text || A.to_bytes) {
         return bad_input ? 2 : 0;
     }
     printf("%d passed, %d failed\n", passed, failed + bad_input);
