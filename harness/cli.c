@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *cli_basename(const char *argv0) {
+    const char *slash = strrchr(argv0, '/');
+    return slash ? slash + 1 : argv0;
+}
+
 const char *cli_name(const struct option *opts, int val) {
     for (const struct option *o = opts; o->name; o++) {
         if (o->val == val) {
@@ -96,7 +101,7 @@ void cli_variant_help(FILE *f, const char *prog) {
         return;
     }
     fprintf(f,
-            "This %s is built on a planted bug, to show that the checks catch it:\n  %s "
+            "This %s is built on a planted bug, for the checks to catch:\n  %s "
             "(ci/mutants/%s.patch)%s",
             prog, v, v, prog_variant_bug()[0] ? ":" : "\n");
     // The description, wrapped at 90 columns.

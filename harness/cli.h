@@ -26,6 +26,9 @@
 // CLI_LIST_OPTIONS is handled here: the table is printed and the program exits 0.
 int cli_next(const char *prog, int argc, char **argv, const struct option *opts);
 
+// argv0 without its directory: the program's own name, for usage lines.
+const char *cli_basename(const char *argv0);
+
 // The long name of the option whose val is val ("?" if none), for messages.
 const char *cli_name(const struct option *opts, int val);
 

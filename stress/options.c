@@ -412,11 +412,13 @@ static void help(const struct params *d, const int *caps, int ncaps) {
     }
     printf("usage: %s [options]\n"
            "\n"
-           "Real-thread torture of the run-queue port: Ps driven by threads run Gs in a loop\n"
-           "shaped like Go's scheduler, and every transfer of a G is checked.\n",
+           "Torture of the run-queue port on real threads, every transfer of a G checked.\n",
            d->prog);
     cli_variant_help(stdout, d->prog);
-    printf("\nLong options may be abbreviated to a unique prefix; a value follows as '=VALUE'\n"
+    printf("\nPs driven by threads run a fixed population of Gs in a loop shaped like Go's\n"
+           "schedule/findrunnable; the world is stopped and audited periodically; a watchdog\n"
+           "catches lost progress.\n"
+           "\nLong options may be abbreviated to a unique prefix; a value follows as '=VALUE'\n"
            "or as the next argument. D is a duration: 30s, 10m, 2h, 500ms, 100us or seconds.\n"
            "\n");
     help_workload(d, capl);

@@ -48,16 +48,19 @@
 #define MAX_STEPS_RECORDED 200000
 #define MAX_DEPTH 64
 
-static const char usage_line[] =
-    "usage: runq-explore [options] SCHEDULE\n"
-    "       runq-explore --around [--deviations K] [options] SCHEDULE\n"
-    "       runq-explore --from-record [--deviations K] [options] RECORDING\n";
+// "%s" (three times): the program's own name (a variant's is runq-explore-<mutant>).
+static const char usage_line[] = "usage: %s [options] SCHEDULE\n"
+                                 "       %s --around [--deviations K] [options] SCHEDULE\n"
+                                 "       %s --from-record [--deviations K] [options] RECORDING\n";
+static const char *self_name = "runq-explore";
 static const char help_text[] =
+    "\n"
+    "Searches the interleavings of a schedule's thread programs for a failure.\n"
+    "%s"
     "\n"
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
     "as a text schedule whose decisions replay it.\n"
-    "%s"
     "\n"
     "Long options may be abbreviated to a unique prefix; a value follows as '=VALUE' or as\n"
     "the next argument.\n"
@@ -563,10 +566,10 @@ static void help(void) {
     char variant[1024] = "";
     FILE *f = fmemopen(variant, sizeof variant - 1, "w");
     if (f) {
-        cli_variant_help(f, "runq-explore");
+        cli_variant_help(f, self_name);
         fclose(f);
     }
-    fputs(usage_line, stdout);
+    printf(usage_line, self_name, self_name, self_name);
     printf(help_text, variant, SCHED_STALE_MAX - 1);
 }
 
@@ -638,8 +641,9 @@ static const char *parse_args(int argc, char **argv) {
         }
     }
     if (optind < argc - 1) {
-        fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n%s", argv[optind],
-                argv[optind + 1], usage_line);
+        fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n", argv[optind],
+                argv[optind + 1]);
+        fprintf(stderr, usage_line, self_name, self_name, self_name);
         exit(2);
     }
     return optind < argc ? argv[optind] : NULL;
@@ -647,10 +651,12 @@ static const char *parse_args(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     set_programs(argv[0]);
+    self_name = cli_basename(argv[0]);
     const char *file = parse_args(argc, argv);
     bool bytes = bytes_opt, from_record = from_record_opt;
     if (!file) {
-        fprintf(stderr, "runq-explore: no SCHEDULE given\n%s", usage_line);
+        fprintf(stderr, "runq-explore: no SCHEDULE given\n");
+        fprintf(stderr, usage_line, self_name, self_name, self_name);
         return 2;
     }
     if (around && stale_max > 0) {

@@ -555,13 +555,15 @@ static bool run(const schedule *s, const struct plan *pl, bool verify, struct sc
 
 // ---- main ---------------------------------------------------------------------------------------
 
+static const char *self_name = "runq-record"; // a variant's is runq-record-<mutant>
 static const char help_text[] =
-    "usage: runq-record [options] RECORDING\n"
+    "usage: %s [options] RECORDING\n"
     "\n"
-    "Turns a runq-torture --record recording into a schedule that fails every time on the\n"
-    "deterministic engine: verifies the recorded order step by step, cuts it to fit a\n"
-    "schedule file, minimises it, writes it and replays it.\n"
+    "Turns a runq-torture --record recording into a schedule that fails every time.\n"
     "%s"
+    "\n"
+    "On the deterministic engine it verifies the recorded order step by step, cuts it to fit\n"
+    "a schedule file, minimises it, writes it and replays it.\n"
     "\n"
     "Long options may be abbreviated to a unique prefix; a value follows as '=VALUE' or as\n"
     "the next argument.\n"
@@ -589,15 +591,15 @@ static void help(void) {
     char variant[1024] = "";
     FILE *f = fmemopen(variant, sizeof variant - 1, "w");
     if (f) {
-        cli_variant_help(f, "runq-record");
+        cli_variant_help(f, self_name);
         fclose(f);
     }
-    printf(help_text, variant);
+    printf(help_text, self_name, variant);
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: runq-record [options] RECORDING\n(runq-record --help for every "
-                    "option)\n");
+    fprintf(stderr, "usage: %s [options] RECORDING\n(%s --help for every option)\n", self_name,
+            self_name);
     exit(2);
 }
 
@@ -653,6 +655,7 @@ static void free_kept(void);
 
 int main(int argc, char **argv) {
     prog_init(RUNQ_VARIANT);
+    self_name = cli_basename(argv[0]);
     const char *out = NULL, *in = NULL;
     bool minimise = true, trace = false;
     for (int c; (c = cli_next("runq-record", argc, argv, long_options)) != -1;) {

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_line[] = "usage: runq-replay [options] FILE...\n";
+// "%s": the program's own name (a variant's is runq-replay-<mutant>).
+static const char usage_line[] = "usage: %s [options] FILE...\n";
+static const char *self_name = "runq-replay";
 
 static const char help_text[] =
     "\n"
@@ -74,7 +76,7 @@ static const char help_text[] =
     "More: docs/schedule-format.md (the format), docs/traces.md (the trace).\n";
 
 static void usage(void) {
-    fputs(usage_line, stderr);
+    fprintf(stderr, usage_line, self_name);
     fputs("(runq-replay --help for every option)\n", stderr);
     exit(2);
 }
@@ -189,10 +191,10 @@ static void help(void) {
     char variant[1024] = "";
     FILE *f = fmemopen(variant, sizeof variant - 1, "w");
     if (f) {
-        cli_variant_help(f, "runq-replay");
+        cli_variant_help(f, self_name);
         fclose(f);
     }
-    fputs(usage_line, stdout);
+    printf(usage_line, self_name);
     printf(help_text, variant);
 }
 
@@ -446,6 +448,7 @@ static int write_bytes(const schedule *s, const char *path) {
 int main(int argc, char **argv) {
     struct args A = {.repeat = 1};
     prog_init(RUNQ_VARIANT);
+    self_name = cli_basename(argv[0]);
     int first = parse_args(argc, argv, &A);
     if (check_args(&A, argc - first) != 0) {
         return 2;
