@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ci/help_drift.py - each program's --help names every option it accepts, and nothing else.
 
-  ci/help_drift.py [--help-file PROG=FILE]... BIN_DIR
+  ci/help_drift.py [--help-file PROG=FILE]... [--docs FILE...] BIN_DIR
 
 For runq-replay, runq-explore, runq-record and runq-torture in BIN_DIR: the options the
 program really accepts are what its hidden --list-options prints (its getopt_long table, so
@@ -15,8 +15,10 @@ An option is taken as belonging to the program named nearest before it on its li
 texts and docs mention each other's options: "runq-torture --record recording"); in a
 help text, to the program itself otherwise.
 
---help-file PROG=FILE reads PROG's help from FILE instead (ctest help-drift-teeth gives a
-help text with an option missing and one that does not exist, which must be reported).
+--help-file PROG=FILE reads PROG's help from FILE instead, and --docs checks the files given
+(each as a doc about the programs) instead of the repository's: ctest cli.help-drift-teeth
+gives a help text with an option missing and one that does not exist, and a doc naming
+options that do not exist, which must all be reported.
 Exit: 0 no drift, 1 drift (each as PROG: ...), 2 usage (a program missing).
 """
 import glob
@@ -65,10 +67,13 @@ def main():
     if args and args[0] in ("-h", "--help"):
         print(__doc__)
         return 0
-    help_files = {}
-    while len(args) >= 2 and args[0] == "--help-file":
-        prog, _, path = args[1].partition("=")
-        help_files[prog] = path
+    help_files, doc_files = {}, []
+    while len(args) >= 2 and args[0] in ("--help-file", "--docs"):
+        if args[0] == "--docs":
+            doc_files.append(os.path.abspath(args[1]))
+        else:
+            prog, _, path = args[1].partition("=")
+            help_files[prog] = path
         args = args[2:]
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
@@ -100,7 +105,8 @@ def main():
         for opt in sorted(named - real[p]):
             problems.append(f"{p}: --help names {opt}, which {p} does not accept")
     union = set().union(*real.values())
-    docs = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+    docs = doc_files or ([os.path.join(ROOT, "README.md")] +
+                         sorted(glob.glob(os.path.join(ROOT, "docs", "*.md"))))
     for doc in docs:
         rel = os.path.relpath(doc, ROOT)
         with open(doc, encoding="utf-8") as f:
@@ -108,7 +114,8 @@ def main():
                 for opt, owner, other in owners(line, None):
                     if owner and opt not in real[owner]:
                         problems.append(f"{rel}:{n}: {opt} of {owner}, which {owner} does not accept")
-                    elif not owner and not other and rel in PROGRAM_DOCS and opt not in union:
+                    elif (not owner and not other and (rel in PROGRAM_DOCS or doc_files)
+                          and opt not in union):
                         problems.append(f"{rel}:{n}: {opt}, which none of {', '.join(PROGRAMS)} accepts")
     for pr in problems:
         print(pr)
