@@ -19,8 +19,8 @@ const char *cli_name(const struct option *opts, int val) {
     return "?";
 }
 
-// The options a (long) prefix names, ", "-separated, and how many.
-static int prefix_matches(const struct option *opts, const char *arg, char *buf, size_t n) {
+// The options a (long) prefix names, ", "-separated.
+static void prefix_matches(const struct option *opts, const char *arg, char *buf, size_t n) {
     size_t len = strcspn(arg, "=");
     int k = 0;
     size_t off = 0;
@@ -33,28 +33,45 @@ static int prefix_matches(const struct option *opts, const char *arg, char *buf,
             k++;
         }
     }
-    return k;
+}
+
+// The option getopt_long took name (up to '=' or its end) for: an exact match, else the
+// only one it is a prefix of; NULL if none or several (*nmatch says how many).
+static const struct option *named(const struct option *opts, const char *name, size_t len,
+                                  int *nmatch) {
+    const struct option *found = NULL;
+    *nmatch = 0;
+    for (const struct option *o = opts; o->name; o++) {
+        if (o->val == CLI_LIST_OPTIONS || strncmp(o->name, name, len) != 0) {
+            continue;
+        }
+        if (strlen(o->name) == len) {
+            *nmatch = 1;
+            return o;
+        }
+        found = o;
+        ++*nmatch;
+    }
+    return *nmatch == 1 ? found : NULL;
 }
 
 static int bad_option(const char *prog, const struct option *opts, const char *arg) {
     if (arg && strncmp(arg, "--", 2) == 0) {
         const char *name = arg + 2;
         size_t len = strcspn(name, "=");
-        for (const struct option *o = opts; o->name; o++) {
-            // getopt_long says '?' for a flag given a value too.
-            if (strlen(o->name) == len && strncmp(o->name, name, len) == 0 &&
-                o->has_arg == no_argument && name[len] == '=') {
-                fprintf(stderr, "%s: option --%s takes no value (try --help)\n", prog, o->name);
-                return CLI_BAD;
-            }
-        }
-        char cands[512];
-        if (prefix_matches(opts, name, cands, sizeof cands) > 1) {
+        int n;
+        const struct option *o = named(opts, name, len, &n);
+        if (o && o->has_arg == no_argument && name[len] == '=') {
+            // getopt_long says '?' for a flag given a value too
+            fprintf(stderr, "%s: option --%s takes no value (try --help)\n", prog, o->name);
+        } else if (n > 1) {
+            char cands[512];
+            prefix_matches(opts, name, cands, sizeof cands);
             fprintf(stderr, "%s: ambiguous option '--%.*s': %s (try --help)\n", prog, (int)len,
                     name, cands);
-            return CLI_BAD;
+        } else {
+            fprintf(stderr, "%s: unknown option '--%.*s' (try --help)\n", prog, (int)len, name);
         }
-        fprintf(stderr, "%s: unknown option '--%.*s' (try --help)\n", prog, (int)len, name);
         return CLI_BAD;
     }
     fprintf(stderr, "%s: unknown option '%s' (try --help)\n", prog, arg ? arg : "?");
