@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 static const char *variant = "";
+static const char *variant_bug = "";
 static char self_exe[PATH_MAX];
 static char self_dir[PATH_MAX] = ".";
 
-void prog_init(const char *v) {
+void prog_init_variant(const char *v, const char *bug) {
     variant = v ? v : "";
+    variant_bug = bug ? bug : "";
     ssize_t k = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     if (k <= 0) {
         self_exe[0] = 0;
@@ -28,6 +30,10 @@ void prog_init(const char *v) {
 
 const char *prog_variant(void) {
     return variant;
+}
+
+const char *prog_variant_bug(void) {
+    return variant_bug;
 }
 
 const char *prog_port(const char *go) {

@@ -16,11 +16,19 @@
 #ifndef RUNQ_VARIANT
 #define RUNQ_VARIANT ""
 #endif
+// A variant's planted bug in one line (CMake's runq_variant: the first sentence of the
+// patch header's "Bug:"), for --help and banners.
+#ifndef RUNQ_VARIANT_BUG
+#define RUNQ_VARIANT_BUG ""
+#endif
 
-// prog_init: main calls it first, with RUNQ_VARIANT.
-void prog_init(const char *variant);
-// The variant ("" for the plain port).
+// prog_init: main calls it first, with RUNQ_VARIANT (the macro adds RUNQ_VARIANT_BUG, as
+// compiled into main's file).
+void prog_init_variant(const char *variant, const char *bug);
+#define prog_init(variant) prog_init_variant((variant), RUNQ_VARIANT_BUG)
+// The variant ("" for the plain port) and its planted bug ("" if unknown).
 const char *prog_variant(void);
+const char *prog_variant_bug(void);
 // The port's name for a file's header: the variant, or go ("1.19", "master") if plain.
 const char *prog_port(const char *go);
 // The program `base` ("runq-replay", "runq-record", ...) built for variant ("" plain), as

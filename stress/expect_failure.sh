@@ -28,5 +28,5 @@ if [ -z "$bad" ]; then
   exit 0
 fi
 echo "FAILED:$bad (${secs}s); the log:"
-grep -v '^stats:' "$log" | cut -c1-300 | tail -n 40
+grep -v -e '^stats:' -e '^       [a-z-]*: [0-9]' "$log" | cut -c1-300 | tail -n 40 # stats lines, wrapped
 exit 1

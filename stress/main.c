@@ -45,28 +45,10 @@ static void sleep_s(double s) {
     nanosleep(&ts, NULL);
 }
 
-static void banner(const char *what) {
-    char dur[32], si[32], ai[32], wd[32], wm[32], ph[32], mix[256], smix[256];
-    format_duration(R.params.work_max, wm, sizeof wm);
-    format_duration(R.params.phase, ph, sizeof ph);
-    format_mix(R.params.mix[PHASE_SPARSE], smix, sizeof smix);
-    format_duration(R.params.duration, dur, sizeof dur);
-    format_duration(R.params.stat_interval, si, sizeof si);
-    format_duration(R.params.audit_interval, ai, sizeof ai);
-    format_duration(R.params.watchdog, wd, sizeof wd);
-    format_mix(R.params.mix[PHASE_CROWD], mix, sizeof mix);
-    char stall[32];
-    format_duration(R.params.stall, stall, sizeof stall);
-    stress_out("--- %s: %s procs: %d gs: %d duration: %s seed: %llu mix: %s sparse-mix: %s "
-               "phase: %s batch-max: %d slice: %d work-max: %s stat-interval: %s "
-               "audit-interval: %s watchdog: %s capacity: %d go: %s start: %u handoff: %d "
-               "threads: %d stall: %s inject: %s json: %s fail-file: %s schedule: %s%s build: %s\n",
-               what, R.params.prog, R.params.procs, R.params.gs, dur,
-               (unsigned long long)R.params.seed, mix, smix, ph, R.params.batch_max, R.params.slice,
-               wm, si, ai, wd, R.params.capacity, R.params.go, (unsigned)R.params.start,
-               R.params.handoff, R.nthreads, stall, stress_inject_names[R.params.inject],
-               R.params.json ? R.params.json : "-", R.params.fail_file,
-               R.params.schedule ? R.params.schedule : "-", schedule_how, STRESS_PRESET);
+// The verdict line: short, the parameters are in the start banner.
+static void verdict_line(bool ok) {
+    stress_out("--- End of test: %s: %s, seed %llu%s\n", ok ? "SUCCESS" : "FAILURE", R.params.prog,
+               (unsigned long long)R.params.seed, R.params.schedule ? schedule_how : "");
 }
 
 // reproduce_line: this program by its absolute path (works from any directory), with the
@@ -75,13 +57,6 @@ static void reproduce_line(char *buf, size_t len) {
     char self[1100];
     prog_self(self, sizeof self);
     snprintf(buf, len, "%s %s", self, params_text);
-}
-
-static void print_stats(const char *label, const struct stats_snapshot *now,
-                        const struct stats_snapshot *prev) {
-    char line[2048];
-    stats_line(line, sizeof line, now, prev);
-    stress_out("%s %s\n", label, line);
 }
 
 // record_hint (write_fail_file): without --record, the failure schedule holds each thread's
@@ -111,7 +86,7 @@ static void write_fail_file(void) {
                    stress_first_invariant(), R.params.fail_file);
         return;
     }
-    fprintf(f, "# runq-torture failure trace v1 (format: stress/README.md, \"Failure trace\")\n"
+    fprintf(f, "# runq-torture failure trace v1 (format: docs/stress.md, \"Failure trace\")\n"
                "[run]\n");
     fprintf(f, "program %s\nparams %s\ninvariant %s\nmessage %s\n", R.params.prog, params_text,
             stress_first_invariant(), stress_first_message());
@@ -253,7 +228,7 @@ static _Noreturn void finish(void) {
     check_sanitizer();
     struct stats_snapshot end;
     stats_collect(&end, engine, atomic_load(&R.audits));
-    print_stats("final:", &end, &snap_first);
+    stats_print("final:", &end, &snap_first);
     char repro[2400];
     reproduce_line(repro, sizeof repro);
     bool ok = !stress_failed();
@@ -275,14 +250,15 @@ static _Noreturn void finish(void) {
         engine->dump_queues(stdout);
         write_fail_file();
         stress_out("reproduce: %s\n", repro);
-        stress_out("!!! first failure: invariant=%s: %s\n", stress_first_invariant(),
-                   stress_first_message());
+        char head[128];
+        snprintf(head, sizeof head, "!!! first failure: invariant=%s: ", stress_first_invariant());
+        stress_out_wrapped(head, stress_first_message());
     }
     if (R.params.json && stats_json(R.params.json, &end, ok ? "SUCCESS" : "FAILURE", repro) != 0) {
         stress_out("!!! invariant=%s: could not write %s\n", inv_name(INV_JSON), R.params.json);
         ok = false;
     }
-    banner(ok ? "End of test: SUCCESS" : "End of test: FAILURE");
+    verdict_line(ok);
     fflush(stdout);
     if (all_exited) {
         engine->teardown();
@@ -452,7 +428,7 @@ static void monitor(void) {
         if (now >= next_stat) {
             struct stats_snapshot s;
             stats_collect(&s, engine, atomic_load(&R.audits));
-            print_stats("stats:", &s, &snap_prev);
+            stats_print("stats:", &s, &snap_prev);
             snap_prev = s;
             next_stat += R.params.stat_interval;
         }
@@ -587,9 +563,10 @@ int main(int argc, char **argv) {
     }
     stw_init();
     oplog_clock_init();
-    banner("Start of test");
+    params_banner(&R.params, R.nthreads, schedule_how, STRESS_PRESET);
     char command[2400];
     reproduce_line(command, sizeof command);
+    // A command is as long as its paths: this line (and reproduce:) may pass 160 columns.
     stress_out("command: %s\n", command);
     stats_collect(&snap_first, NULL, 0);
     snap_prev = snap_first;

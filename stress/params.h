@@ -86,8 +86,13 @@ extern const char *const stress_inject_names[INJECT_N];
 // parse_params fills *pr from argv. Returns 0 to run, 1 after --help (exit 0), or 2 after
 // printing a usage error naming the option (exit 2). caps lists the capacities built.
 int parse_params(struct params *pr, int argc, char **argv, const int *caps, int ncaps);
-// format_params writes "--procs 4 --gs 1024 ..." (every parameter, as options).
+// format_params writes the options of the reproduce: line: "--seed S --duration D" and
+// every option not at its default.
 void format_params(const struct params *pr, char *buf, size_t len);
+// params_banner prints the "--- Start of test:" banner: the parameters that apply to the
+// run, once, wrapped (report.h's STRESS_LINE_MAX).
+void params_banner(const struct params *pr, int nthreads, const char *schedule_how,
+                   const char *preset);
 void format_mix(const double *mix, char *buf, size_t len);
 void format_duration(double s, char *buf, size_t len);
 

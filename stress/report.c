@@ -35,13 +35,97 @@ void stress_out(const char *fmt, ...) {
     va_end(ap);
 }
 
+void stress_wrap_start(struct stress_wrap *w, const char *label) {
+    w->len = (size_t)snprintf(w->buf, sizeof w->buf, "%s", label);
+    w->indent = w->len < 40 ? w->len + 1 : 4;
+    w->items = 0;
+}
+
+void stress_wrap_item(struct stress_wrap *w, const char *fmt, ...) {
+    char item[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(item, sizeof item, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(item);
+    if (w->items > 0 && w->len + 1 + n > STRESS_LINE_MAX) {
+        stress_out("%s\n", w->buf);
+        memset(w->buf, ' ', w->indent);
+        w->len = w->indent;
+        w->items = 0;
+    }
+    bool sep = w->items > 0 || w->len != w->indent;
+    w->len +=
+        (size_t)snprintf(w->buf + w->len, sizeof w->buf - w->len, "%s%s", sep ? " " : "", item);
+    if (w->len >= sizeof w->buf) {
+        w->len = sizeof w->buf - 1;
+    }
+    w->items++;
+}
+
+void stress_wrap_end(struct stress_wrap *w) {
+    if (w->items > 0) {
+        stress_out("%s\n", w->buf);
+    }
+    w->items = 0;
+}
+
+// head and msg as lines of at most STRESS_LINE_MAX columns, broken at spaces; the next
+// lines are indented, so a parser of the first line (invariant=ID) sees it unchanged. A
+// word wider than a line (a long path) stays whole. The caller holds out_mu.
+static void print_wrapped(const char *head, const char *msg) {
+    char line[STRESS_LINE_MAX + 1];
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", head);
+    size_t start = len;  // where the line's words begin (after the head, or the indent)
+    bool pending = true; // the line has something to print (the first always does)
+    for (const char *p = msg; *p;) {
+        while (*p == ' ') {
+            p++;
+        }
+        size_t word = strcspn(p, " ");
+        if (word == 0) {
+            break;
+        }
+        size_t sep = len > start ? 1 : 0;
+        if (sep && len + sep + word > STRESS_LINE_MAX) {
+            printf("%.*s\n", (int)len, line);
+            memset(line, ' ', 4);
+            len = start = 4;
+            sep = 0;
+        }
+        if (len + sep + word > STRESS_LINE_MAX) { // a word wider than a line: whole, alone
+            printf("%.*s%.*s\n", (int)len, line, (int)word, p);
+            memset(line, ' ', 4);
+            len = start = 4;
+            pending = false;
+        } else {
+            line[len] = ' ';
+            len += sep;
+            memcpy(line + len, p, word);
+            len += word;
+            pending = true;
+        }
+        p += word;
+    }
+    if (pending) {
+        printf("%.*s\n", (int)len, line);
+    }
+}
+
+void stress_out_wrapped(const char *head, const char *msg) {
+    pthread_mutex_lock(&out_mu);
+    print_wrapped(head, msg);
+    fflush(stdout);
+    pthread_mutex_unlock(&out_mu);
+}
+
 void stress_warn(const char *fmt, ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    stress_out("??? %s\n", msg);
+    stress_out_wrapped("??? ", msg);
 }
 
 void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
@@ -66,11 +150,13 @@ void stress_fail(int thread, enum inv_id id, const char *fmt, ...) {
         record_freeze(); // --record: the recording ends at the first failure
     }
     if (n < MAX_PRINTED_FAILURES) {
+        char head[128];
         if (thread >= 0) {
-            printf("!!! T%d invariant=%s: %s\n", thread, invariant, msg);
+            snprintf(head, sizeof head, "!!! T%d invariant=%s: ", thread, invariant);
         } else {
-            printf("!!! invariant=%s: %s\n", invariant, msg);
+            snprintf(head, sizeof head, "!!! invariant=%s: ", invariant);
         }
+        print_wrapped(head, msg);
     } else if (n == MAX_PRINTED_FAILURES) {
         printf("!!! invariant=%s: more failures, not printed\n", invariant);
     }

@@ -17,6 +17,24 @@ void stress_fail(int thread, enum inv_id invariant, const char *fmt, ...)
 void stress_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void stress_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool stress_failed(void);
+// The widest line the run prints (the reproduce: line and the hints that hold a command
+// are the exceptions: a command is as long as its paths make it).
+#define STRESS_LINE_MAX 160
+// A wrapped line of "key: value" items (the banner, the stats): the first line starts with
+// its label, the next ones with as many spaces; none is wider than STRESS_LINE_MAX.
+struct stress_wrap {
+    char buf[2048]; // an item wider than a line (a long path) goes on a line of its own
+    size_t len;
+    size_t indent;
+    int items; // on the current line
+};
+// stress_out_wrapped prints head and msg wrapped at STRESS_LINE_MAX at spaces, the next
+// lines indented by 4 (the "!!!" and "???" lines).
+void stress_out_wrapped(const char *head, const char *msg);
+void stress_wrap_start(struct stress_wrap *w, const char *label);
+void stress_wrap_item(struct stress_wrap *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void stress_wrap_end(struct stress_wrap *w);
 // stress_report_reset forgets every failure so far (unit tests, one check after another).
 void stress_report_reset(void);
 // The other thread a failure involves (the previous holder), noted before stress_fail.

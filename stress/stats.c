@@ -33,22 +33,40 @@ static double rate(uint64_t now, uint64_t prev, double dt) {
     return dt > 0 ? (double)(now - prev) / dt : 0;
 }
 
-void stats_line(char *buf, size_t len, const struct stats_snapshot *now,
-                const struct stats_snapshot *prev) {
+// Does counter c apply to this run? rounds only with --schedule, whose threads run their
+// programs and not the scheduler's loop (its other counters are shown once non-zero);
+// syscalls and handoffs only with hand-off.
+static bool ctr_applies(int c, uint64_t v) {
+    const struct params *pr = &srun()->params;
+    if (pr->schedule) {
+        return c == CTR_QOPS || c == CTR_RUNS || c == CTR_ROUNDS || v != 0;
+    }
+    if (c == CTR_ROUNDS) {
+        return false;
+    }
+    return pr->handoff || (c != CTR_SYSCALLS && c != CTR_HANDOFFS);
+}
+
+void stats_print(const char *label, const struct stats_snapshot *now,
+                 const struct stats_snapshot *prev) {
     double dt = now->t - prev->t;
     double ops = rate(now->ctr[CTR_QOPS], prev->ctr[CTR_QOPS], dt);
-    size_t off = (size_t)snprintf(buf, len, "t: %.1f ops/s: %.0f ops/s/thread: %.0f runs/s: %.0f",
-                                  now->t, ops, ops / srun()->nthreads,
-                                  rate(now->ctr[CTR_RUNS], prev->ctr[CTR_RUNS], dt));
-    for (int c = 0; c < CTR_N && off < len; c++) {
-        off += (size_t)snprintf(buf + off, len - off, " %s: %" PRIu64, stress_ctr_names[c],
-                                now->ctr[c]);
+    struct stress_wrap w;
+    stress_wrap_start(&w, label);
+    stress_wrap_item(&w, "t: %.1f", now->t);
+    stress_wrap_item(&w, "ops/s: %.0f", ops);
+    stress_wrap_item(&w, "ops/s/thread: %.0f", ops / srun()->nthreads);
+    stress_wrap_item(&w, "runs/s: %.0f", rate(now->ctr[CTR_RUNS], prev->ctr[CTR_RUNS], dt));
+    for (int c = 0; c < CTR_N; c++) {
+        if (ctr_applies(c, now->ctr[c])) {
+            stress_wrap_item(&w, "%s: %" PRIu64, stress_ctr_names[c], now->ctr[c]);
+        }
     }
-    if (off < len) {
-        snprintf(buf + off, len - off,
-                 " globq: %" PRId64 " parked: %" PRId64 " audits: %" PRIu64 " errors: %" PRIu64,
-                 now->globq, now->parked, now->audits, now->errors);
-    }
+    stress_wrap_item(&w, "globq: %" PRId64, now->globq);
+    stress_wrap_item(&w, "parked: %" PRId64, now->parked);
+    stress_wrap_item(&w, "audits: %" PRIu64, now->audits);
+    stress_wrap_item(&w, "errors: %" PRIu64, now->errors);
+    stress_wrap_end(&w);
 }
 
 static void json_str(FILE *f, const char *s) {

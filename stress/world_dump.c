@@ -8,31 +8,46 @@
 
 // ---- dump (any time: relaxed reads only) -------------------------------------------------
 
+// One G of a listed queue at column col; a list that would pass the output's width
+// (STRESS_LINE_MAX) goes on on an indented line. Returns the new column.
+static int dump_g(FILE *f, int col, bool sep, unsigned goid) {
+    char g[16];
+    int n = snprintf(g, sizeof g, "g%u", goid);
+    if (col + 1 + n + 5 > STRESS_LINE_MAX) { // room for " ...]"
+        fprintf(f, "\n   ");
+        col = 3;
+        sep = true;
+    }
+    return col + fprintf(f, "%s%s", sep ? " " : "", g);
+}
+
 void world_dump_queues(FILE *f) {
     for (int i = 0; i < srun()->params.procs; i++) {
         p *pp = &allp[i];
         struct qview v = qview_of_port(world_qlayout(), pp); // relaxed: head, tail, runnext
-        fprintf(f, "P%d: %s owner=T%d head=%u tail=%u len=%u runnext=g%u parked=%d ring=[", i,
-                atomic_load_explicit(&pp->status, memory_order_relaxed) == _Prunning ? "running"
-                                                                                     : "idle",
-                atomic_load_explicit(&px[i].owner, memory_order_relaxed), v.head, v.tail,
-                qview_len(&v), goid_of(guintptr_ptr(v.next)),
-                atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed));
+        int col =
+            fprintf(f, "P%d: %s owner=T%d head=%u tail=%u len=%u runnext=g%u parked=%d ring=[", i,
+                    atomic_load_explicit(&pp->status, memory_order_relaxed) == _Prunning ? "running"
+                                                                                         : "idle",
+                    atomic_load_explicit(&px[i].owner, memory_order_relaxed), v.head, v.tail,
+                    qview_len(&v), goid_of(guintptr_ptr(v.next)),
+                    atomic_load_explicit(&px[i].nparked_hint, memory_order_relaxed));
         uint32_t len = qview_len(&v) > (uint32_t)RUNQ_CAP ? (uint32_t)RUNQ_CAP : qview_len(&v);
         struct qitem it;
         for (struct qwalk w = qwalk_p(&v); qwalk_p_next(&w, &it);) {
             if (it.where != GPLACE_RING || it.pos >= 64) {
                 break; // runnext is on the line already; the first 64 of the ring
             }
-            fprintf(f, "%sg%u", it.pos ? " " : "", goid_of(guintptr_ptr(it.g)));
+            col = dump_g(f, col, it.pos > 0, goid_of(guintptr_ptr(it.g)));
         }
         fprintf(f, "%s]\n", len > 64 ? " ..." : "");
     }
     // The global queue needs sched.lock, and a thread that failed or is stuck may hold it
     // for good: try for a while, then read without it and say so.
     bool locked = try_lock_sched(200);
+    int col;
     if (locked) {
-        fprintf(f, "global: runqsize=%d [", (int)GLOBAL_SIZE());
+        col = fprintf(f, "global: runqsize=%d [", (int)GLOBAL_SIZE());
     } else {
         char who[32] = "a thread";
         unsigned long h = atomic_load_explicit(&sched.lock.holder, memory_order_relaxed);
@@ -42,10 +57,10 @@ void world_dump_queues(FILE *f) {
             }
         }
         LOCKLESS_READS_BEGIN();
-        fprintf(f,
-                "global (read WITHOUT sched.lock: %s has held it for over 200ms; may be "
-                "inconsistent): runqsize=%d [",
-                who, __atomic_load_n(&GLOBAL_SIZE_LVALUE, __ATOMIC_RELAXED));
+        col = fprintf(f,
+                      "global (read WITHOUT sched.lock: %s has held it for over 200ms; may be "
+                      "inconsistent): runqsize=%d [",
+                      who, __atomic_load_n(&GLOBAL_SIZE_LVALUE, __ATOMIC_RELAXED));
     }
     // The first 64 Gs, up to a word that is no G (its schedlink is not read).
     uint32_t n = 0;
@@ -53,7 +68,7 @@ void world_dump_queues(FILE *f) {
     for (struct qwalk_list w =
              qwalk_list(world_qlayout(), __atomic_load_n(&sched.runq.head, __ATOMIC_RELAXED), 64);
          qwalk_list_next(&w, &it) && goid_of(guintptr_ptr(it.g)); n++) {
-        fprintf(f, "%sg%u", n ? " " : "", goid_of(guintptr_ptr(it.g)));
+        col = dump_g(f, col, n > 0, goid_of(guintptr_ptr(it.g)));
     }
     fprintf(f, "%s]\n", n >= 64 ? " ..." : "");
     if (locked) {

@@ -30,6 +30,7 @@
 // that schedule does not fail (the verdict runq-record gives is printed first).
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "initial.h"
+#include "cli.h"
 #include "outpath.h"
 #include "progname.h"
 #include "runner.h"
@@ -47,44 +48,61 @@
 #define MAX_STEPS_RECORDED 200000
 #define MAX_DEPTH 64
 
-static const char usage_line[] =
-    "usage: runq-explore [--preemptions K] [--stale K] [--stale-reads N] [--max-runs N]\n"
-    "                    [--out FILE] [--chrome-trace OUT] [--go 1.19|master] [--bytes]\n"
-    "                    SCHEDULE\n"
-    "       runq-explore --around [--deviations K] [--max-runs N] [--out FILE] SCHEDULE\n"
-    "       runq-explore --from-record [--deviations K] [--max-runs N] [--out FILE] RECORDING\n";
+// "%s" (three times): the program's own name (a variant's is runq-explore-<mutant>).
+static const char usage_line[] = "usage: %s [options] SCHEDULE\n"
+                                 "       %s --around [--deviations K] [options] SCHEDULE\n"
+                                 "       %s --from-record [--deviations K] [options] RECORDING\n";
+static const char *self_name = "runq-explore";
 static const char help_text[] =
+    "\n"
+    "Searches the interleavings of a schedule's thread programs for a failure.\n"
+    "%s"
+    "\n"
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
     "as a text schedule whose decisions replay it.\n"
     "\n"
+    "Long options may be abbreviated to a unique prefix; a value follows as '=VALUE' or as\n"
+    "the next argument.\n"
+    "\n"
+    "The search:\n"
     "  --preemptions K  preemption bound, 0..8 (default 2)\n"
-    "  --max-runs N     stop after N interleavings (default 1000000; the search is then\n"
-    "                   incomplete and says so)\n"
-    "  --out FILE       where the failing schedule goes (default explore-failure.txt; never\n"
-    "                   overwritten: FILE.1, FILE.2, ... instead; if nothing can be written\n"
-    "                   the schedule is printed on stdout)\n"
-    "  --stale K        weak memory (sets `memory weak`): also branch on reads-from choices,\n"
-    "                   each relaxed/acquire load reading one of its newest K+1 allowed stores\n"
-    "  --stale-reads N  at most N stale reads per execution (default 2)\n"
-    "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
-    "                   format (Perfetto UI, chrome://tracing, speedscope)\n"
-    "  --go VERSION     run on Go VERSION's port (1.19 or master) whatever the file names\n"
+    "  --stale K        weak memory (sets `memory weak`): also branch on reads-from\n"
+    "                   choices, each relaxed/acquire load reading one of its newest K+1\n"
+    "                   allowed stores, 0..%d (default 0: no stale reads)\n"
+    "  --stale-reads N  with --stale: at most N stale reads per execution, 0..8 (default 2)\n"
+    "  --max-runs N     stop after N executions, 1..2^64-1; the search is then incomplete\n"
+    "                   and says so (default 1000000)\n"
+    "  --go VERSION     run on Go VERSION's port, 1.19 or master, whatever the file names\n"
+    "                   (default: the file's 'go' line, else 1.19)\n"
     "  --bytes          read SCHEDULE as fuzzer bytes even if it looks like text or like\n"
-    "                   another program's file (which are refused otherwise: see\n"
-    "                   runq-replay --help)\n"
-    "  --around         search the neighbourhood of SCHEDULE's own decisions instead: run\n"
-    "                   it as written, then with up to K deviations (a thread's next step,\n"
-    "                   or its whole next run, moved earlier), nearest the end first\n"
-    "  --deviations K   deviations from the decisions, 0..8 (default 2; with --around)\n"
+    "                   another program's file (refused otherwise, as runq-replay does) (off)\n"
+    "Around a schedule's own decisions:\n"
+    "  --around         run SCHEDULE as written, then with up to K deviations (a thread's\n"
+    "                   next step, or its whole next run, moved earlier), nearest the end\n"
+    "                   first (off; does not combine with --stale)\n"
+    "  --deviations K   with --around: deviations from the decisions, 0..8 (default 2)\n"
     "  --from-record    RECORDING is a runq-torture --record recording: convert it with\n"
     "                   this build's runq-record (to RECORDING.base.txt) and search around\n"
-    "                   the schedule it writes (implies --around)\n"
-    "  --help           this text\n"
+    "                   the schedule it writes (implies --around) (off)\n"
+    "Files:\n"
+    "  --out FILE       where the failing schedule goes, never overwritten: FILE.1,\n"
+    "                   FILE.2, ... instead; if nothing can be written it is printed on\n"
+    "                   stdout (default explore-failure.txt)\n"
+    "  --chrome-trace OUT  also write the failing run to OUT in the Chrome Trace Event\n"
+    "                   format (Perfetto UI, chrome://tracing, speedscope) (default: none)\n"
+    "  -h, --help       this text\n"
     "\n"
-    "Output files (--out, --chrome-trace) are checked before the search starts. A verdict\n"
-    "on a SCHEDULE read as fuzzer bytes ends with '(read as fuzzer bytes)'.\n"
-    "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n";
+    "Outputs:\n"
+    "  stdout           'runq-explore: FAIL after N runs ...' with '!!! invariant=ID ...'\n"
+    "                   and 'reproduce: CMD' (runq-replay --trace on the written file), or\n"
+    "                   'runq-explore: FILE: no failure in N interleavings ...'; a verdict\n"
+    "                   on a SCHEDULE read as fuzzer bytes ends with '(read as fuzzer bytes)'\n"
+    "  --out FILE       the failing schedule (runq-schedule v1, its decisions replay it)\n"
+    "  --chrome-trace OUT  the failing run as a Chrome trace\n"
+    "  Output files are checked before the search starts.\n"
+    "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n"
+    "More: docs/schedule-format.md (runq-explore), docs/stress.md (--around, --from-record).\n";
 
 // The runq-replay built for the same port as this program, by its absolute path.
 static char replay_prog[1100] = "runq-replay";
@@ -513,86 +531,132 @@ static bool out_path_ok(void) {
     return outpath_ok("runq-explore", "--out", used);
 }
 
-int main(int argc, char **argv) {
-    const char *file = NULL;
-    bool bytes = false, from_record = false;
-    set_programs(argv[0]);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        char *end;
-        bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
-                      strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0 ||
-                      strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0 ||
-                      strcmp(a, "--go") == 0 || strcmp(a, "--deviations") == 0;
-        if (valued && i + 1 >= argc) {
-            fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
-            return 2;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_line, stdout);
-            fputs(help_text, stdout);
-            return 0;
-        } else if (strcmp(a, "--preemptions") == 0) {
-            bound = (int)strtol(argv[++i], &end, 10);
-            if (*end || !*argv[i] || bound < 0 || bound > 8) {
-                fprintf(stderr, "runq-explore: --preemptions: expected 0..8, got '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--max-runs") == 0) {
-            max_runs = strtoull(argv[++i], &end, 10);
-            if (*end || max_runs == 0) {
+enum {
+    O_PREEMPTIONS = 256,
+    O_STALE,
+    O_STALE_READS,
+    O_MAX_RUNS,
+    O_GO,
+    O_BYTES,
+    O_AROUND,
+    O_DEVIATIONS,
+    O_FROM_RECORD,
+    O_OUT,
+    O_CHROME,
+};
+
+static const struct option long_options[] = {
+    {"preemptions", required_argument, NULL, O_PREEMPTIONS},
+    {"stale", required_argument, NULL, O_STALE},
+    {"stale-reads", required_argument, NULL, O_STALE_READS},
+    {"max-runs", required_argument, NULL, O_MAX_RUNS},
+    {"go", required_argument, NULL, O_GO},
+    {"bytes", no_argument, NULL, O_BYTES},
+    {"around", no_argument, NULL, O_AROUND},
+    {"deviations", required_argument, NULL, O_DEVIATIONS},
+    {"from-record", no_argument, NULL, O_FROM_RECORD},
+    {"out", required_argument, NULL, O_OUT},
+    {"chrome-trace", required_argument, NULL, O_CHROME},
+    {"help", no_argument, NULL, 'h'},
+    CLI_LIST_OPTIONS_ENTRY,
+    {NULL, 0, NULL, 0},
+};
+
+static void help(void) {
+    char variant[1024] = "";
+    FILE *f = fmemopen(variant, sizeof variant - 1, "w");
+    if (f) {
+        cli_variant_help(f, self_name);
+        fclose(f);
+    }
+    printf(usage_line, self_name, self_name, self_name);
+    printf(help_text, variant, SCHED_STALE_MAX - 1);
+}
+
+// An integer option lo..hi, or exit 2 naming it.
+static int int_arg(const char *opt, const char *val, int lo, int hi) {
+    char *end;
+    long v = strtol(val, &end, 10);
+    if (!*val || *end || v < lo || v > hi) {
+        fprintf(stderr, "runq-explore: %s: expected %d..%d, got '%s'\n", opt, lo, hi, val);
+        exit(2);
+    }
+    return (int)v;
+}
+
+static bool bytes_opt, from_record_opt;
+
+// The options: the SCHEDULE (or RECORDING); exits 0 after --help, 2 on a usage error.
+static const char *parse_args(int argc, char **argv) {
+    char *end;
+    for (int c; (c = cli_next("runq-explore", argc, argv, long_options)) != -1;) {
+        switch (c) {
+        case CLI_BAD:
+            exit(2);
+        case 'h':
+            help();
+            exit(0);
+        case O_PREEMPTIONS:
+            bound = int_arg("--preemptions", optarg, 0, 8);
+            break;
+        case O_STALE:
+            stale_max = int_arg("--stale", optarg, 0, SCHED_STALE_MAX - 1);
+            break;
+        case O_STALE_READS:
+            stale_reads = int_arg("--stale-reads", optarg, 0, 8);
+            break;
+        case O_DEVIATIONS:
+            deviations = int_arg("--deviations", optarg, 0, 8);
+            break;
+        case O_MAX_RUNS:
+            max_runs = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || *optarg == '-' || max_runs == 0) {
                 fprintf(stderr, "runq-explore: --max-runs: expected a positive count, got '%s'\n",
-                        argv[i]);
-                return 2;
+                        optarg);
+                exit(2);
             }
-        } else if (strcmp(a, "--stale") == 0) {
-            stale_max = (int)strtol(argv[++i], &end, 10);
-            if (*end || stale_max < 0 || stale_max >= SCHED_STALE_MAX) {
-                fprintf(stderr, "runq-explore: --stale: expected 0..%d, got '%s'\n",
-                        SCHED_STALE_MAX - 1, argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--stale-reads") == 0) {
-            stale_reads = (int)strtol(argv[++i], &end, 10);
-            if (*end || stale_reads < 0 || stale_reads > 8) {
-                fprintf(stderr, "runq-explore: --stale-reads: expected 0..8, got '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(a, "--out") == 0) {
-            out_path = argv[++i];
-        } else if (strcmp(a, "--go") == 0) {
-            go_override = sched_version_lookup(argv[++i]);
+            break;
+        case O_GO:
+            go_override = sched_version_lookup(optarg);
             if (go_override < 0) {
-                fprintf(stderr, "runq-explore: --go: expected 1.19 or master, got '%s'\n", argv[i]);
-                return 2;
+                fprintf(stderr, "runq-explore: --go: expected 1.19 or master, got '%s'\n", optarg);
+                exit(2);
             }
-        } else if (strcmp(a, "--chrome-trace") == 0) {
-            chrome_path = argv[++i];
-        } else if (strcmp(a, "--bytes") == 0) {
-            bytes = true;
-        } else if (strcmp(a, "--around") == 0) {
+            break;
+        case O_BYTES:
+            bytes_opt = true;
+            break;
+        case O_AROUND:
             around = true;
-        } else if (strcmp(a, "--from-record") == 0) {
-            around = from_record = true;
-        } else if (strcmp(a, "--deviations") == 0) {
-            deviations = (int)strtol(argv[++i], &end, 10);
-            if (*end || !*argv[i] || deviations < 0 || deviations > 8) {
-                fprintf(stderr, "runq-explore: --deviations: expected 0..8, got '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (a[0] == '-') {
-            fprintf(stderr, "runq-explore: unknown option '%s'\n%s", a, usage_line);
-            return 2;
-        } else if (file) {
-            fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n%s", file, a,
-                    usage_line);
-            return 2;
-        } else {
-            file = a;
+            break;
+        case O_FROM_RECORD:
+            around = from_record_opt = true;
+            break;
+        case O_OUT:
+            out_path = optarg;
+            break;
+        case O_CHROME:
+            chrome_path = optarg;
+            break;
         }
     }
+    if (optind < argc - 1) {
+        fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n", argv[optind],
+                argv[optind + 1]);
+        fprintf(stderr, usage_line, self_name, self_name, self_name);
+        exit(2);
+    }
+    return optind < argc ? argv[optind] : NULL;
+}
+
+int main(int argc, char **argv) {
+    set_programs(argv[0]);
+    self_name = cli_basename(argv[0]);
+    const char *file = parse_args(argc, argv);
+    bool bytes = bytes_opt, from_record = from_record_opt;
     if (!file) {
-        fprintf(stderr, "runq-explore: no SCHEDULE given\n%s", usage_line);
+        fprintf(stderr, "runq-explore: no SCHEDULE given\n");
+        fprintf(stderr, usage_line, self_name, self_name, self_name);
         return 2;
     }
     if (around && stale_max > 0) {

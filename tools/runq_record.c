@@ -1,7 +1,7 @@
 // runq_record.c - runq-record: a runq-torture --record failure becomes a schedule that fails
 // every time on the deterministic engine.
 //
-//   runq-record [--out FILE] [--no-minimise] [--trace] [--quiet] RECORDING
+//   runq-record [--out FILE] [--no-minimise] [--trace] [--quiet] RECORDING (--help)
 //
 // 1. Verify. The recording (stress/record.c) holds the queues at the last audit and, since
 //    then, every seam access of every thread in one total order (tickets), each thread's
@@ -24,6 +24,7 @@
 // replays it. Exit 0: the schedule fails with the recorded invariant; 1: it does not (the
 // output says why); 2: usage or bad input (file and line named).
 #include "initial.h"
+#include "cli.h"
 #include "outpath.h"
 #include "progname.h"
 #include "runner.h"
@@ -554,11 +555,64 @@ static bool run(const schedule *s, const struct plan *pl, bool verify, struct sc
 
 // ---- main ---------------------------------------------------------------------------------------
 
+static const char *self_name = "runq-record"; // a variant's is runq-record-<mutant>
+static const char help_text[] =
+    "usage: %s [options] RECORDING\n"
+    "\n"
+    "Turns a runq-torture --record recording into a schedule that fails every time.\n"
+    "%s"
+    "\n"
+    "On the deterministic engine it verifies the recorded order step by step, cuts it to fit\n"
+    "a schedule file, minimises it, writes it and replays it.\n"
+    "\n"
+    "Long options may be abbreviated to a unique prefix; a value follows as '=VALUE' or as\n"
+    "the next argument.\n"
+    "\n"
+    "  --out FILE       where the schedule goes (default: RECORDING without .record.txt,\n"
+    "                   plus .replay.txt); checked before the verification starts\n"
+    "  --no-minimise    write the cut schedule as verified, without minimising it (off)\n"
+    "  --trace          print the written schedule's replay as runq-replay --trace does\n"
+    "                   (docs/traces.md) (off)\n"
+    "  --quiet          only the verdict lines: no 'recording:', 'verify:', 'cut:',\n"
+    "                   'minimise:' progress lines (off)\n"
+    "  -h, --help       this text\n"
+    "\n"
+    "Outputs:\n"
+    "  --out FILE       a runq-schedule v2 file (an initial section, the ops, decisions)\n"
+    "  stdout           progress lines, then 'schedule: FILE: N decisions, ... replays with\n"
+    "                   invariant=ID' and 'reproduce: CMD' (runq-replay --trace FILE);\n"
+    "                   '!!! invariant=replay-mismatch' or 'invariant=replay-divergence'\n"
+    "                   when the recording does not replay as recorded\n"
+    "Exit: 0 the schedule fails with the recorded invariant, 1 it does not (the output says\n"
+    "why), 2 usage or bad input (file and line named).\n"
+    "More: docs/stress.md (record mode, each step).\n";
+
+static void help(void) {
+    char variant[1024] = "";
+    FILE *f = fmemopen(variant, sizeof variant - 1, "w");
+    if (f) {
+        cli_variant_help(f, self_name);
+        fclose(f);
+    }
+    printf(help_text, self_name, variant);
+}
+
 static void usage(void) {
-    fprintf(stderr, "usage: runq-record [--out FILE] [--no-minimise] [--trace] [--quiet] "
-                    "RECORDING\n");
+    fprintf(stderr, "usage: %s [options] RECORDING\n(%s --help for every option)\n", self_name,
+            self_name);
     exit(2);
 }
+
+enum { O_OUT = 256, O_NO_MINIMISE, O_TRACE, O_QUIET };
+static const struct option long_options[] = {
+    {"out", required_argument, NULL, O_OUT},
+    {"no-minimise", no_argument, NULL, O_NO_MINIMISE},
+    {"trace", no_argument, NULL, O_TRACE},
+    {"quiet", no_argument, NULL, O_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    CLI_LIST_OPTIONS_ENTRY,
+    {NULL, 0, NULL, 0},
+};
 
 static int write_schedule(const char *path, const schedule *s, const char *comment) {
     FILE *f = fopen(path, "w");
@@ -601,24 +655,36 @@ static void free_kept(void);
 
 int main(int argc, char **argv) {
     prog_init(RUNQ_VARIANT);
+    self_name = cli_basename(argv[0]);
     const char *out = NULL, *in = NULL;
     bool minimise = true, trace = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--no-minimise") == 0) {
+    for (int c; (c = cli_next("runq-record", argc, argv, long_options)) != -1;) {
+        switch (c) {
+        case CLI_BAD:
+            return 2;
+        case 'h':
+            help();
+            return 0;
+        case O_OUT:
+            out = optarg;
+            break;
+        case O_NO_MINIMISE:
             minimise = false;
-        } else if (strcmp(argv[i], "--trace") == 0) {
+            break;
+        case O_TRACE:
             trace = true;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
+            break;
+        case O_QUIET:
             quiet = true;
-        } else if (argv[i][0] == '-' || in) {
-            fprintf(stderr, "runq-record: unexpected argument '%s'\n", argv[i]);
-            usage();
-        } else {
-            in = argv[i];
+            break;
         }
     }
+    if (optind < argc - 1) {
+        fprintf(stderr, "runq-record: unexpected argument '%s': one RECORDING only\n",
+                argv[optind + 1]);
+        usage();
+    }
+    in = optind < argc ? argv[optind] : NULL;
     if (in == NULL) {
         usage();
     }
