@@ -279,7 +279,6 @@ void runqput(p *pp, g *gp, bool next) {
         // no sysmon, do not use runnext at all.
         next = false;
     }
-    // Go calls randn(2) here (cheaprandn elsewhere); both are this port's per-P generator.
     if (randomizeScheduler && next && cheaprandn(pp, 2) == 0) {
         next = false;
     }
