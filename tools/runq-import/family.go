@@ -26,44 +26,32 @@ type family struct {
 // masterFuncSpecs: Go master's signatures (queue/runq_master.h). What changed from 1.19:
 // runqputbatch has no qsize, runqdrain returns only the gQueue (it counts itself),
 // globrunqputbatch has no n, globrunqget takes one G with no P, and globrunqgetbatch is
-// new (its gQueue result comes back through a pointer).
-var masterFuncSpecs = []funcSpec{
-	{name: "globrunqput", params: []string{"*g"}, cname: "globrunqput", cparams: []string{"g *"}, ops: "globput"},
-	{name: "globrunqputhead", params: []string{"*g"}, cname: "globrunqputhead", cparams: []string{"g *"}, ops: "globputhead"},
-	{name: "globrunqputbatch", params: []string{"*gQueue"}, cname: "globrunqputbatch",
-		cparams: []string{"gQueue *"}, ops: "drain, putbatch, put"},
-	{name: "globrunqget", results: []string{"*g"}, cname: "globrunqget", outs: []string{"ret"}, ops: "globget"},
-	{name: "globrunqgetbatch", params: []string{"int32"}, results: []string{"*g", "gQueue"}, cname: "globrunqgetbatch",
-		cparams: []string{"int32_t", "gQueue *"}, outs: []string{"ret", "out"}, ops: "globget"},
-	{name: "runqempty", params: []string{"*p"}, results: []string{"bool"}, cname: "runqempty",
-		cparams: []string{"p *"}, outs: []string{"ret"}, ops: "empty"},
-	{name: "runqput", params: []string{"*p", "*g", "bool"}, cname: "runqput",
-		cparams: []string{"p *", "g *", "bool"}, ops: "put, putnext, yield"},
-	{name: "runqputslow", params: []string{"*p", "*g", "uint32", "uint32"}, results: []string{"bool"},
-		cname: "runqputslow", cparams: []string{"p *", "g *", "uint32_t", "uint32_t"}, outs: []string{"ret"}, ops: "put"},
-	{name: "runqputbatch", params: []string{"*p", "*gQueue"}, cname: "runqputbatch",
-		cparams: []string{"p *", "gQueue *"}, ops: "putbatch, globget"},
-	{name: "runqget", params: []string{"*p"}, results: []string{"*g", "bool"}, cname: "runqget",
-		cparams: []string{"p *", "bool *"}, outs: []string{"ret", "out?"}, ops: "get, yield"},
-	{name: "runqdrain", params: []string{"*p"}, results: []string{"gQueue"}, cname: "runqdrain",
-		cparams: []string{"p *"}, outs: []string{"ret"}, ops: "drain"},
-	{name: "runqgrab", params: []string{"*p", "*[256]guintptr", "uint32", "bool"}, results: []string{"uint32"},
-		cname: "runqgrab", cparams: []string{"p *", "_Atomic(guintptr) *", "uint32_t", "bool"}, outs: []string{"ret"},
-		ops: "steal, stealnext"},
-	{name: "runqsteal", params: []string{"*p", "*p", "bool"}, results: []string{"*g"}, cname: "runqsteal",
-		cparams: []string{"p *", "p *", "bool"}, outs: []string{"ret"}, ops: "steal, stealnext"},
-	{recv: "gQueue", name: "empty", results: []string{"bool"}, cname: "gQueue_empty",
-		cparams: []string{"const gQueue *"}, outs: []string{"ret"}, ops: "putbatch, drain"},
-	{recv: "gQueue", name: "push", params: []string{"*g"}, cname: "gQueue_push", cparams: []string{"gQueue *", "g *"}, ops: "globputhead"},
-	{recv: "gQueue", name: "pushBack", params: []string{"*g"}, cname: "gQueue_pushBack", cparams: []string{"gQueue *", "g *"}, ops: "globput, drain"},
-	{recv: "gQueue", name: "pushBackAll", params: []string{"gQueue"}, cname: "gQueue_pushBackAll", cparams: []string{"gQueue *", "gQueue"}, ops: "drain, putbatch, put"},
-	{recv: "gQueue", name: "pop", results: []string{"*g"}, cname: "gQueue_pop", cparams: []string{"gQueue *"}, outs: []string{"ret"}, ops: "globget, putbatch"},
-	{recv: "gQueue", name: "popList", results: []string{"gList"}, cname: "gQueue_popList", cparams: []string{"gQueue *"}, outs: []string{"ret"}, ops: "none (unused by the engine)"},
-	{recv: "gList", name: "empty", results: []string{"bool"}, cname: "gList_empty", cparams: []string{"const gList *"}, outs: []string{"ret"}, ops: "none (unused by the engine)"},
-	{recv: "gList", name: "push", params: []string{"*g"}, cname: "gList_push", cparams: []string{"gList *", "g *"}, ops: "none (unused by the engine)"},
-	{recv: "gList", name: "pushAll", params: []string{"gQueue"}, cname: "gList_pushAll", cparams: []string{"gList *", "gQueue"}, ops: "none (unused by the engine)"},
-	{recv: "gList", name: "pop", results: []string{"*g"}, cname: "gList_pop", cparams: []string{"gList *"}, outs: []string{"ret"}, ops: "none (unused by the engine)"},
-}
+// new (its gQueue result comes back through a pointer). The rest are 1.19's.
+var masterFuncSpecs = func() []funcSpec {
+	changed := map[string][]funcSpec{
+		"globrunqputbatch": {{name: "globrunqputbatch", params: []string{"*gQueue"}, cname: "globrunqputbatch",
+			cparams: []string{"gQueue *"}, ops: "drain, putbatch, put"}},
+		"globrunqget": {
+			{name: "globrunqget", results: []string{"*g"}, cname: "globrunqget", outs: []string{"ret"}, ops: "globget"},
+			{name: "globrunqgetbatch", params: []string{"int32"}, results: []string{"*g", "gQueue"},
+				cname: "globrunqgetbatch", cparams: []string{"int32_t", "gQueue *"}, outs: []string{"ret", "out"},
+				ops: "globget"},
+		},
+		"runqputbatch": {{name: "runqputbatch", params: []string{"*p", "*gQueue"}, cname: "runqputbatch",
+			cparams: []string{"p *", "gQueue *"}, ops: "putbatch, globget"}},
+		"runqdrain": {{name: "runqdrain", params: []string{"*p"}, results: []string{"gQueue"}, cname: "runqdrain",
+			cparams: []string{"p *"}, outs: []string{"ret"}, ops: "drain"}},
+	}
+	var out []funcSpec
+	for i := range funcSpecs {
+		if c, ok := changed[specKey(&funcSpecs[i])]; ok {
+			out = append(out, c...)
+			continue
+		}
+		out = append(out, funcSpecs[i])
+	}
+	return out
+}()
 
 // masterFields: 1.19's, plus what master's code touches: the queues' size, the victim's
 // M and that M's current G (runqgrab's syscall test: plain reads of fields other threads
