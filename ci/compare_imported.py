@@ -4,7 +4,9 @@
 Usage: compare_imported.py [--every N] [--go VERSION] [--full] REPLAY IMPORTED [CORPUS_DIR...]
 
 REPLAY and IMPORTED are two runq-replay binaries (e.g. build/default/bin/runq-replay and
-build/default/bin/runq-replay-imported, built with -DRUNQ_IMPORT_PROC_GO). Every file of
+build/default/bin/runq-replay-imported, built with -DRUNQ_IMPORT_PROC_GO; for Go master,
+runq-replay-imported-master, built with -DRUNQ_IMPORT_MASTER_PROC_GO, and --go master: the
+hand port is then queue/runq_master.c). Every file of
 each CORPUS_DIR (default: corpus/fuzz_runq_sched and corpus/fuzz_runq_model, the latter
 with --sequential as the fuzzer runs it) is replayed by both with `--access-digest`: a
 hash of every step's thread, site, kind, memory order, location and value, the steps and

@@ -46,7 +46,7 @@ int sched_version_lookup(const char *name) {
     return strcmp(name, "1.19") == 0 ? SVER_119 : strcmp(name, "master") == 0 ? SVER_MASTER : -1;
 }
 int sched_site_count(int version) {
-    return version == SVER_MASTER ? RQ_SITE_COUNT : RQ_SITE_COUNT_V119;
+    return version == SVER_MASTER ? RQ_SITE_COUNT_MASTER : RQ_SITE_COUNT_V119;
 }
 
 const char *sched_op_name(int kind) {
@@ -657,7 +657,8 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     return perr(&p, "expected a site name such as runqgrab.head, found '%s'",
                                 tok[3] ? tok[3] : "");
                 }
-                if (site >= sched_site_count(s->version)) {
+                // (an imported port's new site, named by that port, is any version's)
+                if (site >= sched_site_count(s->version) && site < RQ_SITE_COUNT_MASTER) {
                     return perr(&p,
                                 "site %s exists only in Go master's port: add 'go master' "
                                 "to the header",
@@ -718,7 +719,8 @@ void schedule_set_version(schedule *s, int v) {
         }
     }
     for (int i = 0; i < s->ndecisions; i++) {
-        if (s->dec[i].mode == SMODE_UNTIL && s->dec[i].arg >= sched_site_count(v)) {
+        if (s->dec[i].mode == SMODE_UNTIL && s->dec[i].arg >= sched_site_count(v) &&
+            s->dec[i].arg < RQ_SITE_COUNT_MASTER) {
             s->dec[i].mode = SMODE_OP; // a site 1.19 does not have
             s->dec[i].arg = 1;
         }

@@ -65,14 +65,39 @@
     X(runqgrab_curg, "runqgrab.curg", "thief reads that m's current G")                            \
     X(runqgrab_gstatus, "runqgrab.gstatus", "atomic load of that G's status (readgstatus)")
 
+// Slots for an imported port's new sites: accesses of a proc.go that neither hand port
+// has (tools/runq-import names them <function>.<field>.<kind><n> and gives the engine the
+// names with runq_site_import). They come after the master sites, so byte schedules of
+// either version keep their meaning; until a port names a slot it is "imported.<i>".
+#define RUNQ_SITE_LIST_IMPORTED(X)                                                                 \
+    X(imported_0, "imported.0", "a new site of an imported port")                                  \
+    X(imported_1, "imported.1", "a new site of an imported port")                                  \
+    X(imported_2, "imported.2", "a new site of an imported port")                                  \
+    X(imported_3, "imported.3", "a new site of an imported port")                                  \
+    X(imported_4, "imported.4", "a new site of an imported port")                                  \
+    X(imported_5, "imported.5", "a new site of an imported port")                                  \
+    X(imported_6, "imported.6", "a new site of an imported port")                                  \
+    X(imported_7, "imported.7", "a new site of an imported port")                                  \
+    X(imported_8, "imported.8", "a new site of an imported port")                                  \
+    X(imported_9, "imported.9", "a new site of an imported port")                                  \
+    X(imported_10, "imported.10", "a new site of an imported port")                                \
+    X(imported_11, "imported.11", "a new site of an imported port")                                \
+    X(imported_12, "imported.12", "a new site of an imported port")                                \
+    X(imported_13, "imported.13", "a new site of an imported port")                                \
+    X(imported_14, "imported.14", "a new site of an imported port")                                \
+    X(imported_15, "imported.15", "a new site of an imported port")
+
 enum runq_site {
 #define RUNQ_SITE_ENUM(id, name, what) RQ_SITE_##id,
     RUNQ_SITE_LIST(RUNQ_SITE_ENUM) RUNQ_SITE_LIST_MASTER(RUNQ_SITE_ENUM)
+        RUNQ_SITE_LIST_IMPORTED(RUNQ_SITE_ENUM)
 #undef RUNQ_SITE_ENUM
-        RQ_SITE_COUNT
+            RQ_SITE_COUNT
 };
 // The number of sites Go 1.19's port has: the master-only ones start there.
 #define RQ_SITE_COUNT_V119 ((int)RQ_SITE_runqgrab_m)
+// The number of sites the hand ports have: the imported slots start there.
+#define RQ_SITE_COUNT_MASTER ((int)RQ_SITE_imported_0)
 
 // runq_site_name returns the text name of a site ("runqgrab.head"), or "?" if out of range.
 const char *runq_site_name(enum runq_site site);
@@ -80,5 +105,9 @@ const char *runq_site_name(enum runq_site site);
 const char *runq_site_what(enum runq_site site);
 // runq_site_lookup returns the site with that text name, or -1.
 int runq_site_lookup(const char *name);
+// runq_site_import names imported slot i (0 <= i < 16) as an imported port's new site;
+// the name must outlive the program. Naming a slot again with another name aborts (one
+// imported port per program).
+void runq_site_import(int i, const char *name);
 
 #endif

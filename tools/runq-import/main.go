@@ -4,6 +4,9 @@
 //
 // usage: runq-import [-o OUT.c] PROC_GO|GOROOT
 //
+// It says on standard error which API family it found (1.19 or master: the signatures
+// the engine's ops call) and writes a port of that family.
+//
 // Exit: 0 written; 2 bad input, or a construct outside the subset the rule table
 // (rules.go) covers: "proc.go:LINE:COL: cannot import <construct> in <function>".
 // The same input gives the same output, byte for byte.
@@ -36,11 +39,14 @@ func main() {
 		fmt.Fprintf(os.Stderr, "runq-import: %v\n", err)
 		os.Exit(2)
 	}
-	c, err := importProc(filepath.Base(path), src)
+	c, found, err := translateFamily(filepath.Base(path), src, true)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	// Which API family the ops will mean: the engine must run this port as that version
+	// (runq-replay --go 1.19 / --go master).
+	fmt.Fprintf(os.Stderr, "runq-import: %s: API family %s\n", path, found)
 	if *out == "" {
 		os.Stdout.Write(c)
 		return

@@ -3,6 +3,13 @@ package main
 // rules.go - the one rule table: how each Go construct of the run-queue code maps onto
 // the C port's seam (queue/runq_seam.h). queue/README.md ("Importing a proc.go")
 // documents the same table for readers; the unit tests (rules_test.go) exercise each row.
+// family.go has what only Go master's API family adds.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // ---- types -----------------------------------------------------------------------------
 
@@ -19,6 +26,8 @@ var cTypes = map[string]string{
 	"*gQueue":  "gQueue *",
 	"gList":    "gList",
 	"*gList":   "gList *",
+	"*m":       "m *",
+	"muintptr": "muintptr",
 	// runqgrab's batch is the thief's own ring: the C ring's element type, capacity RUNQ_CAP.
 	"*[256]guintptr": "_Atomic(guintptr) *",
 }
@@ -117,6 +126,7 @@ var callRules = map[string]callRule{
 	"osyield":        {c: "rq_usleep3", site: "backoff", args: "none"},
 	"fastrandn":      {c: "fastrandn", res: "uint32", args: "rand"},
 	"cheaprandn":     {c: "fastrandn", res: "uint32", args: "rand"},
+	"randn":          {c: "fastrandn", res: "uint32", args: "rand"},
 }
 
 // methodRules: methods of gQueue/gList (the ported ones) by receiver type and name.
@@ -279,16 +289,16 @@ var siteClass = map[string]string{
 // those of the same direction. An exact kind wins (an exact ordinal over a wildcard);
 // else the direction decides, and byOrder says the kind differs from the hand port's.
 // "" if no site, or if the direction matches two different sites.
-func lookupSite(fn, fld, kind string, ordKind, ordClass int) (site string, byOrder bool) {
+func lookupSite(rules []siteRule, fn, fld, kind string, ordKind, ordClass int) (site string, byOrder bool) {
 	for _, ord := range []int{ordKind, 0} {
-		for _, r := range siteRules {
+		for _, r := range rules {
 			if r.fn == fn && r.field == fld && r.kind == kind && r.ordinal == ord {
 				return r.site, false
 			}
 		}
 	}
 	found := ""
-	for _, r := range siteRules {
+	for _, r := range rules {
 		if r.fn == fn && r.field == fld && siteClass[r.kind] == siteClass[kind] &&
 			(r.ordinal == 0 || r.ordinal == ordClass) {
 			if found != "" && found != r.site {
@@ -298,4 +308,44 @@ func lookupSite(fn, fld, kind string, ordKind, ordClass int) (site string, byOrd
 		}
 	}
 	return found, found != ""
+}
+
+// ---- new sites -------------------------------------------------------------------------
+
+// maxNewSites: the imported slots queue/runq_sites.h reserves (RUNQ_SITE_LIST_IMPORTED).
+const maxNewSites = 16
+
+// newSiteName names an access neither hand port has a site for, from what it is:
+// <function>.<field>.<kind><n>, n its ordinal (1-based, source order) among the accesses
+// of that kind on that field in that function; sched.lock's lock and unlock, and the
+// back-off, have no field part ("runqput.lock1", "runqgrab.backoff2"). The same proc.go
+// gives the same names in the same slots.
+func newSiteName(fn, fld, kind string, ord int) string {
+	if fld == "" || fld == "sched.lock" {
+		return fmt.Sprintf("%s.%s%d", fn, kind, ord)
+	}
+	return fmt.Sprintf("%s.%s.%s%d", fn, fld, kind, ord)
+}
+
+// newSitesText: the generated file's table of its new sites, and (deterministic engine
+// only: the native backend ignores sites) a constructor that gives the engine their names.
+func newSitesText(news []string) string {
+	var b strings.Builder
+	b.WriteString("\n// The new sites, by slot (queue/runq_sites.h RUNQ_SITE_LIST_IMPORTED).\n")
+	b.WriteString("#ifdef RUNQ_NS\n#define runq_import_new_sites RQ_NS(runq_import_new_sites)\n")
+	b.WriteString("#define runq_import_nnew_sites RQ_NS(runq_import_nnew_sites)\n#endif\n")
+	fmt.Fprintf(&b, "const char *const runq_import_new_sites[%d] = {", len(news)+1)
+	for _, n := range news {
+		fmt.Fprintf(&b, "%s, ", strconv.Quote(n))
+	}
+	b.WriteString("NULL};\n")
+	fmt.Fprintf(&b, "const int runq_import_nnew_sites = %d;\n", len(news))
+	if len(news) > 0 {
+		b.WriteString("#if defined(RUNQ_SEAM_DSCHED)\n")
+		b.WriteString("__attribute__((constructor)) static void imp_name_new_sites(void) {\n")
+		b.WriteString("    for (int i = 0; i < runq_import_nnew_sites; i++) {\n")
+		b.WriteString("        runq_site_import(i, runq_import_new_sites[i]);\n")
+		b.WriteString("    }\n}\n#endif\n")
+	}
+	return b.String()
 }

@@ -115,3 +115,62 @@ func TestMissingFunctions(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The installed Go's tree is Debian's 1.19: the importer must say so, by the signatures
+// only 1.19 has.
+func TestFamilyOfGoTree(t *testing.T) {
+	src := goProc(t)
+	if !strings.HasPrefix(runtime.Version(), "go1.19") {
+		t.Skipf("Go %s: the 1.19 family is checked on Go 1.19's tree", runtime.Version())
+	}
+	_, found, err := translateFamily("proc.go", src, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1.19 (globrunqget(*p, int32) *g; globrunqputbatch(*gQueue, int32); runqdrain(*p) (gQueue, uint32); runqputbatch(*p, *gQueue, int))"
+	if found != want {
+		t.Fatalf("family\n got: %s\nwant: %s", found, want)
+	}
+}
+
+// Go master's proc.go at the commit queue/runq_master.c ports (RUNQ_MASTER_PROC_GO; the
+// file is not in this repository: docs/go-versions.md says where it comes from): the
+// master family, the same C twice, every one of runq_master.c's sites used and no new
+// site (every access is one the hand port has).
+func TestMasterProc(t *testing.T) {
+	path := os.Getenv("RUNQ_MASTER_PROC_GO")
+	if path == "" {
+		t.Skip("RUNQ_MASTER_PROC_GO not set")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, found, err := translateFamily("proc.go", src, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(found, "master (") {
+		t.Fatalf("family %s, want master", found)
+	}
+	for i := 0; i < 3; i++ {
+		b, _, err := translateFamily("proc.go", src, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatal("two imports of the same proc.go differ")
+		}
+	}
+	for _, r := range masterSiteRules {
+		if r.site == "runqputbatch_lock" || r.site == "runqputbatch_unlock" {
+			continue // 1.19's runqputbatch spilled under sched.lock; master's does not
+		}
+		if !bytes.Contains(a, []byte("RQ_SITE_"+r.site+")")) {
+			t.Errorf("site %s not used", r.site)
+		}
+	}
+	if bytes.Contains(a, []byte("RQ_SITE_imported_")) {
+		t.Error("the import of master has a new site; runq_master.c has every access")
+	}
+}

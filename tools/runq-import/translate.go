@@ -52,6 +52,8 @@ type val struct {
 }
 
 type translator struct {
+	fam     *family
+	news    *[]string // new sites of the file, in order of first use (their slot)
 	fset    *token.FileSet
 	fn      string // Go function name ("runqput", "gQueue.pop") for messages
 	siteFn  string // name the site table uses
@@ -113,15 +115,28 @@ func (t *translator) site(n ast.Node, fld, kind string) string {
 	t.counts[key]++
 	ckey := fld + "|class:" + siteClass[kind]
 	t.counts[ckey]++
-	s, byOrder := lookupSite(t.siteFn, fld, kind, t.counts[key], t.counts[ckey])
-	if s == "" {
-		what := kind
-		if fld != "" {
-			what = kind + " of " + fld
-		}
-		t.refuse(n, "%s (access #%d of its kind: no site in queue/runq_sites.h)", what, t.counts[key])
-	}
+	s, byOrder := lookupSite(t.fam.sites, t.siteFn, fld, kind, t.counts[key], t.counts[ckey])
 	l := t.line(n)
+	if s == "" {
+		// An access neither hand port has: a new site, named after what it is.
+		name := newSiteName(t.siteFn, fld, kind, t.counts[key])
+		slot := -1
+		for i, have := range *t.news {
+			if have == name {
+				slot = i
+			}
+		}
+		if slot < 0 {
+			if len(*t.news) == maxNewSites {
+				t.refuse(n, "%s (a new site, and the port has room for %d: queue/runq_sites.h RUNQ_SITE_LIST_IMPORTED)", name, maxNewSites)
+			}
+			*t.news = append(*t.news, name)
+			slot = len(*t.news) - 1
+		}
+		s = fmt.Sprintf("imported_%d", slot)
+		*t.sites = append(*t.sites, siteUse{site: s, line: l, fn: t.siteFn, kind: kind, fld: fld})
+		return fmt.Sprintf("RQ_AT(%d, RQ_SITE_%s) /* new site %s */", l, s, name)
+	}
 	*t.sites = append(*t.sites, siteUse{site: s, line: l, fn: t.siteFn, kind: kind, fld: fld})
 	if byOrder {
 		return fmt.Sprintf("RQ_AT(%d, RQ_SITE_%s) /* %s where the hand port's site has another order */", l, s, kind)
@@ -135,11 +150,11 @@ func (t *translator) goType(e ast.Expr) string {
 	switch x := e.(type) {
 	case *ast.Ident:
 		switch x.Name {
-		case "uint32", "int32", "int", "bool", "guintptr", "gQueue", "gList":
+		case "uint32", "int32", "int", "bool", "guintptr", "gQueue", "gList", "muintptr":
 			return x.Name
 		}
 	case *ast.StarExpr:
-		if id, ok := x.X.(*ast.Ident); ok && (id.Name == "g" || id.Name == "p" || id.Name == "gQueue" || id.Name == "gList") {
+		if id, ok := x.X.(*ast.Ident); ok && (id.Name == "g" || id.Name == "p" || id.Name == "m" || id.Name == "gQueue" || id.Name == "gList") {
 			return "*" + id.Name
 		}
 		if at, ok := x.X.(*ast.ArrayType); ok {
@@ -261,7 +276,7 @@ func (t *translator) ident(x *ast.Ident) val {
 			t.refuse(x, "variable %s", x.Name)
 		}
 	}
-	if g, ok := globals[x.Name]; ok {
+	if g, ok := t.fam.globals[x.Name]; ok {
 		return val{c: g.c, typ: g.typ}
 	}
 	t.refuse(x, "identifier %s", x.Name)
@@ -272,7 +287,7 @@ func (t *translator) ident(x *ast.Ident) val {
 func (t *translator) fieldOf(x *ast.SelectorExpr) (val, field, string) {
 	base := t.expr(x.X)
 	st := structOf(base.typ)
-	fs, ok := fields[st]
+	fs, ok := t.fam.fields[st]
 	if !ok {
 		t.refuse(x, "selector .%s on %s", x.Sel.Name, base.typ)
 	}
@@ -293,6 +308,12 @@ func (t *translator) selector(x *ast.SelectorExpr) val {
 	}
 	v, f, name := t.fieldOf(x)
 	if f.shared {
+		switch f.typ {
+		case "*g": // a *g field in Go, a guintptr word in the port (m.curg)
+			return val{c: fmt.Sprintf("guintptr_ptr(rq_plain_loadg(&%s, %s))", v.c, t.site(x, name, "plain-load")), typ: f.typ, op: true}
+		case "muintptr": // p.m: the same word size as a guintptr
+			return val{c: fmt.Sprintf("(muintptr)rq_plain_loadg(&%s, %s)", v.c, t.site(x, name, "plain-load")), typ: f.typ, op: true}
+		}
 		seam, ok := plainSeam["load"][f.typ]
 		if !ok {
 			t.refuse(x, "plain read of %s (%s)", name, f.typ)
@@ -378,6 +399,20 @@ func (t *translator) binary(x *ast.BinaryExpr) val {
 		return val{c: l.c + " " + x.Op.String() + " " + r.c, typ: "bool", op: l.op || r.op}
 	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.EQL, token.NEQ, token.LSS,
 		token.GTR, token.LEQ, token.GEQ, token.AND, token.OR, token.XOR:
+	case token.AND_NOT:
+		// x &^ y (bit clear) is x & ~y, with ~y in x's unsigned type.
+		l, r := t.expr(x.X), t.expr(x.Y)
+		if l.op && r.op {
+			t.refuse(x, "two shared accesses in one expression (C leaves their order unspecified)")
+		}
+		typ := l.typ
+		if isUntyped(typ) {
+			typ = r.typ
+		}
+		if typ != "uint32" || (!isUntyped(r.typ) && r.typ != "uint32") {
+			t.refuse(x, "operator &^ on %s", typ)
+		}
+		return val{c: fmt.Sprintf("(%s & ~(uint32_t)%s)", l.c, r.c), typ: typ, op: l.op || r.op, konst: l.konst && r.konst}
 	default:
 		t.refuse(x, "operator %s", x.Op)
 	}
@@ -505,10 +540,19 @@ func (t *translator) method(x *ast.CallExpr, fun *ast.SelectorExpr) val {
 	switch name {
 	case "ptr":
 		v := t.expr(fun.X)
+		if v.typ == "muintptr" && len(x.Args) == 0 && t.fam.fields["m"] != nil {
+			return val{c: "((m *)" + v.c + ")", typ: "*m", op: v.op}
+		}
 		if v.typ != "guintptr" || len(x.Args) != 0 {
 			t.refuse(x, "%s.ptr()", v.typ)
 		}
 		return val{c: "guintptr_ptr(" + v.c + ")", typ: "*g", op: v.op}
+	case "guintptr":
+		v := t.expr(fun.X)
+		if v.typ != "*g" || len(x.Args) != 0 {
+			t.refuse(x, "%s.guintptr()", v.typ)
+		}
+		return val{c: "guintptr_of(" + v.c + ")", typ: "guintptr", op: v.op}
 	case "cas":
 		sel, ok := fun.X.(*ast.SelectorExpr)
 		if !ok {
@@ -586,11 +630,46 @@ func (t *translator) funcCall(x *ast.CallExpr, fun *ast.Ident) val {
 		}
 		t.refuse(x, "conversion %s", exprText(t.fset, x))
 	}
+	switch name {
+	case "readgstatus": // atomic.Load of gp.atomicstatus (seq_cst)
+		if _, ok := t.fam.fields["g"]["atomicstatus"]; ok && len(x.Args) == 1 {
+			v := t.expr(x.Args[0])
+			if v.typ == "*g" && !v.op && !hasCall(x.Args[0]) {
+				return val{c: fmt.Sprintf("rq_Load(&%s->atomicstatus, %s)", v.c, t.site(x, "atomicstatus", "Load")), typ: "uint32", op: true}
+			}
+		}
+		t.refuse(x, "call of readgstatus")
+	case "min":
+		if t.fam.name == "master" && len(x.Args) >= 2 {
+			a, op := t.args(x, 0)
+			typ := ""
+			for _, e := range x.Args {
+				if v := t.expr(e); !isUntyped(v.typ) {
+					if typ != "" && typ != v.typ {
+						t.refuse(x, "min of mixed types")
+					}
+					typ = v.typ
+				}
+			}
+			if typ != "int32" {
+				t.refuse(x, "min of %s", typ)
+			}
+			c := a[len(a)-1]
+			for i := len(a) - 2; i >= 0; i-- {
+				c = fmt.Sprintf("rq_min_int32(%s, %s)", a[i], c)
+			}
+			return val{c: c, typ: typ, op: op}
+		}
+		t.refuse(x, "call of min")
+	}
 	if r, ok := callRules[name]; ok {
+		if r.args == "rand" {
+			r.c = t.fam.randC
+		}
 		return t.ruleCall(x, name, r)
 	}
-	for i := range funcSpecs {
-		s := &funcSpecs[i]
+	for i := range t.fam.specs {
+		s := &t.fam.specs[i]
 		if s.recv == "" && s.name == name {
 			if len(s.results) > 1 {
 				t.refuse(x, "call of %s (more than one result)", name)
@@ -1110,12 +1189,17 @@ func (t *translator) outName(i int) string {
 // goosValue evaluates a condition made only of GOOS comparisons for goos; ok=false if
 // the condition does not mention GOOS; refuses a condition that mixes GOOS with others.
 func (t *translator) goosValue(e ast.Expr) (bool, bool) {
-	if !mentions(e, "GOOS") {
+	if !mentionsGOOS(e) {
 		return false, false
 	}
 	var ev func(e ast.Expr) bool
 	ev = func(e ast.Expr) bool {
 		switch x := e.(type) {
+		case *ast.Ident:
+			// a package-level constant defined by GOOS tests (osHasLowResTimer)
+			if v := goosConst(x); v != nil {
+				return ev(v)
+			}
 		case *ast.ParenExpr:
 			return ev(x.X)
 		case *ast.UnaryExpr:
@@ -1308,6 +1392,36 @@ func hasCall(e ast.Node) bool {
 	return found
 }
 
+// goosConst: the value of a package-level constant of the same file whose value is a
+// GOOS condition (const osHasLowResTimer = GOOS == "windows" || ...), else nil.
+func goosConst(id *ast.Ident) ast.Expr {
+	if id.Obj == nil || id.Obj.Kind != ast.Con {
+		return nil
+	}
+	vs, ok := id.Obj.Decl.(*ast.ValueSpec)
+	if !ok {
+		return nil
+	}
+	for i, n := range vs.Names {
+		if n.Name == id.Name && i < len(vs.Values) && mentions(vs.Values[i], "GOOS") {
+			return vs.Values[i]
+		}
+	}
+	return nil
+}
+
+// mentionsGOOS: e tests GOOS, itself or through such a constant.
+func mentionsGOOS(e ast.Node) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && (id.Name == "GOOS" && id.Obj == nil || goosConst(id) != nil) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 func mentions(e ast.Node, name string) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -1442,7 +1556,11 @@ func (t *translator) function(fd *ast.FuncDecl, spec *funcSpec) {
 			prologue = append(prologue, fmt.Sprintf("%s imp_%s_dummy;", cType(spec.results[i]), name),
 				fmt.Sprintf("if (%s == NULL) {", name), fmt.Sprintf("    %s = &imp_%s_dummy;", name, name), "}")
 		}
-		prologue = append(prologue, fmt.Sprintf("*%s = 0;", name))
+		zero := "0"
+		if spec.results[i] == "gQueue" || spec.results[i] == "gList" {
+			zero = "(" + spec.results[i] + "){0}"
+		}
+		prologue = append(prologue, fmt.Sprintf("*%s = %s;", name, zero))
 	}
 	if cret == "" {
 		t.refuse(fd.Type, "result type")
@@ -1458,6 +1576,9 @@ func (t *translator) function(fd *ast.FuncDecl, spec *funcSpec) {
 	sep := " "
 	if strings.HasSuffix(cret, "*") {
 		sep = ""
+	}
+	if len(cparams) == 0 {
+		cparams = []string{"void"}
 	}
 	fmt.Fprintf(t.buf, "%s%s%s(%s) {\n", cret, sep, spec.cname, strings.Join(cparams, ", "))
 	for i, o := range spec.outs {
@@ -1500,15 +1621,25 @@ func hasBareReturn(b *ast.BlockStmt) bool {
 }
 
 // importProc translates the run-queue functions of a proc.go.
-func importProc(name string, src []byte) ([]byte, error) { return translateFile(name, src, true) }
+func importProc(name string, src []byte) ([]byte, error) {
+	out, _, err := translateFamily(name, src, true)
+	return out, err
+}
 
 // translateFile translates the ported functions src has; with all, every one of them must
 // be there (a proc.go), else only those present (the unit tests' snippets).
-func translateFile(name string, src []byte, all bool) (out []byte, err error) {
+func translateFile(name string, src []byte, all bool) ([]byte, error) {
+	out, _, err := translateFamily(name, src, all)
+	return out, err
+}
+
+// translateFamily is translateFile that also says which API family it found and by which
+// signatures ("master: globrunqget() *g, ...").
+func translateFamily(name string, src []byte, all bool) (out []byte, found string, err error) {
 	fset := token.NewFileSet()
 	f, perr := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if perr != nil {
-		return nil, fmt.Errorf("%s: not a Go file: %v", name, perr)
+		return nil, "", fmt.Errorf("%s: not a Go file: %v", name, perr)
 	}
 	decls := map[string]*ast.FuncDecl{}
 	for _, d := range f.Decls {
@@ -1527,12 +1658,15 @@ func translateFile(name string, src []byte, all bool) (out []byte, err error) {
 		key  string
 	}
 	var items []item
-	for i := range funcSpecs {
-		s := &funcSpecs[i]
-		key := s.name
-		if s.recv != "" {
-			key = s.recv + "." + s.name
-		}
+	probe := &translator{fset: fset, fn: "(signature)", vars: map[*ast.Object]*varInfo{}}
+	fam, why := detectFamily(decls, probe)
+	found = fam.name
+	if marks := familyMarks(fam, why); len(marks) > 0 {
+		found += " (" + strings.Join(marks, "; ") + ")"
+	}
+	for i := range fam.specs {
+		s := &fam.specs[i]
+		key := specKey(s)
 		fd, ok := decls[key]
 		if !ok {
 			missing = append(missing, key)
@@ -1541,11 +1675,12 @@ func translateFile(name string, src []byte, all bool) (out []byte, err error) {
 		items = append(items, item{fd, s, key})
 	}
 	if len(missing) > 0 && all {
-		return nil, fmt.Errorf("%s: no run-queue function %s (not a proc.go of a Go version the port knows)", name, strings.Join(missing, ", "))
+		return nil, found, fmt.Errorf("%s: no run-queue function %s (not a proc.go of a Go version the port knows; nearest API family: %s)", name, strings.Join(missing, ", "), fam.name)
 	}
 	sort.SliceStable(items, func(a, b int) bool { return items[a].fd.Pos() < items[b].fd.Pos() })
 
 	var sites []siteUse
+	var news []string
 	var body bytes.Buffer
 	defer func() {
 		if r := recover(); r != nil {
@@ -1553,11 +1688,11 @@ func translateFile(name string, src []byte, all bool) (out []byte, err error) {
 			if !ok {
 				panic(r)
 			}
-			out, err = nil, rf
+			out, found, err = nil, "", rf
 		}
 	}()
 	for _, it := range items {
-		t := &translator{fset: fset, fn: it.key, siteFn: it.key, spec: it.spec,
+		t := &translator{fam: fam, news: &news, fset: fset, fn: it.key, siteFn: it.key, spec: it.spec,
 			vars: map[*ast.Object]*varInfo{}, clos: map[*ast.Object]*ast.FuncLit{},
 			counts: map[string]int{}, sites: &sites, buf: &body, used: map[*ast.Object]bool{}}
 		if it.fd.Body == nil {
@@ -1567,7 +1702,17 @@ func translateFile(name string, src []byte, all bool) (out []byte, err error) {
 	}
 	sum := sha256.Sum256(src)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, prologueText, name, sum)
+	fmt.Fprintf(&b, fam.prelude, name, sum, fam.name, fam.handC)
+	if len(news) > 0 {
+		fmt.Fprintf(&b, "// New sites: accesses neither hand port has a site for, named\n")
+		fmt.Fprintf(&b, "// <function>.<field>.<kind><n> (n: the access's ordinal among those of its kind on\n")
+		fmt.Fprintf(&b, "// that field in that function, in source order). They take the imported slots of\n")
+		fmt.Fprintf(&b, "// queue/runq_sites.h in this order; the engine names them so (runq_site_import).\n")
+		for i, n := range news {
+			fmt.Fprintf(&b, "//   RQ_SITE_imported_%d = %s\n", i, n)
+		}
+		b.WriteString("\n")
+	}
 	b.Write(body.Bytes())
 	fmt.Fprintf(&b, "// Every seam access above, in source order: its site and its line in %s.\n", name)
 	b.WriteString("const struct runq_import_site runq_import_sites[] = {\n")
@@ -1577,7 +1722,8 @@ func translateFile(name string, src []byte, all bool) (out []byte, err error) {
 	b.WriteString("};\n")
 	fmt.Fprintf(&b, "const int runq_import_nsites = %d;\n", len(sites))
 	fmt.Fprintf(&b, "const char runq_import_source[] = %s;\n", strconv.Quote(name))
-	return b.Bytes(), nil
+	b.WriteString(newSitesText(news))
+	return b.Bytes(), found, nil
 }
 
 // isPackageLevel: an object declared outside any function (the parser resolves those of
