@@ -30,6 +30,7 @@
 // that schedule does not fail (the verdict runq-record gives is printed first).
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "initial.h"
+#include "invariants.h"
 #include "outpath.h"
 #include "progname.h"
 #include "runner.h"
@@ -52,7 +53,8 @@ static const char usage_line[] =
     "                    [--out FILE] [--chrome-trace OUT] [--go 1.19|master] [--bytes]\n"
     "                    SCHEDULE\n"
     "       runq-explore --around [--deviations K] [--max-runs N] [--out FILE] SCHEDULE\n"
-    "       runq-explore --from-record [--deviations K] [--max-runs N] [--out FILE] RECORDING\n";
+    "       runq-explore --from-record [--deviations K] [--max-runs N] [--out FILE] RECORDING\n"
+    "       runq-explore --search [--expect ID] [--seeds N] [--max-runs N] [--out FILE] SCHEDULE\n";
 static const char help_text[] =
     "Runs every interleaving of SCHEDULE's thread programs with at most K preemptions\n"
     "(its decisions are ignored) on the deterministic engine, and writes the first failure\n"
@@ -80,6 +82,13 @@ static const char help_text[] =
     "  --from-record    RECORDING is a runq-torture --record recording: convert it with\n"
     "                   this build's runq-record (to RECORDING.base.txt) and search around\n"
     "                   the schedule it writes (implies --around)\n"
+    "  --search         PCT runs instead (seeds 1..N at depths 2..4) of each thread's last\n"
+    "                   2, 4, 8, then 16 operations, until one fails (with --expect: with\n"
+    "                   that invariant); the failing run is written with its order as\n"
+    "                   decisions and run again from the file (exit 3 if it does not fail\n"
+    "                   the same way). For runq-torture's failure schedules\n"
+    "  --expect ID      with --search: only a failure with invariant ID ends the search\n"
+    "  --seeds N        with --search: seeds per window and depth (default 300)\n"
     "  --help           this text\n"
     "\n"
     "Output files (--out, --chrome-trace) are checked before the search starts. A verdict\n"
@@ -103,9 +112,15 @@ static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
 static int stale_max = 0, stale_reads = 2;
-static bool around;               // --around / --from-record
-static const char *read_how = ""; // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
-static int deviations = 2;        // --deviations
+static bool around;                 // --around / --from-record
+static const char *read_how = "";   // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
+static int deviations = 2;          // --deviations
+static bool search_mode;            // --search
+static const char *expect_inv;      // --expect: only a failure with this invariant counts
+static unsigned search_seeds = 300; // --seeds (with --search)
+static char written_path[1024];     // report(): where the failing schedule went ("" if nowhere)
+static const char *search_how;      // --search: how the failure was found, for the file's header
+static int found_status;            // --search: the exit status once found
 
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
@@ -248,19 +263,28 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
         char port[160];
         prog_port_line(port, sizeof port, sched_version_name(out.version));
         fputs(port, f); // a runq-replay built for another port refuses the file
-        fprintf(f,
-                "# found by %s with at most %d %s (this one uses %d),\n"
-                "# run %llu: invariant=%s\n# %s\n",
-                self_prog, around ? deviations : bound,
-                around ? "deviations from the decisions of the schedule it started from"
-                       : "preemptions",
-                preemptions, runs, r->invariant, r->message);
+        if (search_how) {
+            fprintf(f, "# found by %s --search (%s),\n# run %llu: invariant=%s\n# %s\n", self_prog,
+                    search_how, runs, r->invariant, r->message);
+        } else {
+            fprintf(f,
+                    "# found by %s with at most %d %s (this one uses %d),\n"
+                    "# run %llu: invariant=%s\n# %s\n",
+                    self_prog, around ? deviations : bound,
+                    around ? "deviations from the decisions of the schedule it started from"
+                           : "preemptions",
+                    preemptions, runs, r->invariant, r->message);
+        }
         schedule_print_text(&out, f);
         written = fclose(f) == 0;
         err = errno;
     }
-    printf("runq-explore: FAIL after %llu runs (%d %s%s)%s\n", runs, preemptions,
-           around ? "deviation" : "preemption", preemptions == 1 ? "" : "s", read_how);
+    if (search_how) {
+        printf("runq-explore: FAIL after %llu runs (%s)%s\n", runs, search_how, read_how);
+    } else {
+        printf("runq-explore: FAIL after %llu runs (%d %s%s)%s\n", runs, preemptions,
+               around ? "deviation" : "preemption", preemptions == 1 ? "" : "s", read_how);
+    }
     if (!written) {
         // Losing the schedule would lose the finding: print it instead.
         fprintf(stderr, "runq-explore: cannot write %s: %s; the failing schedule follows\n",
@@ -271,6 +295,7 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
     char repro[2400], aused[1200];
     prog_abs_path(aused, sizeof aused, used);
+    snprintf(written_path, sizeof written_path, "%s", written ? used : "");
     snprintf(repro, sizeof repro, "%s --trace %s", replay_prog,
              written ? aused : "<the schedule above, saved as a file>");
     runner_report(stdout, r, repro);
@@ -463,6 +488,111 @@ static void explore_around(const uint8_t *seq, uint32_t n, uint32_t from, int de
     }
 }
 
+// verify_written: the schedule report() wrote, loaded back and run as runq-replay runs it,
+// must fail with the same invariant (the decisions replay the run exactly, or the file
+// would lead a user astray). Exit status: 1 it does, 3 it does not (said on stderr).
+static int verify_written(const char *inv) {
+    static schedule back;
+    char err[1600];
+    dsched_result again;
+    if (!written_path[0]) {
+        return 1; // printed on stdout instead: nothing to load
+    }
+    if (schedule_load_file(written_path, &back, err, sizeof err) != 0) {
+        fprintf(stderr, "runq-explore: the schedule written does not load back: %s\n", err);
+        return 3;
+    }
+    runner_run(&back, NULL, &again);
+    if (!again.failed || strcmp(again.invariant, inv) != 0) {
+        fprintf(stderr, "runq-explore: invariant=replay-mismatch: %s, run again, %s%s (not %s)\n",
+                written_path, again.failed ? "fails with invariant=" : "passes",
+                again.failed ? again.invariant : "", inv);
+        return 3;
+    }
+    return 1;
+}
+
+// --search: PCT runs (harness/dsched.c, `strategy pct D within`) of windows of SCHEDULE's
+// programs: each thread's operations [n-off-W, n-off) (the same W and off for every
+// thread, so the windows roughly line up in time), W = 2, 4, 8, 16, off from 0 (the end)
+// back in steps of W/2; seeds 1..--seeds at depths 2, 3 and 4 each, until a run fails with
+// --expect's invariant (any failure without --expect). A runq-torture failure schedule
+// holds each P's last operations, and the failure is near their end. Short windows make the
+// racing operations the first ones a thread makes, where PCT's few change points find
+// them, keep the schedule small, and leave out earlier races the engine checks and the
+// stress does not (g-race: a run that fails with another invariant does not stop the
+// search). The failing run is written with its executed order as decisions, then run
+// again from the file: it must fail the same way. Deterministic: the same file gives the
+// same search. Returns the exit status.
+static bool search_window(int w, int off, const char *file);
+
+static int search_runs(const char *file) {
+    static const int windows[] = {2, 4, 8, SCHED_MAX_OPS};
+    int longest = 0;
+    for (int k = 0; k < base.nthreads; k++) {
+        longest = base.nops[k] > longest ? base.nops[k] : longest;
+    }
+    for (size_t wi = 0; wi < sizeof windows / sizeof windows[0]; wi++) {
+        int w = windows[wi];
+        for (int off = 0; off == 0 || off + w <= longest; off += w / 2) {
+            if (search_window(w, off, file)) {
+                return found_status;
+            }
+        }
+    }
+    printf("runq-explore: %s: no failure%s%s in %llu PCT runs (windows of 2..%d operations, "
+           "seeds 1..%u, depths 2..4)%s%s\n",
+           file, expect_inv ? " with invariant=" : "", expect_inv ? expect_inv : "", runs,
+           SCHED_MAX_OPS, search_seeds,
+           runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "", read_how);
+    return 0;
+}
+
+// search_window: the PCT runs of one window; true when one failed as wanted (reported).
+static bool search_window(int w, int off, const char *file) {
+    (void)file;
+    uint8_t *rt = rec_thread_for(0), *rr = rec_runnable_for(0);
+    choice *cb = rec_choices_for(0);
+    static schedule s, t;
+    static char how[200];
+    for (unsigned seed = 1; seed <= search_seeds && runs < max_runs; seed++) {
+        for (int depth = 2; depth <= 4 && runs < max_runs; depth++) {
+            s = base;
+            s.ndecisions = 0;
+            for (int k = 0; k < s.nthreads; k++) {
+                int end = s.nops[k] > off ? s.nops[k] - off : 0;
+                int from = end > w ? end - w : 0;
+                memmove(s.ops[k], s.ops[k] + from, (size_t)(end - from) * sizeof(sched_op));
+                s.nops[k] = (uint8_t)(end - from);
+            }
+            s.flags |= SFLAG_PCT | SFLAG_PCT_WITHIN;
+            s.pct_depth = (uint8_t)depth;
+            s.seed = (uint16_t)seed;
+            uint32_t len = 0, clen = 0;
+            dsched_result r;
+            run_recorded(&s, rt, rr, &len, cb, &clen, &r);
+            if (!r.failed || (expect_inv && strcmp(r.invariant, expect_inv) != 0)) {
+                continue;
+            }
+            // The written form: the executed order as decisions, no PCT.
+            t = s;
+            t.flags &= (uint8_t) ~(SFLAG_PCT | SFLAG_PCT_WITHIN);
+            t.pct_depth = 1;
+            snprintf(
+                how, sizeof how,
+                "each thread's operations %d..%d counted back from its last (1), PCT depth %d, "
+                "seed %u",
+                off + w, off + 1, depth, seed);
+            search_how = how;
+            found = true;
+            report(&t, &r, rt, len, cb, clen, 0);
+            found_status = verify_written(r.invariant);
+            return true;
+        }
+    }
+    return false;
+}
+
 // --from-record: the runq-record built for the same port, beside this program.
 static int convert_recording(const char *rec, char *out, size_t outlen) {
     char prog[1100], shown[1200];
@@ -523,7 +653,8 @@ int main(int argc, char **argv) {
         bool valued = strcmp(a, "--preemptions") == 0 || strcmp(a, "--max-runs") == 0 ||
                       strcmp(a, "--out") == 0 || strcmp(a, "--chrome-trace") == 0 ||
                       strcmp(a, "--stale") == 0 || strcmp(a, "--stale-reads") == 0 ||
-                      strcmp(a, "--go") == 0 || strcmp(a, "--deviations") == 0;
+                      strcmp(a, "--go") == 0 || strcmp(a, "--deviations") == 0 ||
+                      strcmp(a, "--expect") == 0 || strcmp(a, "--seeds") == 0;
         if (valued && i + 1 >= argc) {
             fprintf(stderr, "runq-explore: option %s needs a value\n%s", a, usage_line);
             return 2;
@@ -574,6 +705,24 @@ int main(int argc, char **argv) {
             around = true;
         } else if (strcmp(a, "--from-record") == 0) {
             around = from_record = true;
+        } else if (strcmp(a, "--search") == 0) {
+            search_mode = true;
+        } else if (strcmp(a, "--expect") == 0) {
+            expect_inv = argv[++i];
+            if (inv_lookup(expect_inv) < 0) {
+                fprintf(stderr,
+                        "runq-explore: --expect: '%s' is not a registered invariant id "
+                        "(runq-replay --list-invariants)\n",
+                        expect_inv);
+                return 2;
+            }
+        } else if (strcmp(a, "--seeds") == 0) {
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || !*argv[i] || v == 0 || v > 65535) {
+                fprintf(stderr, "runq-explore: --seeds: expected 1..65535, got '%s'\n", argv[i]);
+                return 2;
+            }
+            search_seeds = (unsigned)v;
         } else if (strcmp(a, "--deviations") == 0) {
             deviations = (int)strtol(argv[++i], &end, 10);
             if (*end || !*argv[i] || deviations < 0 || deviations > 8) {
@@ -593,6 +742,15 @@ int main(int argc, char **argv) {
     }
     if (!file) {
         fprintf(stderr, "runq-explore: no SCHEDULE given\n%s", usage_line);
+        return 2;
+    }
+    if (search_mode && (around || stale_max > 0)) {
+        fprintf(stderr, "runq-explore: --search does not combine with --around, --from-record "
+                        "or --stale\n");
+        return 2;
+    }
+    if (!search_mode && (expect_inv || search_seeds != 300)) {
+        fprintf(stderr, "runq-explore: --expect and --seeds go with --search\n");
         return 2;
     }
     if (around && stale_max > 0) {
@@ -630,6 +788,9 @@ int main(int argc, char **argv) {
     base.flags &= (uint8_t)~SFLAG_PCT;
     if (stale_max > 0) {
         base.flags |= SFLAG_WEAK;
+    }
+    if (search_mode) {
+        return search_runs(file);
     }
     if (around) {
         explore_around(NULL, 0, 0, 0, 0);
