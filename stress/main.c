@@ -11,6 +11,7 @@
 #ifdef STRESS_HAVE_SCHEDULE
 #include "schedule.h"
 int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_schedule.c
+#include "fail_search.h"
 #endif
 
 #include <stdlib.h>
@@ -131,17 +132,20 @@ static void write_fail_file(void) {
         len -= 4;
     }
     snprintf(path, sizeof path, "%.*s.schedule.txt", (int)len, R.params.fail_file);
+    bool fails_every_time = false;
     if (write_fail_schedule(path, err, sizeof err) == 0) {
-        char replay[1100], apath[1200];
-        prog_sibling(replay, sizeof replay, "runq-replay");
-        prog_abs_path(apath, sizeof apath, path);
-        stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", path, replay,
-                   apath);
+        char found[1100]; // what the search finds: FILE without ".txt", plus ".found.txt"
+        snprintf(found, sizeof found, "%.*s.found.txt", (int)len, R.params.fail_file);
+        fails_every_time = fail_schedule_hints(path, found);
     } else {
         stress_out("--- failure schedule: not written: %s\n", err);
     }
-#endif
+    if (!fails_every_time) {
+        record_hint();
+    }
+#else
     record_hint();
+#endif
     if (R.params.record) {
         // The flight recorder since the last audit: FILE without ".txt", plus ".record.txt".
         char rpath[1100], rerr[256];
@@ -473,7 +477,7 @@ static bool fail_paths_ok(void) {
     }
     const char *sufs[] = {".trace.json",
 #ifdef STRESS_HAVE_SCHEDULE
-                          ".schedule.txt",
+                          ".schedule.txt", ".found.txt",
 #endif
                           R.params.record ? ".record.txt" : NULL};
     for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {

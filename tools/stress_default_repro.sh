@@ -9,7 +9,8 @@
 # settings); if it fails, follow two printed lines exactly as printed (sh -c, from another
 # directory) and compare the first invariant with the run's:
 #   reproduce:          the same run again on real threads
-#   failure schedule:   the runq-replay of the same port on the .schedule.txt it wrote
+#   failure schedule:   the runq-replay of the same port on the schedule the run's search found
+#                       (.found.txt), or the search command itself when it found none
 # Prints one row per seed and a summary per program. Figures, not a test: exit 0 unless a
 # program is missing.
 set -u
