@@ -8,7 +8,7 @@
 // built for the same port runs `--search --expect INV` on it (PCT over windows of the
 // programs, tools/runq_explore.c), writes the first order that fails with the run's own
 // invariant as decisions, and checks that the file fails so. The search is bounded
-// (SEARCH_DEADLINE_S, well inside the shutdown deadline of main.c) and its verdict decides
+// (SEARCH_DEADLINE_S; main.c's shutdown deadline waits for it) and its verdict decides
 // which schedule the "failure schedule:" hint names.
 #include "fail_search.h"
 
@@ -18,6 +18,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +28,16 @@
 
 extern char **environ;
 
-#define SEARCH_DEADLINE_S 5
-#define SEARCH_MAX_RUNS "400000" // ~25 us a run on the windows tried first: well inside it
+// Set by the monitor around the search, read by main.c's deadline thread: seq_cst, a flag
+// with no data behind it (the deadline only waits longer while it is set).
+static _Atomic bool searching;
+
+bool fail_search_running(void) {
+    return atomic_load(&searching);
+}
+
+#define SEARCH_DEADLINE_S FAIL_SEARCH_DEADLINE_S
+#define SEARCH_MAX_RUNS "2000000" // a few us a run: SEARCH_DEADLINE_S comes first
 
 // run_search: the explorer's exit status (1: found and checked; 0: none within its bound;
 // 3: the file did not fail again), -1 if it could not run, -2 if it overstayed (killed).
@@ -88,7 +97,9 @@ bool fail_schedule_hints(const char *path, const char *found) {
     snprintf(search, sizeof search, "%s --search --expect %s --out %s %s", explore, inv, afound,
              apath);
     unlink(found); // an earlier run's: the explorer never overwrites, and this one is new
+    atomic_store(&searching, true);
     int rc = run_search(explore_exec, inv, found, path);
+    atomic_store(&searching, false);
     if (rc == 1) {
         stress_out("--- failure ops: %s (each P's last queue operations, the search's input: "
                    "%s)\n",

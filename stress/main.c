@@ -192,6 +192,12 @@ static void *deadline_thread(void *arg) {
         sleep_s(0.02);
     }
     sleep_s(SHUTDOWN_DEADLINE_S);
+#ifdef STRESS_HAVE_SCHEDULE
+    // The failure schedule's search has its own bound (it kills the explorer then).
+    for (int k = 0; k < 20 * FAIL_SEARCH_DEADLINE_S && fail_search_running(); k++) {
+        sleep_s(0.05);
+    }
+#endif
     // Still here: the ending is stuck. Plain write(2): stdio's lock may be what is held.
     char line[768];
     snprintf(line, sizeof line,

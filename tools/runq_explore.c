@@ -88,7 +88,7 @@ static const char help_text[] =
     "                   decisions and run again from the file (exit 3 if it does not fail\n"
     "                   the same way). For runq-torture's failure schedules\n"
     "  --expect ID      with --search: only a failure with invariant ID ends the search\n"
-    "  --seeds N        with --search: seeds per window and depth (default 300)\n"
+    "  --seeds N        with --search: seeds per window and depth (default 6400)\n"
     "  --help           this text\n"
     "\n"
     "Output files (--out, --chrome-trace) are checked before the search starts. A verdict\n"
@@ -112,15 +112,15 @@ static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
 static int stale_max = 0, stale_reads = 2;
-static bool around;                 // --around / --from-record
-static const char *read_how = "";   // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
-static int deviations = 2;          // --deviations
-static bool search_mode;            // --search
-static const char *expect_inv;      // --expect: only a failure with this invariant counts
-static unsigned search_seeds = 300; // --seeds (with --search)
-static char written_path[1024];     // report(): where the failing schedule went ("" if nowhere)
-static const char *search_how;      // --search: how the failure was found, for the file's header
-static int found_status;            // --search: the exit status once found
+static bool around;                  // --around / --from-record
+static const char *read_how = "";    // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
+static int deviations = 2;           // --deviations
+static bool search_mode;             // --search
+static const char *expect_inv;       // --expect: only a failure with this invariant counts
+static unsigned search_seeds = 6400; // --seeds (with --search)
+static char written_path[1024];      // report(): where the failing schedule went ("" if nowhere)
+static const char *search_how;       // --search: how the failure was found, for the file's header
+static int found_status;             // --search: the exit status once found
 
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
@@ -515,7 +515,8 @@ static int verify_written(const char *inv) {
 // --search: PCT runs (harness/dsched.c, `strategy pct D within`) of windows of SCHEDULE's
 // programs: each thread's operations [n-off-W, n-off) (the same W and off for every
 // thread, so the windows roughly line up in time), W = 2, 4, 8, 16, off from 0 (the end)
-// back in steps of W/2; seeds 1..--seeds at depths 2, 3 and 4 each, until a run fails with
+// back in steps of W/2; seeds 1..--seeds (in blocks, see below) at depths 2, 3 and 4 each,
+// until a run fails with
 // --expect's invariant (any failure without --expect). A runq-torture failure schedule
 // holds each P's last operations, and the failure is near their end. Short windows make the
 // racing operations the first ones a thread makes, where PCT's few change points find
@@ -524,7 +525,7 @@ static int verify_written(const char *inv) {
 // search). The failing run is written with its executed order as decisions, then run
 // again from the file: it must fail the same way. Deterministic: the same file gives the
 // same search. Returns the exit status.
-static bool search_window(int w, int off, const char *file);
+static bool search_window(int w, int off, unsigned lo, unsigned hi);
 
 static int search_runs(const char *file) {
     static const int windows[] = {2, 4, 8, SCHED_MAX_OPS};
@@ -532,11 +533,16 @@ static int search_runs(const char *file) {
     for (int k = 0; k < base.nthreads; k++) {
         longest = base.nops[k] > longest ? base.nops[k] : longest;
     }
-    for (size_t wi = 0; wi < sizeof windows / sizeof windows[0]; wi++) {
-        int w = windows[wi];
-        for (int off = 0; off == 0 || off + w <= longest; off += w / 2) {
-            if (search_window(w, off, file)) {
-                return found_status;
+    // Seeds in blocks (1..100, 101..400, then 4x each time up to --seeds), every window in
+    // each block: a few seeds of every window are cheaper than many of the first ones.
+    for (unsigned lo = 1, hi = search_seeds < 100 ? search_seeds : 100; lo <= search_seeds;
+         lo = hi + 1, hi = hi * 4 < search_seeds ? hi * 4 : search_seeds) {
+        for (size_t wi = 0; wi < sizeof windows / sizeof windows[0]; wi++) {
+            int w = windows[wi];
+            for (int off = 0; off == 0 || off + w <= longest; off += w / 2) {
+                if (search_window(w, off, lo, hi)) {
+                    return found_status;
+                }
             }
         }
     }
@@ -549,13 +555,12 @@ static int search_runs(const char *file) {
 }
 
 // search_window: the PCT runs of one window; true when one failed as wanted (reported).
-static bool search_window(int w, int off, const char *file) {
-    (void)file;
+static bool search_window(int w, int off, unsigned lo, unsigned hi) {
     uint8_t *rt = rec_thread_for(0), *rr = rec_runnable_for(0);
     choice *cb = rec_choices_for(0);
     static schedule s, t;
     static char how[200];
-    for (unsigned seed = 1; seed <= search_seeds && runs < max_runs; seed++) {
+    for (unsigned seed = lo; seed <= hi && runs < max_runs; seed++) {
         for (int depth = 2; depth <= 4 && runs < max_runs; depth++) {
             s = base;
             s.ndecisions = 0;
@@ -749,7 +754,7 @@ int main(int argc, char **argv) {
                         "or --stale\n");
         return 2;
     }
-    if (!search_mode && (expect_inv || search_seeds != 300)) {
+    if (!search_mode && (expect_inv || search_seeds != 6400)) {
         fprintf(stderr, "runq-explore: --expect and --seeds go with --search\n");
         return 2;
     }

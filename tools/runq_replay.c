@@ -254,6 +254,13 @@ int main(int argc, char **argv) {
         }
         if (to_bytes) {
             static uint8_t buf[SCHED_MAX_BYTES];
+            if (s.nthreads > SCHED_BYTE_THREADS) {
+                fprintf(stderr,
+                        "runq-replay: --to-bytes: %s has %d threads; the byte form holds at most "
+                        "%d\n",
+                        file, s.nthreads, SCHED_BYTE_THREADS);
+                return 2;
+            }
             size_t n = schedule_encode(&s, buf, sizeof buf);
             FILE *f = fopen(to_bytes, "wb");
             if (f == NULL || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
