@@ -14,7 +14,7 @@
 
 #include "invariants.h"
 #include "progname.h"
-#include "report.h"
+#include "torture.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -83,14 +83,19 @@ bool fail_schedule_hints(const char *path, const char *found) {
     prog_abs_path(afound, sizeof afound, found);
     const char *inv = stress_first_invariant();
     int id = inv_lookup(inv);
-    if (id < 0 || !(inv_emitters((enum inv_id)id) & INV_ENGINE) ||
-        access(explore_exec, X_OK) != 0) {
+    // No search where there is nothing to find: a planted failure (--inject, --stall) is
+    // not the port's, and an invariant the engine does not check is never its verdict.
+    const char *why = srun()->params.inject != INJECT_NONE || srun()->params.stall > 0
+                          ? "the failure was planted (--inject, --stall), not the port's"
+                      : id < 0 || !(inv_emitters((enum inv_id)id) & INV_ENGINE)
+                          ? "the engine does not check this invariant"
+                      : access(explore_exec, X_OK) != 0
+                          ? "the runq-explore of this port is not built"
+                          : NULL;
+    if (why) {
         stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", path, replay,
                    apath);
-        stress_out("--- no search for a schedule that fails every time: %s\n",
-                   id < 0 || !(inv_emitters((enum inv_id)id) & INV_ENGINE)
-                       ? "the engine does not check this invariant"
-                       : "the runq-explore of this port is not built");
+        stress_out("--- no search for a schedule that fails every time: %s\n", why);
         return false;
     }
     char search[4000];
