@@ -84,7 +84,8 @@ static const char help_text[] =
     "                   the schedule it writes (implies --around)\n"
     "  --search         PCT runs instead (seeds 1..N at depths 2..4) of each thread's last\n"
     "                   2, 4, 8, then 16 operations, until one fails (with --expect: with\n"
-    "                   that invariant); the failing run is written with its order as\n"
+    "                   that invariant); its programs are made smaller where they still\n"
+    "                   fail so, and the failing run is written with its order as\n"
     "                   decisions and run again from the file (exit 3 if it does not fail\n"
     "                   the same way). For runq-torture's failure schedules\n"
     "  --expect ID      with --search: only a failure with invariant ID ends the search\n"
@@ -554,6 +555,71 @@ static int search_runs(const char *file) {
     return 0;
 }
 
+// still_fails: some PCT run of t (seeds 1..32 at depths 2..4; t's own seed and depth first)
+// fails with inv; t then has that seed and depth. A program one operation shorter is
+// another run for PCT (its change points move), hence a few seeds, not just the one.
+static bool still_fails(schedule *t, const char *inv, unsigned long long budget_end) {
+    dsched_result r;
+    runs++;
+    runner_run_opts(t, NULL, &r);
+    if (r.failed && strcmp(r.invariant, inv) == 0) {
+        return true;
+    }
+    for (unsigned seed = 1; seed <= 32 && runs < budget_end; seed++) {
+        for (int depth = 2; depth <= 4 && runs < budget_end; depth++) {
+            t->seed = (uint16_t)seed;
+            t->pct_depth = (uint8_t)depth;
+            runs++;
+            runner_run_opts(t, NULL, &r);
+            if (r.failed && strcmp(r.invariant, inv) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// search_minimise: the failing PCT run's programs made smaller, greedily: each operation
+// left out, or a count made 1, is kept if the programs still fail with inv (still_fails);
+// passes repeat until none is, within 30,000 runs. Returns how many changes were kept.
+// Deterministic: the same failing run gives the same minimised one.
+static int search_minimise(schedule *s, const char *inv) {
+    static schedule t;
+    int kept = 0;
+    unsigned long long budget_end = runs + 30000;
+    if (budget_end > max_runs) {
+        budget_end = max_runs;
+    }
+    for (bool changed = true; changed && runs < budget_end;) {
+        changed = false;
+        for (int k = 0; k < s->nthreads; k++) {
+            for (int i = 0; i < s->nops[k] && runs < budget_end; i++) {
+                for (int shorten = 0; shorten < 2; shorten++) {
+                    t = *s;
+                    if (shorten) {
+                        if (t.ops[k][i].n <= 1) {
+                            continue;
+                        }
+                        t.ops[k][i].n = 1;
+                    } else {
+                        memmove(t.ops[k] + i, t.ops[k] + i + 1,
+                                (size_t)(t.nops[k] - i - 1) * sizeof(sched_op));
+                        t.nops[k]--;
+                    }
+                    if (still_fails(&t, inv, budget_end)) {
+                        *s = t;
+                        kept++;
+                        changed = true;
+                        i -= !shorten; // the next operation moved into slot i
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    return kept;
+}
+
 // search_window: the PCT runs of one window; true when one failed as wanted (reported).
 static bool search_window(int w, int off, unsigned lo, unsigned hi) {
     uint8_t *rt = rec_thread_for(0), *rr = rec_runnable_for(0);
@@ -579,6 +645,10 @@ static bool search_window(int w, int off, unsigned lo, unsigned hi) {
             if (!r.failed || (expect_inv && strcmp(r.invariant, expect_inv) != 0)) {
                 continue;
             }
+            int removed = search_minimise(&s, r.invariant);
+            seed = s.seed; // what the minimised programs fail with
+            depth = s.pct_depth;
+            run_recorded(&s, rt, rr, &len, cb, &clen, &r); // the minimised run, recorded
             // The written form: the executed order as decisions, no PCT.
             t = s;
             t.flags &= (uint8_t) ~(SFLAG_PCT | SFLAG_PCT_WITHIN);
@@ -586,8 +656,8 @@ static bool search_window(int w, int off, unsigned lo, unsigned hi) {
             snprintf(
                 how, sizeof how,
                 "each thread's operations %d..%d counted back from its last (1), PCT depth %d, "
-                "seed %u",
-                off + w, off + 1, depth, seed);
+                "seed %u; %d operations left out or shortened after",
+                off + w, off + 1, depth, seed, removed);
             search_how = how;
             found = true;
             report(&t, &r, rt, len, cb, clen, 0);
