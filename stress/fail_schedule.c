@@ -172,10 +172,12 @@ static int collect(struct item *it, bool *covers_start) {
             if (x.pid < 0 || x.pid >= procs) {
                 continue; // no P (a G put on the global queue between Ps)
             }
-            if (x.pid != cur) {
-                cur = x.pid;
+            // A tenure begins at each acquirep (a thread may take back the P it released,
+            // after another thread had it) or where the window starts.
+            if (x.pid != cur || x.op == OP_ACQUIREP) {
                 tenure = x.stamp; // acquirep restamps, so this is when the tenure began
             }
+            cur = x.op == OP_RELEASEP ? -1 : x.pid;
             it[n] = (struct item){
                 .k = x.pid, .thread = t, .tenure = tenure, .stamp = x.stamp, .seq = x.seq, .v = x};
             n++;
