@@ -42,13 +42,13 @@ static size_t op_off(int t, int i) {
 
 // Threads the header asks for (the decoder's rule: 1 + byte 0 % 4).
 static int live_threads(const uint8_t *data, size_t size) {
-    return size > 0 ? 1 + data[0] % SCHED_MAX_THREADS : 1;
+    return size > 0 ? 1 + data[0] % SCHED_BYTE_THREADS : 1;
 }
 
 // A thread to mutate: one that runs, seven times in eight (ops of the others are dead
 // bytes until the thread count grows).
 static int pick_thread(const uint8_t *data, size_t size) {
-    return (int)(rnd(8) ? rnd((uint32_t)live_threads(data, size)) : rnd(SCHED_MAX_THREADS));
+    return (int)(rnd(8) ? rnd((uint32_t)live_threads(data, size)) : rnd(SCHED_BYTE_THREADS));
 }
 
 // Bytes of a random op for thread t: kind and target in b0, count in b1. Half the time
@@ -63,7 +63,7 @@ static void random_op_as(uint8_t *b, int t, bool role) {
     static const uint8_t thief_ops[] = {SOP_STEAL, SOP_STEALNEXT, SOP_STEALNEXT, SOP_EMPTY};
     b[1] = count_byte();
     if (!role) {
-        b[0] = (uint8_t)(1 + rnd(SOP_COUNT - 1) + SOP_COUNT * rnd(SCHED_MAX_THREADS));
+        b[0] = (uint8_t)(1 + rnd(SOP_COUNT - 1) + SOP_COUNT * rnd(SCHED_BYTE_THREADS));
     } else if (t == 0) {
         b[0] = owner_ops[rnd(sizeof owner_ops)];
     } else {
@@ -169,12 +169,12 @@ static void random_decision(uint8_t *b, const uint8_t *data, size_t size) {
     if (is_weak(data, size) && rnd(3) == 0) {
         // `read T stale K`, K = 1..7: the thread's next load with a choice reads K stores
         // back (as far as coherence allows); a stale read is what weak memory adds.
-        b[0] = (uint8_t)(0x30 | rnd(SCHED_MAX_THREADS));
+        b[0] = (uint8_t)(0x30 | rnd(SCHED_BYTE_THREADS));
         b[1] = (uint8_t)(1 + rnd(SCHED_STALE_MAX - 1));
         return;
     }
     uint32_t mode = rnd(4);
-    int t = (int)rnd(SCHED_MAX_THREADS), site = -1;
+    int t = (int)rnd(SCHED_BYTE_THREADS), site = -1;
     if (mode == SMODE_UNTIL && rnd(4)) {
         t = (int)rnd((uint32_t)live_threads(data, size));
         site = site_of_thread(data, size, t);
@@ -482,7 +482,7 @@ static size_t mutate_once(uint8_t *data, size_t size, size_t max) {
         }
         size_t o = dec_off(rnd((uint32_t)nd));
         if (rnd(2)) {
-            data[o] = (uint8_t)(rnd(SCHED_MAX_THREADS) + (data[o] & ~3u));
+            data[o] = (uint8_t)(rnd(SCHED_BYTE_THREADS) + (data[o] & ~3u));
         } else if (rnd(4) == 0 || !until_decision(data + o, data, size,
                                                   (int)(data[o] & 3u) % live_threads(data, size))) {
             data[o] = (uint8_t)((data[o] & 3u) + 4 * SMODE_UNTIL);
@@ -660,7 +660,7 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1, const uint8_t *d2
     // Header from the first; each thread's program from either; decisions: a prefix of
     // the first's, then a suffix of the second's.
     memcpy(out, a, SCHED_HEADER_BYTES);
-    for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+    for (int t = 0; t < SCHED_BYTE_THREADS; t++) {
         memcpy(out + op_off(t, 0), rnd(2) ? a + op_off(t, 0) : b + op_off(t, 0), 2 * SCHED_MAX_OPS);
     }
     size_t da = ndec(na), db = ndec(nb), ka = rnd((uint32_t)da + 1), kb = rnd((uint32_t)db + 1);

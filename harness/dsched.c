@@ -811,7 +811,8 @@ static uint64_t pct_bound(const schedule *s) {
 
 bool dsched_run(const schedule *s, const struct dsched_world *w, const dsched_options *o,
                 dsched_result *r) {
-    static const char *const names[SCHED_MAX_THREADS] = {"owner", "thief1", "thief2", "thief3"};
+    static const char *const names[SCHED_MAX_THREADS] = {"owner",  "thief1", "thief2", "thief3",
+                                                         "thief4", "thief5", "thief6", "thief7"};
     fiber_main_init();
     if (!fibers_made) {
         for (int i = 0; i < SCHED_MAX_THREADS; i++) {

@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MM_THREADS 4 // = SCHED_MAX_THREADS
+#define MM_THREADS 8 // = SCHED_MAX_THREADS
 #define MM_HISTORY 8 // stores kept per location
 #define MM_MAX_SLOTS 256
 

@@ -36,7 +36,8 @@ static void op_name_list(char *buf, size_t n) {
         snprintf(buf + off, n - off, "syscall");
     }
 }
-static const char *const thread_names[] = {"owner", "thief1", "thief2", "thief3"};
+static const char *const thread_names[SCHED_MAX_THREADS] = {"owner",  "thief1", "thief2", "thief3",
+                                                            "thief4", "thief5", "thief6", "thief7"};
 static const uint16_t caps[] = {4, 8, 256};
 
 const char *sched_version_name(int version) {
@@ -116,7 +117,7 @@ void schedule_decode(const uint8_t *data, size_t size, schedule *s) {
     if ((s->flags & SFLAG_PCT) && sched_byte7_within(hdr[7])) {
         s->flags |= SFLAG_PCT_WITHIN;
     }
-    for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+    for (int t = 0; t < SCHED_BYTE_THREADS; t++) {
         int k = 0;
         for (int i = 0; i < SCHED_MAX_OPS; i++) {
             size_t off = SCHED_HEADER_BYTES + (size_t)(t * SCHED_MAX_OPS + i) * 2;
@@ -502,7 +503,7 @@ int schedule_parse_text(const char *text, size_t len, const char *file, schedule
                     s->flags &= (uint8_t)~SFLAG_NOSYSMON;
                 }
             } else if (strcmp(tok[0], "threads") == 0) {
-                if (parse_uint(&p, tok[1], 1, 4, &v, "a thread count")) {
+                if (parse_uint(&p, tok[1], 1, SCHED_MAX_THREADS, &v, "a thread count")) {
                     return -1;
                 }
                 s->nthreads = (uint8_t)v;

@@ -2,7 +2,7 @@
 //
 // A schedule is a header (threads, ring capacity, start index, flags, seed), one program
 // per simulated thread, and scheduling decisions. Thread t owns P t: thread 0 is "owner",
-// threads 1..3 are "thief1".."thief3" (they own their own Ps too, and steal only into
+// threads 1..7 are "thief1".."thief7" (they own their own Ps too, and steal only into
 // them when empty, as Go's findrunnable does).
 //
 // Two forms, converting both ways:
@@ -11,8 +11,8 @@
 //      [0] threads  [1] capacity  [2] start index  [3] flags  [4..5] seed  [6] prefill
 //      [7] Go version and memory: 'M' = master, 0x77 = 1.19 + memory weak, 'W' = master +
 //      memory weak, anything else 1.19 (sequentially consistent); then SCHED_MAX_OPS ops
-//      (2 bytes) for each of 4 threads, then decisions (2 bytes each) to the end. See
-//      schedule.c for each byte's meaning.
+//      (2 bytes) for each of 4 threads (SCHED_BYTE_THREADS), then decisions (2 bytes each) to the
+//      end. See schedule.c for each byte's meaning.
 //  - text (humans, regression files): "runq-schedule v1" first, one item per line,
 //    '#' comments; "go master" (or "go 1.19", the default) names the port it runs. Decisions are
 //    stated at operation level ("run thief1 until runqgrab.head") so they survive small code
@@ -25,11 +25,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCHED_MAX_THREADS 4
+// Text schedules (and the engine) run up to 8 threads, one per P: runq-torture runs up to 8
+// Ps. The byte form keeps room for 4 (SCHED_BYTE_THREADS): its layout is the committed
+// corpus's and the fuzzers', and a schedule of more threads has no byte form.
+#define SCHED_MAX_THREADS 8
+#define SCHED_BYTE_THREADS 4
 #define SCHED_MAX_OPS 16
 #define SCHED_MAX_DECISIONS 1024
 #define SCHED_HEADER_BYTES 8
-#define SCHED_PROGRAM_BYTES (SCHED_MAX_THREADS * SCHED_MAX_OPS * 2)
+#define SCHED_PROGRAM_BYTES (SCHED_BYTE_THREADS * SCHED_MAX_OPS * 2)
 #define SCHED_FIXED_BYTES (SCHED_HEADER_BYTES + SCHED_PROGRAM_BYTES)
 #define SCHED_MAX_BYTES (SCHED_FIXED_BYTES + 2 * SCHED_MAX_DECISIONS)
 
@@ -142,7 +146,7 @@ static inline uint8_t sched_byte7(bool master, bool weak, bool within) {
 
 typedef struct schedule {
     uint8_t version;   // enum sched_version
-    uint8_t nthreads;  // 1..4
+    uint8_t nthreads;  // 1..SCHED_MAX_THREADS (1..SCHED_BYTE_THREADS from bytes)
     uint16_t cap;      // 4, 8 or 256
     uint32_t start;    // initial runqhead = runqtail of every P
     uint8_t flags;     // SFLAG_*
@@ -170,7 +174,8 @@ const char *sched_thread_name(int t); // "owner", "thief1", ...
 
 // Total: any bytes decode to a valid schedule (Go's preconditions enforced, not reported).
 void schedule_decode(const uint8_t *data, size_t size, schedule *s);
-// Canonical bytes for s (decodes back to s). Returns the length.
+// Canonical bytes for s (decodes back to s) when s has at most SCHED_BYTE_THREADS threads
+// (callers check). Returns the length.
 size_t schedule_encode(const schedule *s, uint8_t *out, size_t max);
 // Text form. On error returns -1 and writes "FILE:LINE: what was expected" to err.
 int schedule_parse_text(const char *text, size_t len, const char *file, schedule *s, char *err,

@@ -11,6 +11,7 @@
 #ifdef STRESS_HAVE_SCHEDULE
 #include "schedule.h"
 int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_schedule.c
+#include "fail_search.h"
 #endif
 
 #include <stdlib.h>
@@ -106,17 +107,20 @@ static void write_fail_file(void) {
         len -= 4;
     }
     snprintf(path, sizeof path, "%.*s.schedule.txt", (int)len, R.params.fail_file);
+    bool fails_every_time = false;
     if (write_fail_schedule(path, err, sizeof err) == 0) {
-        char replay[1100], apath[1200];
-        prog_sibling(replay, sizeof replay, "runq-replay");
-        prog_abs_path(apath, sizeof apath, path);
-        stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", path, replay,
-                   apath);
+        char found[1100]; // what the search finds: FILE without ".txt", plus ".found.txt"
+        snprintf(found, sizeof found, "%.*s.found.txt", (int)len, R.params.fail_file);
+        fails_every_time = fail_schedule_hints(path, found);
     } else {
         stress_out("--- failure schedule: not written: %s\n", err);
     }
-#endif
+    if (!fails_every_time) {
+        record_hint();
+    }
+#else
     record_hint();
+#endif
     if (R.params.record) {
         // The flight recorder since the last audit: FILE without ".txt", plus ".record.txt".
         char rpath[1100], rerr[256];
@@ -163,6 +167,12 @@ static void *deadline_thread(void *arg) {
         sleep_s(0.02);
     }
     sleep_s(SHUTDOWN_DEADLINE_S);
+#ifdef STRESS_HAVE_SCHEDULE
+    // The failure schedule's search has its own bound (it kills the explorer then).
+    for (int k = 0; k < 20 * FAIL_SEARCH_DEADLINE_S && fail_search_running(); k++) {
+        sleep_s(0.05);
+    }
+#endif
     // Still here: the ending is stuck. Plain write(2): stdio's lock may be what is held.
     char line[768];
     snprintf(line, sizeof line,
@@ -449,7 +459,7 @@ static bool fail_paths_ok(void) {
     }
     const char *sufs[] = {".trace.json",
 #ifdef STRESS_HAVE_SCHEDULE
-                          ".schedule.txt",
+                          ".schedule.txt", ".found.txt",
 #endif
                           R.params.record ? ".record.txt" : NULL};
     for (size_t k = 0; k < sizeof sufs / sizeof sufs[0]; k++) {

@@ -30,6 +30,9 @@ static void releasep(struct mstate *m, int pid) {
     pidle[npidle++] = pid;
     atomic_store_explicit(&npidle_hint, npidle, memory_order_relaxed);
     unlock_sched();
+    // A fresh stamp at each end of a tenure (hand-off is rare: the clock's cost does not
+    // show): the failure schedule orders a P's tenures under different threads by them.
+    oplog_restamp(m);
     oplog_add(m, OP_RELEASEP, pid, 0, 0, 0);
 }
 
@@ -59,6 +62,7 @@ static int acquirep(struct mstate *m) {
     unlock_sched();
     if (pid >= 0) {
         own_p(m, pid);
+        oplog_restamp(m); // see releasep
         oplog_add(m, OP_ACQUIREP, pid, 0, 0, 0);
     }
     return pid;

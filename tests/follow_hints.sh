@@ -17,9 +17,16 @@
 #   torture-record  runq-torture-broken --record: the reproduce: line fails again; the
 #                   recording hint writes a schedule (exit 0) whose reproduce: line fails
 #                   with the run's invariant; the failure-schedule hint runs (exit 0 or 1)
+#   search          runq-explore-<v> --search on a committed failure schedule of a
+#                   runq-torture-broken failure at default settings (hand-off on): its
+#                   reproduce: line fails with the stress run's invariant (dup-g)
 #   torture-default runq-torture-broken at default settings: the reproduce: line fails
-#                   again; the failure-schedule hint runs (exit 0 or 1); the recorder hint
-#                   fails again and writes a recording
+#                   again; the failure-schedule hint fails with the run's invariant (the
+#                   schedule the run's search found) or, when the search found none, is the
+#                   search (exit 0 or 1) and the recorder hint fails again and writes a
+#                   recording
+#   torture-throw   runq-torture-throw at default settings: the failure-schedule hint fails
+#                   with invariant=throw
 #   torture-inject  runq-torture --inject lost: the reproduce: line fails with lost-g; the
 #                   failure-schedule hint runs (exit 0 or 1)
 # Tools' lines run from / (they write nothing there); runq-torture's, which write their
@@ -111,10 +118,18 @@ explore)
     [ -n "$line" ] || fail "runq-explore printed no reproduce: line"
     follow / "$line" 1 && [ "$inv" = "$found_inv" ] || fail "the search's reproduce: line"
     ;;
+search)
+    follow "$work" "\"$bin/runq-explore-$v\" --search --expect dup-g --out \"$work/found.txt\" \"$src/tests/data/failure-ops-broken-default.txt\"" 1 &&
+        [ "$inv" = dup-g ] || fail "runq-explore-$v --search found no dup-g"
+    line=$(line_of "$out" "reproduce: ")
+    [ -n "$line" ] || fail "runq-explore --search printed no reproduce: line"
+    follow / "$line" 1 && [ "$inv" = dup-g ] || fail "the search's reproduce: line"
+    ;;
 torture-*)
     case $case_ in
     torture-record) prog=runq-torture-broken args="--record --procs 4 --no-handoff --duration 60s" ;;
     torture-default) prog=runq-torture-broken args="--duration 60s" ;;
+    torture-throw) prog=runq-torture-throw args="--duration 60s" ;;
     torture-inject) prog=runq-torture args="--inject lost --procs 4 --gs 256 --watchdog 2s --audit-interval 200ms --duration 60s" ;;
     *) echo "unknown case $case_" && exit 2 ;;
     esac
@@ -137,8 +152,17 @@ torture-*)
         fi
         hint=$(printf '%s\n' "$run_out" | sed -n 's/^--- failure schedule: [^ ]* (runq-schedule v1: \(.*\))$/\1/p')
         [ -n "$hint" ] || fail "$prog printed no failure-schedule hint"
-        follow / "$hint" 0 1 || fail "the failure-schedule hint"
-        if [ "$case_" = torture-default ]; then
+        searched=$(printf '%s\n' "$run_out" | grep -c '^--- it fails every time with invariant=')
+        case $case_:$searched in
+        torture-default:1 | torture-throw:*)
+            # The schedule the run's search found: it fails with the run's invariant.
+            follow / "$hint" 1 && [ "$inv" = "$run_inv" ] || fail "the failure-schedule hint gave ${inv:-no failure}, not $run_inv"
+            ;;
+        *)
+            follow / "$hint" 0 1 || fail "the failure-schedule hint"
+            ;;
+        esac
+        if [ "$case_" = torture-default ] && [ "$searched" = 0 ]; then
             # The recorder hint: the same run, at settings --record takes, fails again and
             # writes a recording (what the recording's own hint gives: torture-record).
             hint=$(printf '%s\n' "$run_out" | sed -n 's/^--- for a schedule that fails every time, run it again with the recorder ([^)]*): //p')

@@ -31,6 +31,7 @@
 // Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.
 #include "initial.h"
 #include "cli.h"
+#include "invariants.h"
 #include "outpath.h"
 #include "progname.h"
 #include "runner.h"
@@ -48,10 +49,12 @@
 #define MAX_STEPS_RECORDED 200000
 #define MAX_DEPTH 64
 
-// "%s" (three times): the program's own name (a variant's is runq-explore-<mutant>).
-static const char usage_line[] = "usage: %s [options] SCHEDULE\n"
-                                 "       %s --around [--deviations K] [options] SCHEDULE\n"
-                                 "       %s --from-record [--deviations K] [options] RECORDING\n";
+// "%s" (four times): the program's own name (a variant's is runq-explore-<mutant>).
+static const char usage_line[] =
+    "usage: %s [options] SCHEDULE\n"
+    "       %s --around [--deviations K] [options] SCHEDULE\n"
+    "       %s --from-record [--deviations K] [options] RECORDING\n"
+    "       %s --search [--expect ID] [--seeds N] [options] SCHEDULE\n";
 static const char *self_name = "runq-explore";
 static const char help_text[] =
     "\n"
@@ -85,6 +88,16 @@ static const char help_text[] =
     "  --from-record    RECORDING is a runq-torture --record recording: convert it with\n"
     "                   this build's runq-record (to RECORDING.base.txt) and search around\n"
     "                   the schedule it writes (implies --around) (off)\n"
+    "A runq-torture failure's operations (its .schedule.txt):\n"
+    "  --search         PCT runs instead (seeds 1..N at depths 2..4) of each thread's last\n"
+    "                   2, 4, 8, then 16 operations, until one fails (with --expect: with\n"
+    "                   that invariant); its programs are made smaller where they still\n"
+    "                   fail so, and the failing run is written with its order as\n"
+    "                   decisions and run again from the file (exit 3 if it does not fail\n"
+    "                   the same way) (off; does not combine with --around or --stale)\n"
+    "  --expect ID      with --search: only a failure with invariant ID ends the search\n"
+    "                   (an id of runq-replay --list-invariants) (default: any failure)\n"
+    "  --seeds N        with --search: seeds per window and depth, 1..65535 (default 6400)\n"
     "Files:\n"
     "  --out FILE       where the failing schedule goes, never overwritten: FILE.1,\n"
     "                   FILE.2, ... instead; if nothing can be written it is printed on\n"
@@ -101,7 +114,8 @@ static const char help_text[] =
     "  --out FILE       the failing schedule (runq-schedule v1, its decisions replay it)\n"
     "  --chrome-trace OUT  the failing run as a Chrome trace\n"
     "  Output files are checked before the search starts.\n"
-    "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input.\n"
+    "Exit: 0 no failure within the bound, 1 failure found, 2 usage or bad input, 3 (--search)\n"
+    "the schedule written does not fail the same way when run again.\n"
     "More: docs/schedule-format.md (runq-explore), docs/stress.md (--around, --from-record).\n";
 
 // The runq-replay built for the same port as this program, by its absolute path.
@@ -121,9 +135,15 @@ static const char *out_path = "explore-failure.txt";
 static const char *chrome_path;
 static bool found;
 static int stale_max = 0, stale_reads = 2;
-static bool around;               // --around / --from-record
-static const char *read_how = ""; // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
-static int deviations = 2;        // --deviations
+static bool around;                  // --around / --from-record
+static const char *read_how = "";    // " (read as fuzzer bytes)" when SCHEDULE was: verdicts say so
+static int deviations = 2;           // --deviations
+static bool search_mode;             // --search
+static const char *expect_inv;       // --expect: only a failure with this invariant counts
+static unsigned search_seeds = 6400; // --seeds (with --search)
+static char written_path[1024];      // report(): where the failing schedule went ("" if nowhere)
+static const char *search_how;       // --search: how the failure was found, for the file's header
+static int found_status;             // --search: the exit status once found
 
 typedef struct dsched_choice choice;
 #define MAX_CHOICES 4096
@@ -266,19 +286,28 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
         char port[160];
         prog_port_line(port, sizeof port, sched_version_name(out.version));
         fputs(port, f); // a runq-replay built for another port refuses the file
-        fprintf(f,
-                "# found by %s with at most %d %s (this one uses %d),\n"
-                "# run %llu: invariant=%s\n# %s\n",
-                self_prog, around ? deviations : bound,
-                around ? "deviations from the decisions of the schedule it started from"
-                       : "preemptions",
-                preemptions, runs, r->invariant, r->message);
+        if (search_how) {
+            fprintf(f, "# found by %s --search (%s),\n# run %llu: invariant=%s\n# %s\n", self_prog,
+                    search_how, runs, r->invariant, r->message);
+        } else {
+            fprintf(f,
+                    "# found by %s with at most %d %s (this one uses %d),\n"
+                    "# run %llu: invariant=%s\n# %s\n",
+                    self_prog, around ? deviations : bound,
+                    around ? "deviations from the decisions of the schedule it started from"
+                           : "preemptions",
+                    preemptions, runs, r->invariant, r->message);
+        }
         schedule_print_text(&out, f);
         written = fclose(f) == 0;
         err = errno;
     }
-    printf("runq-explore: FAIL after %llu runs (%d %s%s)%s\n", runs, preemptions,
-           around ? "deviation" : "preemption", preemptions == 1 ? "" : "s", read_how);
+    if (search_how) {
+        printf("runq-explore: FAIL after %llu runs (%s)%s\n", runs, search_how, read_how);
+    } else {
+        printf("runq-explore: FAIL after %llu runs (%d %s%s)%s\n", runs, preemptions,
+               around ? "deviation" : "preemption", preemptions == 1 ? "" : "s", read_how);
+    }
     if (!written) {
         // Losing the schedule would lose the finding: print it instead.
         fprintf(stderr, "runq-explore: cannot write %s: %s; the failing schedule follows\n",
@@ -289,6 +318,7 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     }
     char repro[2400], aused[1200];
     prog_abs_path(aused, sizeof aused, used);
+    snprintf(written_path, sizeof written_path, "%s", written ? used : "");
     snprintf(repro, sizeof repro, "%s --trace %s", replay_prog,
              written ? aused : "<the schedule above, saved as a file>");
     runner_report(stdout, r, repro);
@@ -481,6 +511,185 @@ static void explore_around(const uint8_t *seq, uint32_t n, uint32_t from, int de
     }
 }
 
+// verify_written: the schedule report() wrote, loaded back and run as runq-replay runs it,
+// must fail with the same invariant (the decisions replay the run exactly, or the file
+// would lead a user astray). Exit status: 1 it does, 3 it does not (said on stderr).
+static int verify_written(const char *inv) {
+    static schedule back;
+    char err[1600];
+    dsched_result again;
+    if (!written_path[0]) {
+        return 1; // printed on stdout instead: nothing to load
+    }
+    if (schedule_load_file(written_path, &back, err, sizeof err) != 0) {
+        fprintf(stderr, "runq-explore: the schedule written does not load back: %s\n", err);
+        return 3;
+    }
+    runner_run(&back, NULL, &again);
+    if (!again.failed || strcmp(again.invariant, inv) != 0) {
+        fprintf(stderr, "runq-explore: invariant=replay-mismatch: %s, run again, %s%s (not %s)\n",
+                written_path, again.failed ? "fails with invariant=" : "passes",
+                again.failed ? again.invariant : "", inv);
+        return 3;
+    }
+    return 1;
+}
+
+// --search: PCT runs (harness/dsched.c, `strategy pct D within`) of windows of SCHEDULE's
+// programs: each thread's operations [n-off-W, n-off) (the same W and off for every
+// thread, so the windows roughly line up in time), W = 2, 4, 8, 16, off from 0 (the end)
+// back in steps of W/2; seeds 1..--seeds (in blocks, see below) at depths 2, 3 and 4 each,
+// until a run fails with
+// --expect's invariant (any failure without --expect). A runq-torture failure schedule
+// holds each P's last operations, and the failure is near their end. Short windows make the
+// racing operations the first ones a thread makes, where PCT's few change points find
+// them, keep the schedule small, and leave out earlier races the engine checks and the
+// stress does not (g-race: a run that fails with another invariant does not stop the
+// search). The failing run is written with its executed order as decisions, then run
+// again from the file: it must fail the same way. Deterministic: the same file gives the
+// same search. Returns the exit status.
+static bool search_window(int w, int off, unsigned lo, unsigned hi);
+
+static int search_runs(const char *file) {
+    static const int windows[] = {2, 4, 8, SCHED_MAX_OPS};
+    int longest = 0;
+    for (int k = 0; k < base.nthreads; k++) {
+        longest = base.nops[k] > longest ? base.nops[k] : longest;
+    }
+    // Seeds in blocks (1..100, 101..400, then 4x each time up to --seeds), every window in
+    // each block: a few seeds of every window are cheaper than many of the first ones.
+    for (unsigned lo = 1, hi = search_seeds < 100 ? search_seeds : 100; lo <= search_seeds;
+         lo = hi + 1, hi = hi * 4 < search_seeds ? hi * 4 : search_seeds) {
+        for (size_t wi = 0; wi < sizeof windows / sizeof windows[0]; wi++) {
+            int w = windows[wi];
+            for (int off = 0; off == 0 || off + w <= longest; off += w / 2) {
+                if (search_window(w, off, lo, hi)) {
+                    return found_status;
+                }
+            }
+        }
+    }
+    printf("runq-explore: %s: no failure%s%s in %llu PCT runs (windows of 2..%d operations, "
+           "seeds 1..%u, depths 2..4)%s%s\n",
+           file, expect_inv ? " with invariant=" : "", expect_inv ? expect_inv : "", runs,
+           SCHED_MAX_OPS, search_seeds,
+           runs >= max_runs ? " (stopped at --max-runs: the search is incomplete)" : "", read_how);
+    return 0;
+}
+
+// still_fails: some PCT run of t (seeds 1..32 at depths 2..4; t's own seed and depth first)
+// fails with inv; t then has that seed and depth. A program one operation shorter is
+// another run for PCT (its change points move), hence a few seeds, not just the one.
+static bool still_fails(schedule *t, const char *inv, unsigned long long budget_end) {
+    dsched_result r;
+    runs++;
+    runner_run_opts(t, NULL, &r);
+    if (r.failed && strcmp(r.invariant, inv) == 0) {
+        return true;
+    }
+    for (unsigned seed = 1; seed <= 32 && runs < budget_end; seed++) {
+        for (int depth = 2; depth <= 4 && runs < budget_end; depth++) {
+            t->seed = (uint16_t)seed;
+            t->pct_depth = (uint8_t)depth;
+            runs++;
+            runner_run_opts(t, NULL, &r);
+            if (r.failed && strcmp(r.invariant, inv) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// search_minimise: the failing PCT run's programs made smaller, greedily: each operation
+// left out, or a count made 1, is kept if the programs still fail with inv (still_fails);
+// passes repeat until none is, within 30,000 runs. Returns how many changes were kept.
+// Deterministic: the same failing run gives the same minimised one.
+static int search_minimise(schedule *s, const char *inv) {
+    static schedule t;
+    int kept = 0;
+    unsigned long long budget_end = runs + 30000;
+    if (budget_end > max_runs) {
+        budget_end = max_runs;
+    }
+    for (bool changed = true; changed && runs < budget_end;) {
+        changed = false;
+        for (int k = 0; k < s->nthreads; k++) {
+            for (int i = 0; i < s->nops[k] && runs < budget_end; i++) {
+                for (int shorten = 0; shorten < 2; shorten++) {
+                    t = *s;
+                    if (shorten) {
+                        if (t.ops[k][i].n <= 1) {
+                            continue;
+                        }
+                        t.ops[k][i].n = 1;
+                    } else {
+                        memmove(t.ops[k] + i, t.ops[k] + i + 1,
+                                (size_t)(t.nops[k] - i - 1) * sizeof(sched_op));
+                        t.nops[k]--;
+                    }
+                    if (still_fails(&t, inv, budget_end)) {
+                        *s = t;
+                        kept++;
+                        changed = true;
+                        i -= !shorten; // the next operation moved into slot i
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    return kept;
+}
+
+// search_window: the PCT runs of one window; true when one failed as wanted (reported).
+static bool search_window(int w, int off, unsigned lo, unsigned hi) {
+    uint8_t *rt = rec_thread_for(0), *rr = rec_runnable_for(0);
+    choice *cb = rec_choices_for(0);
+    static schedule s, t;
+    static char how[200];
+    for (unsigned seed = lo; seed <= hi && runs < max_runs; seed++) {
+        for (int depth = 2; depth <= 4 && runs < max_runs; depth++) {
+            s = base;
+            s.ndecisions = 0;
+            for (int k = 0; k < s.nthreads; k++) {
+                int end = s.nops[k] > off ? s.nops[k] - off : 0;
+                int from = end > w ? end - w : 0;
+                memmove(s.ops[k], s.ops[k] + from, (size_t)(end - from) * sizeof(sched_op));
+                s.nops[k] = (uint8_t)(end - from);
+            }
+            s.flags |= SFLAG_PCT | SFLAG_PCT_WITHIN;
+            s.pct_depth = (uint8_t)depth;
+            s.seed = (uint16_t)seed;
+            uint32_t len = 0, clen = 0;
+            dsched_result r;
+            run_recorded(&s, rt, rr, &len, cb, &clen, &r);
+            if (!r.failed || (expect_inv && strcmp(r.invariant, expect_inv) != 0)) {
+                continue;
+            }
+            int removed = search_minimise(&s, r.invariant);
+            seed = s.seed; // what the minimised programs fail with
+            depth = s.pct_depth;
+            run_recorded(&s, rt, rr, &len, cb, &clen, &r); // the minimised run, recorded
+            // The written form: the executed order as decisions, no PCT.
+            t = s;
+            t.flags &= (uint8_t) ~(SFLAG_PCT | SFLAG_PCT_WITHIN);
+            t.pct_depth = 1;
+            snprintf(
+                how, sizeof how,
+                "each thread's operations %d..%d counted back from its last (1), PCT depth %d, "
+                "seed %u; %d operations left out or shortened after",
+                off + w, off + 1, depth, seed, removed);
+            search_how = how;
+            found = true;
+            report(&t, &r, rt, len, cb, clen, 0);
+            found_status = verify_written(r.invariant);
+            return true;
+        }
+    }
+    return false;
+}
+
 // --from-record: the runq-record built for the same port, beside this program.
 static int convert_recording(const char *rec, char *out, size_t outlen) {
     char prog[1100], shown[1200];
@@ -543,6 +752,9 @@ enum {
     O_FROM_RECORD,
     O_OUT,
     O_CHROME,
+    O_SEARCH,
+    O_EXPECT,
+    O_SEEDS,
 };
 
 static const struct option long_options[] = {
@@ -557,6 +769,9 @@ static const struct option long_options[] = {
     {"from-record", no_argument, NULL, O_FROM_RECORD},
     {"out", required_argument, NULL, O_OUT},
     {"chrome-trace", required_argument, NULL, O_CHROME},
+    {"search", no_argument, NULL, O_SEARCH},
+    {"expect", required_argument, NULL, O_EXPECT},
+    {"seeds", required_argument, NULL, O_SEEDS},
     {"help", no_argument, NULL, 'h'},
     CLI_LIST_OPTIONS_ENTRY,
     {NULL, 0, NULL, 0},
@@ -569,7 +784,7 @@ static void help(void) {
         cli_variant_help(f, self_name);
         fclose(f);
     }
-    printf(usage_line, self_name, self_name, self_name);
+    printf(usage_line, self_name, self_name, self_name, self_name);
     printf(help_text, variant, SCHED_STALE_MAX - 1);
 }
 
@@ -638,12 +853,28 @@ static const char *parse_args(int argc, char **argv) {
         case O_CHROME:
             chrome_path = optarg;
             break;
+        case O_SEARCH:
+            search_mode = true;
+            break;
+        case O_EXPECT:
+            expect_inv = optarg;
+            if (inv_lookup(expect_inv) < 0) {
+                fprintf(stderr,
+                        "runq-explore: --expect: '%s' is not a registered invariant id "
+                        "(runq-replay --list-invariants)\n",
+                        expect_inv);
+                exit(2);
+            }
+            break;
+        case O_SEEDS:
+            search_seeds = (unsigned)int_arg("--seeds", optarg, 1, 65535);
+            break;
         }
     }
     if (optind < argc - 1) {
         fprintf(stderr, "runq-explore: one SCHEDULE only ('%s' and '%s')\n", argv[optind],
                 argv[optind + 1]);
-        fprintf(stderr, usage_line, self_name, self_name, self_name);
+        fprintf(stderr, usage_line, self_name, self_name, self_name, self_name);
         exit(2);
     }
     return optind < argc ? argv[optind] : NULL;
@@ -656,7 +887,16 @@ int main(int argc, char **argv) {
     bool bytes = bytes_opt, from_record = from_record_opt;
     if (!file) {
         fprintf(stderr, "runq-explore: no SCHEDULE given\n");
-        fprintf(stderr, usage_line, self_name, self_name, self_name);
+        fprintf(stderr, usage_line, self_name, self_name, self_name, self_name);
+        return 2;
+    }
+    if (search_mode && (around || stale_max > 0)) {
+        fprintf(stderr, "runq-explore: --search does not combine with --around, --from-record "
+                        "or --stale\n");
+        return 2;
+    }
+    if (!search_mode && (expect_inv || search_seeds != 6400)) {
+        fprintf(stderr, "runq-explore: --expect and --seeds go with --search\n");
         return 2;
     }
     if (around && stale_max > 0) {
@@ -694,6 +934,9 @@ int main(int argc, char **argv) {
     base.flags &= (uint8_t)~SFLAG_PCT;
     if (stale_max > 0) {
         base.flags |= SFLAG_WEAK;
+    }
+    if (search_mode) {
+        return search_runs(file);
     }
     if (around) {
         explore_around(NULL, 0, 0, 0, 0);

@@ -434,8 +434,14 @@ static bool verdict(const schedule *s, const struct args *a, const char *file,
 }
 
 // --to-bytes: the schedule's canonical bytes. 0, or 2 after saying why.
-static int write_bytes(const schedule *s, const char *path) {
+static int write_bytes(const schedule *s, const char *file, const char *path) {
     static uint8_t buf[SCHED_MAX_BYTES];
+    if (s->nthreads > SCHED_BYTE_THREADS) {
+        fprintf(stderr,
+                "runq-replay: --to-bytes: %s has %d threads; the byte form holds at most %d\n",
+                file, s->nthreads, SCHED_BYTE_THREADS);
+        return 2;
+    }
     size_t n = schedule_encode(s, buf, sizeof buf);
     FILE *f = fopen(path, "wb");
     if (f == NULL || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
@@ -478,7 +484,7 @@ int main(int argc, char **argv) {
             continue;
         }
         if (A.to_bytes) {
-            if (write_bytes(&s, A.to_bytes) != 0) {
+            if (write_bytes(&s, file, A.to_bytes) != 0) {
                 return 2;
             }
             continue;

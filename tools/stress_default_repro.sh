@@ -2,14 +2,15 @@
 # stress_default_repro.sh - at default settings (hand-off on), how often a stress variant
 # fails, and how often following its printed lines reproduces the same invariant.
 #
-#   tools/stress_default_repro.sh [-n SEEDS] [-d DURATION] [-b BIN_DIR] [-o OUT_DIR] [PROGRAM...]
+#   tools/stress_default_repro.sh [-n SEEDS] [-d DURATION] [-b BIN_DIR] [-o OUT_DIR] [-a ARGS] [PROGRAM...]
 #
 # For each stress program (default: runq-torture-broken runq-torture-throw) and each seed
 # 1..SEEDS: run it with --seed S --duration DURATION --fail-file (nothing else: default
-# settings); if it fails, follow two printed lines exactly as printed (sh -c, from another
+# settings; -a adds ARGS, e.g. -a "--procs 8"); if it fails, follow two printed lines exactly as printed (sh -c, from another
 # directory) and compare the first invariant with the run's:
 #   reproduce:          the same run again on real threads
-#   failure schedule:   the runq-replay of the same port on the .schedule.txt it wrote
+#   failure schedule:   the runq-replay of the same port on the schedule the run's search found
+#                       (.found.txt), or the search command itself when it found none
 # Prints one row per seed and a summary per program. Figures, not a test: exit 0 unless a
 # program is missing.
 set -u
@@ -17,13 +18,15 @@ SEEDS=8
 DURATION=20s
 BIN=""
 OUT=/tmp/stress-default-repro
-while getopts n:d:b:o: opt; do
+ARGS=""
+while getopts n:d:b:o:a: opt; do
     case $opt in
     n) SEEDS=$OPTARG ;;
     d) DURATION=$OPTARG ;;
     b) BIN=$OPTARG ;;
     o) OUT=$OPTARG ;;
-    *) echo "usage: $0 [-n SEEDS] [-d DURATION] [-b BIN_DIR] [-o OUT_DIR] [PROGRAM...]" >&2; exit 2 ;;
+    a) ARGS=$OPTARG ;;
+    *) echo "usage: $0 [-n SEEDS] [-d DURATION] [-b BIN_DIR] [-o OUT_DIR] [-a ARGS] [PROGRAM...]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -38,7 +41,8 @@ for prog in $PROGS; do
     fails=0 rerun_same=0 sched_same=0
     for s in $(seq 1 "$SEEDS"); do
         log=$dir/$s.log
-        (cd "$dir" && "$BIN/$prog" --duration "$DURATION" --seed "$s" --fail-file "$s.txt" >"$log" 2>&1)
+        # shellcheck disable=SC2086 # ARGS are words
+        (cd "$dir" && "$BIN/$prog" --duration "$DURATION" --seed "$s" --fail-file "$s.txt" $ARGS >"$log" 2>&1)
         rc=$?
         inv=$(first_inv <"$log")
         if [ "$rc" -ne 1 ]; then
