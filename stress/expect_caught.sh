@@ -22,9 +22,12 @@ secs=$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }")
 #   audit-count       an audit counts one G too many or too few (a copy, an erased G)
 #   not-holder        a taker whose copy the other already took places it again
 #   drain-count       both copies ended in one ring: runqdrain links the G once for two slots
+#   tsan-race         (TSan builds) the thief reads runnext plainly and never CASes it, so
+#                     nothing orders the owner's writes to the G (its ledger entry) before
+#                     the thief's reads: the data race the missing CAS (acquire) leaves
 # A bug in the queue's other code could also show as bad-g or throw; they are left out, so
 # the test fails if the planted bug ever shows as something it cannot cause.
-caught=$(grep -m1 -E '^!!! .*invariant=(dup-g|lost-g|not-holder|payload-mismatch|audit-token|audit-count|drain-count)' "$log")
+caught=$(grep -m1 -E '^!!! .*invariant=(dup-g|lost-g|not-holder|payload-mismatch|audit-token|audit-count|drain-count|tsan-race)' "$log")
 if [ "$rc" -ne 0 ] && [ -n "$caught" ]; then
   echo "caught in ${secs}s (exit $rc): $caught"
   grep -m1 '^reproduce:' "$log"

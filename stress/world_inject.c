@@ -49,9 +49,12 @@ void inject_failure(struct mstate *m, int pid) {
     case INJECT_RACE: {
         // T0 writes, then T1 writes once it has seen (relaxed: no happens-before) that T0
         // did; T0 waits meanwhile without any synchronisation, so the two writes race.
+        // Either may come first by seconds on a loaded machine, so each waits up to 8 s
+        // (under the 10 s watchdog): once a wait gives up, the other's write may come after
+        // a queue operation that orders it, and TSan then rightly reports nothing.
         static _Atomic int wrote[2];
         done = true;
-        uint64_t end = now_ns() + 2000000000u;
+        uint64_t end = now_ns() + 8000000000u;
         if (m->id == 1) {
             while (!atomic_load_explicit(&wrote[0], memory_order_relaxed) && now_ns() < end) {
                 sched_yield();
