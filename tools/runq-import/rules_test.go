@@ -9,9 +9,11 @@ import (
 	"testing"
 )
 
-// Each testdata/*.go is a snippet of proc.go-shaped functions; its leading comments say
-// what the translation must contain ("// want: "), must not contain ("// nowant: "), or
-// the exact refusal it must end in ("// refuse: ").
+// Each testdata/*.go is a snippet of proc.go-shaped functions: the names and signatures
+// the importer recognises, with small bodies written for the test (not Go's code), each
+// exercising one rule or refusal. Its leading comments say what the translation must
+// contain ("// want: "), must not contain ("// nowant: "), or the exact refusal it must
+// end in ("// refuse: ").
 func TestSnippets(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.go")
 	if err != nil || len(files) == 0 {

@@ -2,57 +2,42 @@
 // fields other threads write (relaxed seam loads, runq_master.c's sites runqgrab.m and
 // runqgrab.curg); readgstatus is atomic.Load of gp.atomicstatus (seq_cst,
 // runqgrab.gstatus); x &^ y is x & ~y; a package-level constant made of GOOS tests
-// (osHasLowResTimer) is resolved for linux. globrunqget() (no P) says: master.
+// (as Go's osHasLowResTimer is) is resolved for linux. globrunqget() (no P) says: master.
 // want: // API family: master (the signatures of queue/runq_master.c).
 // want: #include "runq_master.h"
-// want: m *mp = ((m *)(muintptr)rq_plain_loadg(&pp->m, RQ_AT(28, RQ_SITE_runqgrab_m)));
-// want: g *gp = guintptr_ptr(rq_plain_loadg(&mp->curg, RQ_AT(29, RQ_SITE_runqgrab_curg)));
-// want: if (gp == NULL || (rq_Load(&gp->atomicstatus, RQ_AT(29, RQ_SITE_runqgrab_gstatus)) & ~(uint32_t)_Gscan) != _Gsyscall) {
-// want: { // GOOS resolved for linux (proc.go:30)
-// want: rq_usleep3(RQ_AT(31, RQ_SITE_runqgrab_backoff));
+// want: m *mp = ((m *)(muintptr)rq_plain_loadg(&pp->m, RQ_AT(21, RQ_SITE_runqgrab_m)));
+// want: g *gp = guintptr_ptr(rq_plain_loadg(&mp->curg, RQ_AT(25, RQ_SITE_runqgrab_curg)));
+// want: if (gp != NULL && (rq_Load(&gp->atomicstatus, RQ_AT(26, RQ_SITE_runqgrab_gstatus)) & ~(uint32_t)_Gscan) == _Gsyscall) {
+// want: { // GOOS resolved for linux (proc.go:29)
+// want: rq_usleep3(RQ_AT(32, RQ_SITE_runqgrab_backoff));
 // want: g *globrunqget(void) {
-// want: if (sched.runq.size == 0) {
-// nowant: osyield
+// want: if (sched.runq.size != 0) {
+// nowant: RQ_AT(30,
 package runtime
 
-const osHasLowResTimer = GOOS == "windows" || GOOS == "openbsd" || GOOS == "netbsd"
+const coarseSleep = GOOS == "plan9" || GOOS == "windows"
 
 func runqgrab(pp *p, batch *[256]guintptr, batchHead uint32, stealRunNextG bool) uint32 {
-	for {
-		h := atomic.LoadAcq(&pp.runqhead)
-		t := atomic.LoadAcq(&pp.runqtail)
-		n := t - h
-		if n == 0 {
-			if next := pp.runnext; next != 0 {
-				if pp.status == _Prunning {
-					if mp := pp.m.ptr(); mp != nil {
-						if gp := mp.curg; gp == nil || readgstatus(gp)&^_Gscan != _Gsyscall {
-							if !osHasLowResTimer {
-								usleep(3)
-							} else {
-								osyield()
-							}
-						}
-					}
-				}
-				if !pp.runnext.cas(next, 0) {
-					continue
-				}
-				batch[batchHead%uint32(len(batch))] = next
-				return 1
-			}
-			return 0
-		}
+	mp := pp.m.ptr()
+	if mp == nil {
 		return 0
 	}
+	gp := mp.curg
+	if gp != nil && readgstatus(gp)&^_Gscan == _Gsyscall {
+		return 0
+	}
+	if coarseSleep {
+		osyield()
+	} else {
+		usleep(3)
+	}
+	return 1
 }
 
 func globrunqget() *g {
-	assertLockHeld(&sched.lock)
-
-	if sched.runq.size == 0 {
-		return nil
+	var gp *g
+	if sched.runq.size != 0 {
+		gp = sched.runq.pop()
 	}
-
-	return sched.runq.pop()
+	return gp
 }

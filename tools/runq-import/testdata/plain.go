@@ -1,81 +1,48 @@
 // Rule: a plain read or write of a field other Ps touch is a relaxed seam access; the
 // ordinal picks runqempty's second runqtail load (tail2); guintptr.cas is rq_casg;
 // locals stay C locals; a named out-result is written through its pointer.
-// want: guintptr oldnext = rq_plain_loadg(&_p_->runnext, RQ_AT(22, RQ_SITE_runqput_next));
-// want: rq_casg(&_p_->runnext, oldnext, guintptr_of(gp), RQ_AT(23, RQ_SITE_runqput_nextcas))
-// want: uint32_t t = rq_plain_load32(&_p_->runqtail, RQ_AT(33, RQ_SITE_runqput_tail));
-// want: rq_plain_storeg(&_p_->runq[rq_ix((uint64_t)(t % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], guintptr_of(gp), RQ_AT(35, RQ_SITE_runqput_slot));
-// want: rq_Load(&_p_->runqtail, RQ_AT(50, RQ_SITE_runqempty_tail2))
-// want: rq_plain_load32(&_p_->status, RQ_AT(60, RQ_SITE_runqgrab_status)) == _Prunning
-// want: rq_plain_storeg(&batch[rq_ix((uint64_t)(batchHead % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], next, RQ_AT(66, RQ_SITE_runqgrab_batch));
-// want: gQueue runqdrain(p *_p_, uint32_t *n) {
-// want:     (*n)++;
-// want: return drainQ;
+// want: guintptr seen = rq_plain_loadg(&pp->runnext, RQ_AT(19, RQ_SITE_runqput_next));
+// want: bool swapped = rq_casg(&pp->runnext, seen, guintptr_of(gp), RQ_AT(20, RQ_SITE_runqput_nextcas));
+// want: uint32_t tail = rq_plain_load32(&pp->runqtail, RQ_AT(24, RQ_SITE_runqput_tail));
+// want: rq_plain_storeg(&pp->runq[rq_ix((uint64_t)((tail + 3) % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], guintptr_of(gp), RQ_AT(25, RQ_SITE_runqput_slot));
+// want: uint32_t first = rq_Load(&pp->runqtail, RQ_AT(29, RQ_SITE_runqempty_tail));
+// want: uint32_t again = rq_Load(&pp->runqtail, RQ_AT(30, RQ_SITE_runqempty_tail2));
+// want: bool idle = rq_plain_load32(&pp->status, RQ_AT(35, RQ_SITE_runqgrab_status)) != _Prunning;
+// want: rq_plain_storeg(&batch[rq_ix((uint64_t)((batchHead + 1) % (uint32_t)(RUNQ_CAP)), RUNQ_CAP)], spare, RQ_AT(40, RQ_SITE_runqgrab_batch));
+// want: gQueue runqdrain(p *pp, uint32_t *count) {
+// want:     (*count) += 2;
+// want:     (*count)++;
+// want: return got;
 package runtime
 
-func runqput(_p_ *p, gp *g, next bool) {
-	if randomizeScheduler && next && fastrandn(2) == 0 {
-		next = false
-	}
-	if next {
-	retryNext:
-		oldnext := _p_.runnext
-		if !_p_.runnext.cas(oldnext, guintptr(unsafe.Pointer(gp))) {
-			goto retryNext
-		}
-		if oldnext == 0 {
-			return
-		}
-		gp = oldnext.ptr()
-	}
-retry:
-	h := atomic.LoadAcq(&_p_.runqhead)
-	t := _p_.runqtail
-	if t-h < uint32(len(_p_.runq)) {
-		_p_.runq[t%uint32(len(_p_.runq))].set(gp)
-		atomic.StoreRel(&_p_.runqtail, t+1)
+func runqput(pp *p, gp *g, next bool) {
+	seen := pp.runnext
+	swapped := pp.runnext.cas(seen, guintptr(unsafe.Pointer(gp)))
+	if swapped {
 		return
 	}
-	if runqputslow(_p_, gp, h, t) {
-		return
-	}
-	goto retry
+	tail := pp.runqtail
+	pp.runq[(tail+3)%uint32(len(pp.runq))].set(gp)
 }
 
-func runqempty(_p_ *p) bool {
-	for {
-		head := atomic.Load(&_p_.runqhead)
-		tail := atomic.Load(&_p_.runqtail)
-		runnext := atomic.Loaduintptr((*uintptr)(unsafe.Pointer(&_p_.runnext)))
-		if tail == atomic.Load(&_p_.runqtail) {
-			return head == tail && runnext == 0
-		}
-	}
+func runqempty(pp *p) bool {
+	first := atomic.Load(&pp.runqtail)
+	again := atomic.Load(&pp.runqtail)
+	return first != again
 }
 
-func runqgrab(_p_ *p, batch *[256]guintptr, batchHead uint32, stealRunNextG bool) uint32 {
-	for {
-		if stealRunNextG {
-			if next := _p_.runnext; next != 0 {
-				if _p_.status == _Prunning {
-					usleep(3)
-				}
-				if !_p_.runnext.cas(next, 0) {
-					continue
-				}
-				batch[batchHead%uint32(len(batch))] = next
-				return 1
-			}
-		}
+func runqgrab(pp *p, batch *[256]guintptr, batchHead uint32, stealRunNextG bool) uint32 {
+	idle := pp.status != _Prunning
+	if !idle {
 		return 0
 	}
+	spare := pp.runnext
+	batch[(batchHead+1)%uint32(len(batch))] = spare
+	return 1
 }
 
-func runqdrain(_p_ *p) (drainQ gQueue, n uint32) {
-	oldNext := _p_.runnext
-	if oldNext != 0 && _p_.runnext.cas(oldNext, 0) {
-		drainQ.pushBack(oldNext.ptr())
-		n++
-	}
+func runqdrain(pp *p) (got gQueue, count uint32) {
+	count += 2
+	count++
 	return
 }

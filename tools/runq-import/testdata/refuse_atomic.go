@@ -2,7 +2,7 @@
 // refuse: proc.go:6:2: cannot import atomic.Xadd in runqempty
 package runtime
 
-func runqempty(_p_ *p) bool {
-	atomic.Xadd(&_p_.runqhead, 1)
+func runqempty(pp *p) bool {
+	atomic.Xadd(&pp.runqhead, 1)
 	return true
 }

@@ -2,7 +2,7 @@
 // refuse: proc.go:6:2: cannot import multi-variable := in runqempty
 package runtime
 
-func runqempty(_p_ *p) bool {
+func runqempty(pp *p) bool {
 	a, b := 1, 2
 	return a == b
 }

@@ -2,7 +2,7 @@
 // refuse: proc.go:6:12: cannot import divisor with a shared access in runqempty
 package runtime
 
-func runqempty(_p_ *p) bool {
-	x := 10 / atomic.Load(&_p_.runqhead)
+func runqempty(pp *p) bool {
+	x := 10 / atomic.Load(&pp.runqhead)
 	return x == 0
 }

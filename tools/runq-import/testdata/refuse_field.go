@@ -2,8 +2,8 @@
 // refuse: proc.go:6:5: cannot import field m of p in runqempty
 package runtime
 
-func runqempty(_p_ *p) bool {
-	if _p_.m != 0 {
+func runqempty(pp *p) bool {
+	if pp.m != 0 {
 		return false
 	}
 	return true

@@ -1,10 +1,10 @@
 // Refusal: a condition that mixes GOOS with anything else.
-// refuse: proc.go:6:26: cannot import GOOS condition stealRunNextG in runqgrab
+// refuse: proc.go:6:5: cannot import GOOS condition stealRunNextG in runqgrab
 package runtime
 
-func runqgrab(_p_ *p, batch *[256]guintptr, batchHead uint32, stealRunNextG bool) uint32 {
-	if GOOS != "windows" && stealRunNextG {
-		usleep(3)
+func runqgrab(pp *p, batch *[256]guintptr, batchHead uint32, stealRunNextG bool) uint32 {
+	if stealRunNextG || GOOS == "linux" {
+		return 1
 	}
 	return 0
 }

@@ -2,7 +2,7 @@
 // refuse: proc.go:6:7: cannot import index of uint32 in runqempty
 package runtime
 
-func runqempty(_p_ *p) bool {
-	x := atomic.Load(&_p_.runqhead)[0]
+func runqempty(pp *p) bool {
+	x := atomic.Load(&pp.runqhead)[0]
 	return x == 0
 }

@@ -6,7 +6,7 @@ package runtime
 func globrunqputbatch(batch *gQueue, n int32) {
 }
 
-func globrunqget(_p_ *p, max int32) *g {
+func globrunqget(pp *p, max int32) *g {
 	return nil
 }
 
