@@ -135,8 +135,8 @@ static void write_fail_file(void) {
         char replay[1100], apath[1200];
         prog_sibling(replay, sizeof replay, "runq-replay");
         prog_abs_path(apath, sizeof apath, path);
-        stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", path, replay,
-                   apath);
+        stress_out("--- failure schedule: %s (runq-schedule v1: %s%s --trace %s)\n", path, replay,
+                   prog_replay_flags(), apath);
     } else {
         stress_out("--- failure schedule: not written: %s\n", err);
     }
