@@ -237,55 +237,67 @@ if [ -z "${quick_after_build:-}" ]; then
 fi
 
 # ---- the time-boxed steps share what is left of the budget ----------------------------------
+# Weights: explore-sc 20, explore-weak 15, fuzz-sched 20, fuzz-model 15, stress 30. Each step
+# gets its weight's part of what is left when it starts (a step that ends early leaves its
+# time to the next ones); at least 10 s each when the fixed steps used up the budget.
+weights_left=100
+share() { # share WEIGHT: seconds for the next step
+  local left=$((budget_s - $(elapsed_s))) s
+  s=$((left * $1 / weights_left))
+  weights_left=$((weights_left - $1))
+  [ $s -ge 10 ] || s=10
+  echo $s
+}
 left=$((budget_s - $(elapsed_s)))
-over=""
-if [ $left -lt 100 ]; then
-  over=" (the fixed steps took $(elapsed_s) s of the ${budget_s} s budget: minimum shares)"
-  left=100
-fi
-# shares: explore-sc 20%, explore-weak 15%, fuzz-sched 20%, fuzz-model 15%, stress 30%
-share() { echo $((left * $1 / 100)); }
-echo "== time-boxed steps: ${left} s$over"
+echo "== time-boxed steps: ${left} s of the ${budget_s} s budget left"
 
-# explore MODE SECONDS ARGS...: every regress scenario; each gets an equal part of what the
-# step has left (a scenario that finishes early leaves its time to the next ones).
+# explore MODE SECONDS ARGS...: every regress scenario. Two rounds: each scenario first gets
+# an equal part of the step's time; those cut short then share what is left (their search
+# starts again, with the longer limit).
 explore() {
-  local step=$1 secs=$2 f name n=0 done_n=0 cut=0 rc per t_end remaining
+  local step=$1 secs=$2 f name n=${#scen[@]} done_n=0 rc per t_end remaining round
   shift 2
-  local scen=("$root"/corpus/fuzz_runq_sched/regress-*.txt)
   begin "$step"
   t_end=$(($(now_ms) + secs * 1000))
-  remaining=${#scen[@]}
-  for f in "${scen[@]}"; do
-    name=$(basename "$f" .txt)
-    per=$(((t_end - $(now_ms)) / 1000 / remaining))
-    remaining=$((remaining - 1))
-    n=$((n + 1))
-    if [ $per -lt 1 ]; then cut=$((cut + 1)); continue; fi
-    rc=0
-    timeout -k 5 "$per" "$B/runq-explore-imported" --go 1.19 "$@" --out "$run/$step-$name.txt" "$f" \
-      >"$run/$step-$name.log" 2>&1 || rc=$?
-    case $rc in
-      0) done_n=$((done_n + 1)) ;;
-      124 | 137) cut=$((cut + 1)) ;;
-      1)
-        local inv repro
-        inv=$(sed -n 's/^!!! invariant=\([a-z0-9-]*\).*/\1/p' "$run/$step-$name.log" | head -n 1)
-        repro=$(sed -n 's/^reproduce: //p' "$run/$step-$name.log" | head -n 1)
-        fail_block "$step" "${inv:-unknown}" "$run/$step-$name.txt (found from $f)" "$repro" \
-          "search log: $run/$step-$name.log"
-        row "$step" FAIL "$name: invariant=${inv:-unknown} ($done_n of $n scenarios searched before it)"
-        return ;;
-      *)
-        row "$step" FAIL "$name: runq-explore exited $rc (log: $run/$step-$name.log)"
-        FAILS+=("FAIL $step: runq-explore exited $rc on $f
+  local todo=("${scen[@]}") cut=()
+  for round in 1 2; do
+    cut=()
+    remaining=${#todo[@]}
+    for f in "${todo[@]}"; do
+      name=$(basename "$f" .txt)
+      per=$(((t_end - $(now_ms)) / 1000 / remaining))
+      remaining=$((remaining - 1))
+      if [ $per -lt 1 ]; then cut+=("$f"); continue; fi
+      rc=0
+      timeout -k 5 "$per" "$B/runq-explore-imported" --go 1.19 "$@" --out "$run/$step-$name.txt" "$f" \
+        >"$run/$step-$name.log" 2>&1 || rc=$?
+      case $rc in
+        0) done_n=$((done_n + 1)) ;;
+        124 | 137) cut+=("$f") ;;
+        1)
+          local inv repro
+          inv=$(sed -n 's/^!!! invariant=\([a-z0-9-]*\).*/\1/p' "$run/$step-$name.log" | head -n 1)
+          repro=$(sed -n 's/^reproduce: //p' "$run/$step-$name.log" | head -n 1)
+          fail_block "$step" "${inv:-unknown}" "$run/$step-$name.txt (found from $f)" "$repro" \
+            "search log: $run/$step-$name.log"
+          row "$step" FAIL "$name: invariant=${inv:-unknown} ($done_n of $n scenarios searched before it)"
+          return ;;
+        *)
+          row "$step" FAIL "$name: runq-explore exited $rc (log: $run/$step-$name.log)"
+          FAILS+=("FAIL $step: runq-explore exited $rc on $f
   schedule: $f
   reproduce: $B/runq-explore-imported --go 1.19 $* --out $run/$step-$name.txt $f")
-        return ;;
-    esac
+          return ;;
+      esac
+    done
+    [ ${#cut[@]} -gt 0 ] || break
+    todo=("${cut[@]}")
   done
-  row "$step" pass "$n regress scenarios ($*): $done_n searched completely, $cut cut by the budget (${secs} s)"
+  local cutnames=""
+  for f in "${cut[@]}"; do cutnames="$cutnames $(basename "$f" .txt)"; done
+  row "$step" pass "$n regress scenarios ($*): $done_n searched completely${cutnames:+, ${#cut[@]} cut by the budget:$cutnames} (${secs} s)"
 }
+scen=("$root"/corpus/fuzz_runq_sched/regress-*.txt)
 explore explore-sc "$(share 20)" --preemptions 2
 explore explore-weak "$(share 15)" --preemptions 1 --stale 1
 
