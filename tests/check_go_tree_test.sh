@@ -6,6 +6,12 @@
 #                    line names invariant INV; its reproduce: line, run as printed from
 #                    another directory (/), fails again with INV and traces proc.go lines
 #   clean            the unmodified proc.go: exit 0, "verdict: PASS"
+#   full-clean       the full check (--budget 2m) on the unmodified proc.go: exit 0, every
+#                    step passes
+#   full-mutant NAME INV  the full check (--budget 2m) on NAME: exit 1, the replay step fails
+#                    with INV, and every failure's reproduce: line, run as printed from
+#                    another directory (WORKDIR/elsewhere: runq-torture writes files there),
+#                    fails with the invariant that failure names
 #   missing          no such file: exit 2, "no such file"
 #   not-go           a text file that is not Go: exit 2, names the file and why
 #   refused          a proc.go the importer refuses (a defer in runqput): exit 2 with the
@@ -68,6 +74,39 @@ clean)
     [ $rc = 0 ] || fail "the unmodified Go tree: exit $rc, want 0"
     printf '%s\n' "$out" | grep -q '^verdict: PASS' || fail "no 'verdict: PASS' line"
     echo "ok: $goroot passes"
+    ;;
+full-clean)
+    run --budget 2m --build-dir "$build-full" "$goroot"
+    [ $rc = 0 ] || fail "the full check of the unmodified Go tree: exit $rc, want 0"
+    for step in import build build-asan replay replay-asan explore-sc explore-weak fuzz-sched fuzz-model stress; do
+        printf '%s\n' "$out" | grep -qE "^$step +pass " || fail "step $step did not pass"
+    done
+    echo "ok: the full check passes $goroot, every step"
+    ;;
+full-mutant)
+    name=$1 want=$2
+    rm -rf "$work/$name" && mkdir -p "$work/$name" || exit 2
+    patch -s -o "$work/$name/proc.go" "$goroot/src/runtime/proc.go" \
+        "$src/ci/go-mutants/$name.patch" || fail "ci/go-mutants/$name.patch does not apply to $goroot"
+    run --budget 2m --build-dir "$build-full" "$work/$name/proc.go"
+    rm -rf "$work/elsewhere" && mkdir -p "$work/elsewhere" || exit 2
+    [ $rc = 1 ] || fail "$name: exit $rc, want 1"
+    printf '%s\n' "$out" | grep -q "^FAIL replay: invariant=$want " || fail "$name: the replay step does not fail with $want"
+    n=0
+    # Each failure block: "FAIL STEP: invariant=ID ..." then its "  reproduce: " line.
+    printf '%s\n' "$out" | awk '/^FAIL [a-z-]+: invariant=/ {inv = $3; sub(/^invariant=/, "", inv)}
+        /^  reproduce: / && inv != "" {sub(/^  reproduce: /, ""); print inv "\t" $0; inv = ""}' >"$work/$name.repro"
+    while IFS="$(printf '\t')" read -r inv line; do
+        n=$((n + 1))
+        echo "following (from $work/elsewhere, want $inv): $line"
+        again=$(cd "$work/elsewhere" && sh -c "$line" 2>&1)
+        arc=$?
+        ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! \(first failure: \)\{0,1\}invariant=\([a-z0-9-]*\).*/\2/p' | head -n 1)
+        echo "  -> exit $arc, invariant=$ainv"
+        [ $arc = 1 ] && [ "$ainv" = "$inv" ] || fail "$name: a reproduce: line gave exit $arc, invariant '$ainv', want $inv"
+    done <"$work/$name.repro"
+    [ $n -ge 5 ] || fail "$name: only $n failures with a reproduce: line (every step should find it)"
+    echo "ok: $name: $n failures, each reproduce: line fails again with its invariant"
     ;;
 missing | not-go | refused | no-runq | bad-budget)
     case $case_ in
