@@ -200,7 +200,7 @@ fi
 # replay_corpus STEP REPLAY: every corpus file; per failing invariant, its first file and
 # the reproduce line runq-replay printed for it.
 replay_corpus() {
-  local step=$1 replay=$2 c args out rc total=0 nfail=0 log=$run/$1.log invs=""
+  local step=$1 replay=$2 c args rc total=0 nfail=0 log=$run/$1.log invs="" odd=""
   : >"$log"
   for c in fuzz_runq_sched fuzz_runq_model; do
     args=(--quiet --go 1.19)
@@ -208,8 +208,42 @@ replay_corpus() {
     rc=0
     (cd "$root" && find "corpus/$c" -maxdepth 1 -type f | LC_ALL=C sort | xargs "$replay" "${args[@]}") >>"$log" 2>&1 || rc=$?
     total=$((total + $(find "$root/corpus/$c" -maxdepth 1 -type f | wc -l)))
-    [ $rc = 0 ] || [ $rc = 1 ] || [ $rc = 123 ] || { row "$step" FAIL "$replay exited $rc (log: $log)"; return; }
+    # 1/123: a schedule failed (its lines say which); anything else: a crash (a signal, a
+    # sanitizer's abort) that stopped the replay of this corpus.
+    [ $rc = 0 ] || [ $rc = 1 ] || [ $rc = 123 ] || odd="$odd $c"
   done
+  local san=""
+  if grep -q 'ERROR: AddressSanitizer' "$log"; then san=asan-error
+  elif grep -q 'ERROR: LeakSanitizer' "$log"; then san=lsan-leak
+  elif grep -q 'runtime error:' "$log"; then san=ubsan
+  fi
+  if [ -n "$san" ] || [ -n "$odd" ]; then
+    # Which file: one at a time, until one crashes or draws a sanitizer report.
+    local f one=$run/$step-crash.log r extra found=""
+    for c in fuzz_runq_sched fuzz_runq_model; do
+      extra=""
+      [ $c = fuzz_runq_model ] && extra=" --sequential"
+      while IFS= read -r f; do
+        r=0
+        "$replay" --quiet --go 1.19 $extra "$root/$f" >"$one" 2>&1 || r=$?
+        if [ $r -gt 1 ] || grep -qE 'runtime error:|ERROR: [A-Za-z]+Sanitizer' "$one"; then
+          found=$f
+          break 2
+        fi
+      done < <(cd "$root" && find "corpus/$c" -maxdepth 1 -type f | LC_ALL=C sort)
+    done
+    [ -n "$san" ] || san=crash
+    if [ -n "$found" ]; then
+      fail_block "$step" "$san" "$root/$found" "$replay --go-lines --go 1.19$extra --trace $root/$found" \
+        "report: $one"
+    else
+      FAILS+=("FAIL $step: invariant=$san (not reproduced file by file)
+  schedule: see $log
+  reproduce: cd $root && find corpus/fuzz_runq_sched -type f | xargs $replay --quiet --go 1.19")
+    fi
+    row "$step" FAIL "invariant=$san${found:+ on $found} (log: $log)"
+    return
+  fi
   nfail=$(grep -c ': FAIL' "$log")
   if [ "$nfail" = 0 ] && ! grep -q '^!!! ' "$log"; then
     row "$step" pass "$total corpus files"
