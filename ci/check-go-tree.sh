@@ -53,13 +53,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$tree" ] || { echo "usage: ci/check-go-tree.sh [--budget 10m] [--quick] [--build-dir DIR] GOROOT|PROC_GO" >&2; exit 2; }
+num=${budget%[smh]}
+case $num in '' | *[!0-9]*) bad "--budget: '$budget' is not a duration (90s, 10m, 1h)" ;; esac
 case $budget in
-  *h) budget_s=$((${budget%h} * 3600)) 2>/dev/null ;;
-  *m) budget_s=$((${budget%m} * 60)) 2>/dev/null ;;
-  *s) budget_s=${budget%s} ;;
-  *) budget_s=$budget ;;
+  *h) budget_s=$((num * 3600)) ;;
+  *m) budget_s=$((num * 60)) ;;
+  *) budget_s=$num ;;
 esac
-case ${budget_s:-x} in '' | *[!0-9]*) bad "--budget: '$budget' is not a duration (90s, 10m, 1h)" ;; esac
 [ "$budget_s" -gt 0 ] || bad "--budget: '$budget' is not a duration (90s, 10m, 1h)"
 
 abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
