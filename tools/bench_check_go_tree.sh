@@ -57,6 +57,7 @@ for mode in quick full; do
   echo "$mode: $((ms / 1000)).$(((ms % 1000) / 100)) s wall, exit $crc; load average $load0 before, $load1 after"
   echo "  command (from scratch: empty build dirs): $cmd"
   sed -n '/^step /,$p' "$tmp/$mode.log" | sed 's/^/  | /'
+  [ $crc -le 1 ] || tail -n 20 "$tmp/$mode.log" | sed 's/^/  ! /'
   [ $crc -le 1 ] || rc=1
 done
 exit $rc
