@@ -275,12 +275,11 @@ fi
 # gets its weight's part of what is left when it starts (a step that ends early leaves its
 # time to the next ones); at least 10 s each when the fixed steps used up the budget.
 weights_left=100
-share() { # share WEIGHT: seconds for the next step
-  local left=$((budget_s - $(elapsed_s))) s
-  s=$((left * $1 / weights_left))
+share() { # share WEIGHT: SHARE = seconds for the next step (not in a subshell: it counts down)
+  local left=$((budget_s - $(elapsed_s)))
+  SHARE=$((left * $1 / weights_left))
   weights_left=$((weights_left - $1))
-  [ $s -ge 10 ] || s=10
-  echo $s
+  [ $SHARE -ge 10 ] || SHARE=10
 }
 left=$((budget_s - $(elapsed_s)))
 echo "== time-boxed steps: ${left} s of the ${budget_s} s budget left"
@@ -332,8 +331,10 @@ explore() {
   row "$step" pass "$n regress scenarios ($*): $done_n searched completely${cutnames:+, ${#cut[@]} cut by the budget:$cutnames} (${secs} s)"
 }
 scen=("$root"/corpus/fuzz_runq_sched/regress-*.txt)
-explore explore-sc "$(share 20)" --preemptions 2
-explore explore-weak "$(share 15)" --preemptions 1 --stale 1
+share 20
+explore explore-sc "$SHARE" --preemptions 2
+share 15
+explore explore-weak "$SHARE" --preemptions 1 --stale 1
 
 # libfuzzer_flags TARGET: the [libfuzzer] options of fuzz/TARGET.options and its dictionary.
 libfuzzer_flags() {
@@ -386,12 +387,15 @@ fuzz() { # fuzz STEP TARGET SECONDS
   fail_block "$step" "$inv" "${art:-none written (log: $log)}" "${repro:-see $log}" "fuzzer log: $log"
   row "$step" FAIL "$t-imported: invariant=$inv after ${execs:-?} inputs"
 }
-fuzz fuzz-sched fuzz_runq_sched "$(share 20)"
-fuzz fuzz-model fuzz_runq_model "$(share 15)"
+share 20
+fuzz fuzz-sched fuzz_runq_sched "$SHARE"
+share 15
+fuzz fuzz-model fuzz_runq_model "$SHARE"
 
 # ---- stress: real threads --------------------------------------------------------------------
 begin stress
-secs=$(share 30)
+share 30
+secs=$SHARE
 log=$run/stress.log
 rc=0
 timeout -k 10 $((secs + 90)) "$B/runq-torture-imported" --duration "${secs}s" --seed 1 \
