@@ -14,7 +14,8 @@
 #
 # The full check (the default), step by step:
 #   import        tools/runq-import TREE -> C port (refusal: exit 2)
-#   build         plain build (cc): runq-replay-, runq-explore-, runq-torture-imported
+#   build         plain build (cc): runq-replay-, runq-explore-, runq-torture-,
+#                 runq-record-imported
 #   build-asan    clang, ASan + UBSan, libFuzzer: runq-replay-imported and both fuzz
 #                 targets (fuzz_runq_sched-imported, fuzz_runq_model-imported)
 #   replay        every corpus file on the imported port (--go 1.19; the model corpus
@@ -158,7 +159,8 @@ configure() { # configure DIR LOG ARGS...
 }
 begin build
 targets=(runq-replay-imported)
-[ $quick = 1 ] || targets+=(runq-explore-imported runq-torture-imported)
+# (runq-record-imported: runq-torture-imported's recording hint names it)
+[ $quick = 1 ] || targets+=(runq-explore-imported runq-torture-imported runq-record-imported)
 skip="fuzz;stress"
 [ $quick = 1 ] || skip="fuzz"
 if ! configure "$build" "$build/configure.log" -DRUNQ_SKIP_SUBDIRS="$skip"; then
