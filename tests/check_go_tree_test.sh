@@ -23,6 +23,8 @@
 set -u
 case_=$1 src=$2 work=$3
 shift 3
+case $src in /*) ;; *) src=$PWD/$src ;; esac
+case $work in /*) ;; *) work=$PWD/$work ;; esac
 goroot=$(go env GOROOT 2>/dev/null)
 if [ -z "$goroot" ] || [ ! -f "$goroot/src/runtime/proc.go" ]; then
     echo "no Go tree (apt-get install golang-go): skipped"
