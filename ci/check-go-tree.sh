@@ -377,7 +377,7 @@ fuzz() { # fuzz STEP TARGET SECONDS
     elif grep -q 'runtime error:' "$log"; then inv=ubsan
     elif grep -q 'ERROR: libFuzzer: timeout' "$log"; then inv=timeout
     elif grep -q 'ERROR: libFuzzer: out-of-memory' "$log"; then inv=oom
-    elif [ $rc = 124 ] || [ $rc = 137 ]; then inv=hang
+    elif [ $rc = 124 ] || [ $rc = 137 ]; then inv=timeout
     else inv=unknown; fi
   fi
   repro=$(sed -n 's/^reproduce: //p' "$log" | head -n 1)
