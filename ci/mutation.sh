@@ -6,7 +6,8 @@
 #   ci/mutation.sh --from-empty [--only NAME] [--jobs N]
 #
 #   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
-#   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
+#   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT, or a Go-side
+#                  one, ci/go-mutants/NAME.patch: docs/mutation-check.md)
 #   --list         list the mutants with what each should be killed by, and exit
 #   --no-mutants   only the false-alarm check: every detector on the unmodified port
 #   --no-baseline  skip the false-alarm check (for iterating on one mutant, and in the gate,
