@@ -300,11 +300,11 @@ explore() {
     remaining=${#todo[@]}
     for f in "${todo[@]}"; do
       name=$(basename "$f" .txt)
-      per=$(((t_end - $(now_ms)) / 1000 / remaining))
+      per=$(((t_end - $(now_ms)) / remaining)) # ms
       remaining=$((remaining - 1))
-      if [ $per -lt 1 ]; then cut+=("$f"); continue; fi
+      if [ $per -lt 100 ]; then cut+=("$f"); continue; fi
       rc=0
-      timeout -k 5 "$per" "$B/runq-explore-imported" --go 1.19 "$@" --out "$run/$step-$name.txt" "$f" \
+      timeout -k 5 "$((per / 1000)).$(printf '%03d' $((per % 1000)))" "$B/runq-explore-imported" --go 1.19 "$@" --out "$run/$step-$name.txt" "$f" \
         >"$run/$step-$name.log" 2>&1 || rc=$?
       case $rc in
         0) done_n=$((done_n + 1)) ;;
