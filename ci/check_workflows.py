@@ -13,6 +13,8 @@ Parses every .github/workflows/*.yml (PyYAML: Debian's python3-yaml) and checks:
     exists and is executable, the Dockerfile copies it into $SRC, project.yaml's language
     is the step's `language:`, and every sanitizer of the job's matrix is one that
     ci/cflite_check.sh builds and runs here (address, undefined).
+With --markdown FILE..., the same checks on the workflows shown in docs: each ```yaml block
+of FILE that has a `jobs:` key (e.g. the CI snippet for a Go fork in docs/go-versions.md).
 Prints one line per problem ("workflow.yml: job/step: what") and exits 1 if there is any,
 0 otherwise; 2 if a file cannot be read or parsed.
 """
@@ -117,10 +119,10 @@ def check_cflite(root, where, step, job, problems):
             )
 
 
-def check_file(root, path, cache, problems):
-    name = os.path.basename(path)
+def check_file(root, path, cache, problems, text=None, name=None):
+    name = name or os.path.basename(path)
     try:
-        doc = yaml.safe_load(open(path))
+        doc = yaml.safe_load(text if text is not None else open(path))
     except (OSError, yaml.YAMLError) as e:
         print(f"check_workflows.py: {path}: {e}", file=sys.stderr)
         sys.exit(2)
@@ -143,7 +145,32 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap.add_argument("--workflows", help="folder of workflow files (default ROOT/.github/workflows)")
+    ap.add_argument("--markdown", nargs="+", metavar="FILE",
+                    help="check the ```yaml workflow blocks of these docs instead")
     a = ap.parse_args()
+    if a.markdown:
+        problems, cache, n = [], {}, 0
+        for md in a.markdown:
+            try:
+                lines = open(md).read().split("\n")
+            except OSError as e:
+                print(f"check_workflows.py: {md}: {e}", file=sys.stderr)
+                return 2
+            start = None
+            for i, line in enumerate(lines):
+                if start is None and line.strip() == "```yaml":
+                    start = i + 1
+                elif start is not None and line.strip() == "```":
+                    block = "\n".join(lines[start:i])
+                    if re.search(r"^jobs:", block, re.M):
+                        n += 1
+                        name = f"{os.path.basename(md)}:{start + 1}"
+                        check_file(a.root, md, cache, problems, text=block, name=name)
+                    start = None
+        for p in problems:
+            print(p)
+        print(f"check_workflows: {n} workflows, {len(problems)} problems")
+        return 1 if problems or n == 0 else 0
     wdir = a.workflows or os.path.join(a.root, ".github", "workflows")
     files = sorted(
         os.path.join(wdir, f) for f in os.listdir(wdir) if f.endswith((".yml", ".yaml"))

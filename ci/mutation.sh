@@ -6,7 +6,8 @@
 #   ci/mutation.sh --from-empty [--only NAME] [--jobs N]
 #
 #   --quick        shorter detector limits (fuzz 5 s per target, stress 3 s)
-#   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT)
+#   --only NAME    run one mutant (also one listed in ci/mutants/EQUIVALENT, or a Go-side
+#                  one, ci/go-mutants/NAME.patch: docs/mutation-check.md)
 #   --list         list the mutants with what each should be killed by, and exit
 #   --no-mutants   only the false-alarm check: every detector on the unmodified port
 #   --no-baseline  skip the false-alarm check (for iterating on one mutant, and in the gate,
@@ -69,6 +70,14 @@
 # the same bug has one patch per version. The detectors gate both ports (the corpus is
 # replayed on each, unit tests run against each).
 #
+# Go-side mutants (ci/go-mutants/*.patch): patches of a Go tree's proc.go, not of the
+# port. Each is applied to a copy of the installed Go's src/runtime/proc.go (Debian's
+# golang-go) and the copy is gated by ci/check-go-tree.sh --quick (tools/runq-import, a
+# build of the imported port, every corpus file replayed on it): exit 1 kills it, with the
+# invariant of its first failure. The false-alarm check runs it on the unmodified proc.go
+# first. Skipped with a note without golang-go; MUT_GO_MUTANTS=0 skips them; --only NAME
+# takes their names too. Their rows form their own table (Go-side mutants).
+#
 # Output: a Markdown table per Go version (mutant | result | detector | invariant | seconds
 # to kill | build s), also in out/mutation/table.md, and out/mutation/result.json; one log per
 # detector run in out/mutation/logs/. ($RUNQ_MUTATION_OUT overrides out/mutation.)
@@ -113,6 +122,7 @@ done
 case $fe_jobs in '' | *[!0-9]* | 0) echo "mutation.sh: --jobs wants a positive number, not '$fe_jobs'" >&2; exit 2 ;; esac
 
 MUTANTS_DIR=$RUNQ_ROOT/ci/mutants
+GO_MUTANTS_DIR=$RUNQ_ROOT/ci/go-mutants
 EQUIV_FILE=$MUTANTS_DIR/EQUIVALENT
 
 # ---- the mutants and the EQUIVALENT list ---------------------------------------------------
@@ -121,6 +131,16 @@ mutant_names() {
   for f in "$MUTANTS_DIR"/*.patch; do
     [ -f "$f" ] && basename "$f" .patch
   done
+}
+go_mutant_names() { # the Go-side mutants (patches of a Go tree's proc.go)
+  local f
+  for f in "$GO_MUTANTS_DIR"/*.patch; do
+    [ -f "$f" ] && basename "$f" .patch
+  done
+}
+is_go_mutant() { [ ! -f "$MUTANTS_DIR/$1.patch" ] && [ -f "$GO_MUTANTS_DIR/$1.patch" ]; }
+patch_of() { # patch_of NAME: the mutant's patch file
+  if is_go_mutant "$1"; then echo "$GO_MUTANTS_DIR/$1.patch"; else echo "$MUTANTS_DIR/$1.patch"; fi
 }
 # equivalent_argument NAME: prints the argument if NAME is listed, else fails.
 equivalent_argument() {
@@ -136,11 +156,13 @@ header_field() {
     on && /^  / {sub(/^ +/, ""); v = v " " $0; next}
     {on = 0}
     !done && index($0, f ": ") == 1 {v = substr($0, length(f) + 3); on = 1; done = 1}
-    END {print v}' "$MUTANTS_DIR/$1.patch"
+    END {print v}' "$(patch_of "$1")"
 }
 
-# mutant_version NAME: the Go version of the port the patch changes (1.19 or master).
+# mutant_version NAME: the Go version of the port the patch changes (1.19 or master), or
+# go-tree for a Go-side mutant (a patch of proc.go itself).
 mutant_version() {
+  if is_go_mutant "$1"; then echo go-tree; return; fi
   if grep -q '^+++ b/queue/runq_master.c' "$MUTANTS_DIR/$1.patch"; then echo master; else echo 1.19; fi
 }
 
@@ -153,19 +175,20 @@ expect_of() {
 }
 
 if [ $list = 1 ]; then
-  for m in $(mutant_names); do
+  for m in $(mutant_names) $(go_mutant_names); do
     eq=""
     equivalent_argument "$m" >/dev/null && eq="  [EQUIVALENT]"
     kind=$(header_field "$m" Kind)
-    [ -n "$kind" ] || kind=$(sed -n '1s/^[^:]*: *//p' "$MUTANTS_DIR/$m.patch")
-    printf '%s  [go %s]  -  %s%s\n' "$m" "$(mutant_version "$m")" "$kind" "$eq"
+    [ -n "$kind" ] || kind=$(header_field "$m" Bug)
+    [ -n "$kind" ] || kind=$(sed -n '1s/^[^:]*: *//p' "$(patch_of "$m")")
+    printf '%s  [%s]  -  %s%s\n' "$m" "$(mutant_version "$m" | sed 's/^go-tree$/Go-side: a Go tree'"'"'s proc.go/; s/^[0-9m]/go &/')" "$kind" "$eq"
     expect_of "$m" | fold -s -w 86 | sed 's/^/    expect: /; 2,$s/^    expect:/           /'
   done
   exit 0
 fi
 
-if [ -n "$only" ] && [ ! -f "$MUTANTS_DIR/$only.patch" ]; then
-  echo "mutation.sh: no mutant '$only' (ci/mutants/$only.patch); try --list" >&2
+if [ -n "$only" ] && [ ! -f "$MUTANTS_DIR/$only.patch" ] && [ ! -f "$GO_MUTANTS_DIR/$only.patch" ]; then
+  echo "mutation.sh: no mutant '$only' (ci/mutants/$only.patch or ci/go-mutants/$only.patch); try --list" >&2
   exit 2
 fi
 
@@ -376,6 +399,8 @@ DETECTORS=${MUT_DETECTORS:-$ALL_DETECTORS}
 for d in $DETECTORS; do
   case " $ALL_DETECTORS " in *" $d "*) ;; *) echo "mutation.sh: MUT_DETECTORS: unknown detector '$d'" >&2; exit 2 ;; esac
 done
+# A Go-side mutant alone (--only) needs none of the port's detectors, nor their builds.
+if [ -n "$only" ] && is_go_mutant "$only"; then DETECTORS=""; fi
 DET_NOTE=""
 ctest_count() { # ctest_count BUILDDIR LABEL -> number of tests with that label
   ctest --test-dir "$1" -N -L "$2" 2>/dev/null | sed -n 's/^Total Tests: *//p'
@@ -575,6 +600,42 @@ det_determinism() {
   esac
 }
 det_stress() { det_stress_in asan "$1"; }
+
+# ---- the Go-side mutants' detector: ci/check-go-tree.sh --quick on a copy of Go's proc.go ----
+GO_PROC="" GO_WORK=$STATE/.mutation-go
+go_tree_ok() { # sets GO_PROC, or DET_NOTE and fails
+  [ "${MUT_GO_MUTANTS:-1}" != 0 ] || { DET_NOTE="MUT_GO_MUTANTS=0"; return 1; }
+  command -v go >/dev/null || { DET_NOTE="no Go tree: apt-get install golang-go"; return 1; }
+  GO_PROC=$(go env GOROOT 2>/dev/null)/src/runtime/proc.go
+  [ -f "$GO_PROC" ] || { DET_NOTE="no $GO_PROC"; return 1; }
+}
+# det_go_tree LOG [NAME]: the installed Go's proc.go (with ci/go-mutants/NAME.patch applied)
+# through check-go-tree --quick. One copy and one build dir for all: each run rebuilds only
+# the imported port.
+det_go_tree() {
+  local log=$1 m=${2:-} rc=0
+  go_tree_ok || return 3
+  mkdir -p "$GO_WORK" "$(dirname "$log")" || { DET_NOTE="cannot create $GO_WORK"; return 2; }
+  rm -f "$GO_WORK/proc.go" "$GO_WORK/proc.go.rej"
+  if [ -n "$m" ]; then
+    patch -s -f -o "$GO_WORK/proc.go" "$GO_PROC" "$GO_MUTANTS_DIR/$m.patch" >"$log" 2>&1 ||
+      { DET_NOTE="ci/go-mutants/$m.patch does not apply to $GO_PROC"; return 2; }
+  else
+    cp "$GO_PROC" "$GO_WORK/proc.go" && : >"$log" || { DET_NOTE="cannot copy $GO_PROC"; return 2; }
+  fi
+  run_limited 900 "$SCRATCH/ci/check-go-tree.sh" --quick --build-dir "$GO_WORK/build" \
+    "$GO_WORK/proc.go" >>"$log" 2>&1 || rc=$?
+  case $rc in
+    0) return 0 ;;
+    1) return 1 ;;
+    124 | 137) echo "!!! detector wall-clock limit hit (timeout)" >>"$log"; return 1 ;;
+    *) DET_NOTE="check-go-tree exited $rc (log: $log)"; return 2 ;;
+  esac
+}
+# go_tree_build_ms LOG: the build step's milliseconds in check-go-tree's table.
+go_tree_build_ms() {
+  awk '$1 == "build" && $2 ~ /^(pass|FAIL)$/ {split($3, a, "."); print a[1] * 1000 + a[2] * 100; exit}' "$1"
+}
 det_stress_tsan() { det_stress_in tsan "$1"; }
 
 # invariant_of DETECTOR LOG: the stable id of the failure recorded in LOG.
@@ -606,7 +667,7 @@ invariant_of() {
     esac
   fi
 }
-reproduce_of() { grep -m 1 '^reproduce: ' "$1" | sed 's/^reproduce: //'; }
+reproduce_of() { grep -m 1 -E '^ *reproduce: ' "$1" | sed 's/^ *reproduce: //'; }
 
 # ---- --from-empty: time to kill each mutant from an empty corpus ----------------------------
 # run_from_empty TARGET SEED DIR: one fuzz run with no seed corpus; prints "MS RC EXECS"
@@ -661,6 +722,10 @@ s = sorted(vals, key=key)
 print(s[(len(s) - 1) // 2], s[-1])
 PYEOF
 }
+if [ $from_empty = 1 ] && [ -n "$only" ] && is_go_mutant "$only"; then
+  echo "mutation.sh: --from-empty fuzzes the port's mutants (ci/mutants/), not $only (a Go-side mutant)" >&2
+  exit 2
+fi
 if [ $from_empty = 1 ]; then
   FE_SECONDS=${MUT_FROM_EMPTY_SECONDS:-30}
   FE_SEEDS=${MUT_FROM_EMPTY_SEEDS:-1 2 3}
@@ -812,6 +877,24 @@ if [ $no_baseline = 0 ]; then
          BASE_REPORT+=("$d|false-alarm|$(secs $ms)|$inv"); DET_BROKEN[$d]=1; false_alarm=1 ;;
     esac
   done
+  # The Go-side mutants' detector, when they are to run: the unmodified proc.go passes.
+  if [ $no_mutants = 0 ] && [ -n "$(go_mutant_names)" ] && { [ -z "$only" ] || is_go_mutant "$only"; }; then
+    log=$LOGS/baseline/check-go-tree.log
+    DET_NOTE=""
+    t=$(now_ms)
+    rc=0
+    det_go_tree "$log" || rc=$?
+    ms=$(($(now_ms) - t))
+    case $rc in
+      0) printf '   %-12s pass     %6ss\n' check-go-tree "$(secs $ms)"; BASE_REPORT+=("check-go-tree|pass|$(secs $ms)|") ;;
+      3) printf '   %-12s skipped  (%s)\n' check-go-tree "$DET_NOTE"; BASE_REPORT+=("check-go-tree|skipped|0|") ;;
+      2) printf '   %-12s ERROR    (%s)\n' check-go-tree "$DET_NOTE"
+         BASE_REPORT+=("check-go-tree|error|$(secs $ms)|"); DET_BROKEN[check-go-tree]=1; false_alarm=1 ;;
+      *) inv=$(invariant_of check-go-tree "$log")
+         printf '   %-12s FALSE ALARM invariant=%s  %6ss  (log: %s)\n' check-go-tree "$inv" "$(secs $ms)" "$log"
+         BASE_REPORT+=("check-go-tree|false-alarm|$(secs $ms)|$inv"); DET_BROKEN[check-go-tree]=1; false_alarm=1 ;;
+    esac
+  fi
   [ $false_alarm = 0 ] || echo "!!! the unmodified port fails a detector: false alarm (that detector is not used on mutants)"
 fi
 
@@ -821,6 +904,7 @@ n_killed=0 n_survived=0 n_equiv=0 n_stale=0 n_contradict=0
 if [ $no_mutants = 0 ]; then
   names=$(mutant_names)
   [ -n "$only" ] && names=$only
+  [ -n "$only" ] && is_go_mutant "$only" && names=""
   total=$(echo "$names" | wc -w)
   i=0
   for m in $names; do
@@ -902,6 +986,73 @@ if [ $no_mutants = 0 ]; then
     esac
   done
 fi
+
+# ---- the Go-side mutants: a patched copy of Go's proc.go through ci/check-go-tree.sh --quick ----
+if [ $no_mutants = 0 ]; then
+  gnames=$(go_mutant_names)
+  if [ -n "$only" ]; then
+    gnames=""
+    is_go_mutant "$only" && gnames=$only
+  fi
+  DET_NOTE=""
+  if [ -z "$gnames" ]; then
+    :
+  elif ! go_tree_ok; then
+    echo "== Go-side mutants (ci/go-mutants/): not run: $DET_NOTE"
+  elif [ "${DET_BROKEN[check-go-tree]:-0}" = 1 ]; then
+    echo "== Go-side mutants (ci/go-mutants/): not run: check-go-tree fails on the unmodified $GO_PROC"
+  else
+    echo "== Go-side mutants (ci/go-mutants/): ci/check-go-tree.sh --quick on a patched copy of $GO_PROC"
+    for m in $gnames; do
+      eqarg=$(equivalent_argument "$m") && is_eq=1 || is_eq=0
+      eqarg=${eqarg//|//}
+      if [ $is_eq = 1 ] && [ -z "$only" ]; then
+        printf '== %-40s equivalent (not run): %s\n' "$m" "$eqarg"
+        ROWS+=("$m|equivalent|-|-|-|-||$eqarg")
+        n_equiv=$((n_equiv + 1))
+        continue
+      fi
+      printf '== %-40s\n' "$m"
+      log=$LOGS/$m/check-go-tree.log
+      mkdir -p "$(dirname "$log")"
+      DET_NOTE=""
+      t=$(now_ms)
+      rc=0
+      det_go_tree "$log" "$m" || rc=$?
+      ms=$(($(now_ms) - t))
+      bms=$(go_tree_build_ms "$log")
+      bms=${bms:-0}
+      build_s=$(secs "$bms")
+      kill_s=$(secs $((ms - bms)))
+      case $rc in
+        0)
+          printf '   %-12s survived %6ss\n' check-go-tree "$kill_s"
+          if [ $is_eq = 1 ]; then
+            n_equiv=$((n_equiv + 1))
+            ROWS+=("$m|equivalent|-|-|-|$build_s||$eqarg")
+          else
+            n_survived=$((n_survived + 1))
+            ROWS+=("$m|SURVIVED|-|-|$kill_s|$build_s||")
+          fi ;;
+        1)
+          inv=$(invariant_of check-go-tree "$log")
+          printf '   %-12s KILLED   %6ss  invariant=%s\n' check-go-tree "$kill_s" "$inv"
+          why=""
+          if [ $is_eq = 1 ]; then
+            echo "   !!! listed in ci/mutants/EQUIVALENT but killed: the argument or the detector is wrong"
+            n_contradict=$((n_contradict + 1))
+            why="listed EQUIVALENT but killed"
+          fi
+          n_killed=$((n_killed + 1))
+          ROWS+=("$m|killed|check-go-tree|$inv|$kill_s|$build_s|$(reproduce_of "$log")|$why") ;;
+        *)
+          printf '   %-12s ERROR    (%s)\n' check-go-tree "$DET_NOTE"
+          n_stale=$((n_stale + 1))
+          ROWS+=("$m|error|-|-|-|$build_s||$DET_NOTE") ;;
+      esac
+    done
+  fi
+fi
 trap - EXIT
 
 # In place, the programs the detectors rebuilt still hold the last mutant: rebuild them
@@ -931,7 +1082,7 @@ rc=0
 
 table() {
   local r ver k n
-  for ver in 1.19 master; do
+  for ver in 1.19 master go-tree; do
     k=0 n=0
     for r in "${ROWS[@]}"; do
       IFS='|' read -r name res _ <<<"$r"
@@ -940,7 +1091,11 @@ table() {
       [ "$res" = killed ] && k=$((k + 1))
     done
     [ $n -gt 0 ] || continue
-    echo "### Go $ver port (queue/$([ $ver = master ] && echo runq_master.c || echo runq.c)): $k of $n killed"
+    if [ $ver = go-tree ]; then
+      echo "### Go-side mutants (ci/go-mutants/: Go's proc.go patched, imported by tools/runq-import, gated by ci/check-go-tree.sh --quick): $k of $n killed"
+    else
+      echo "### Go $ver port (queue/$([ $ver = master ] && echo runq_master.c || echo runq.c)): $k of $n killed"
+    fi
     echo
     echo "| mutant | result | detector | invariant | seconds to kill | build s |"
     echo "| --- | --- | --- | --- | --- | --- |"

@@ -115,6 +115,10 @@ void prog_abs_path(char *buf, size_t n, const char *path) {
     prog_quote(buf, n, full);
 }
 
+const char *prog_replay_flags(void) {
+    return strcmp(variant, "imported") == 0 ? " --go-lines" : "";
+}
+
 void prog_port_line(char *buf, size_t n, const char *go) {
     snprintf(buf, n, "# runq-port: %s\n", prog_port(go));
 }

@@ -46,6 +46,9 @@ void prog_self(char *buf, size_t n);
 void prog_abs_path(char *buf, size_t n, const char *path);
 // s shell-quoted if it holds anything but [A-Za-z0-9_./:=@%+,-].
 void prog_quote(char *buf, size_t n, const char *s);
+// The flags a replay hint adds for this port, with a leading space: " --go-lines" on the
+// port made by tools/runq-import (variant "imported": each access's proc.go:LINE), else "".
+const char *prog_replay_flags(void);
 // The header line ("# runq-port: NAME\n") for a file made on port go by this program.
 void prog_port_line(char *buf, size_t n, const char *go);
 // Reads the "# runq-port:" line among the first lines of path. true: none, or one this

@@ -62,7 +62,8 @@ void runner_fuzz_one(const schedule *s, const char *flags) {
         if (runner_fuzz_input) {
             prog_abs_path(input, sizeof input, runner_fuzz_input);
         }
-        snprintf(repro, sizeof repro, "%s %s--trace %s", replay, flags, input);
+        snprintf(repro, sizeof repro, "%s%s %s--trace %s", replay, prog_replay_flags(), flags,
+                 input);
         runner_report(stderr, &r, repro);
         // The same execution as a picture (Perfetto UI, chrome://tracing, speedscope).
         fprintf(stderr, "look: %s --chrome-trace crash.trace.json %s\n", replay, input);

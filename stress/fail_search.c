@@ -93,8 +93,8 @@ bool fail_schedule_hints(const char *path, const char *found) {
                           ? "the runq-explore of this port is not built"
                           : NULL;
     if (why) {
-        stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", path, replay,
-                   apath);
+        stress_out("--- failure schedule: %s (runq-schedule v1: %s%s --trace %s)\n", path, replay,
+                   prog_replay_flags(), apath);
         stress_out("--- no search for a schedule that fails every time: %s\n", why);
         return false;
     }
@@ -109,8 +109,8 @@ bool fail_schedule_hints(const char *path, const char *found) {
         stress_out("--- failure ops: %s (each P's last queue operations, the search's input: "
                    "%s)\n",
                    path, search);
-        stress_out("--- failure schedule: %s (runq-schedule v1: %s --trace %s)\n", found, replay,
-                   afound);
+        stress_out("--- failure schedule: %s (runq-schedule v1: %s%s --trace %s)\n", found, replay,
+                   prog_replay_flags(), afound);
         stress_out("--- it fails every time with invariant=%s (an order of those operations, "
                    "found by runq-explore --search)\n",
                    inv);

@@ -319,7 +319,7 @@ static void report(const schedule *s, const dsched_result *r, const uint8_t *rt,
     char repro[2400], aused[1200];
     prog_abs_path(aused, sizeof aused, used);
     snprintf(written_path, sizeof written_path, "%s", written ? used : "");
-    snprintf(repro, sizeof repro, "%s --trace %s", replay_prog,
+    snprintf(repro, sizeof repro, "%s%s --trace %s", replay_prog, prog_replay_flags(),
              written ? aused : "<the schedule above, saved as a file>");
     runner_report(stdout, r, repro);
     if (chrome_path) {

@@ -1371,7 +1371,7 @@ static int pipeline(const char *in, const char *out, bool minimise, bool trace) 
     char replay[1100], aout[1200];
     prog_sibling(replay, sizeof replay, "runq-replay");
     prog_abs_path(aout, sizeof aout, out);
-    printf("reproduce: %s --trace %s\n", replay, aout);
+    printf("reproduce: %s%s --trace %s\n", replay, prog_replay_flags(), aout);
     if (!r.failed || strcmp(r.invariant, invariant) != 0) {
         printf("!!! invariant=replay-mismatch: the schedule does not fail with invariant=%s\n",
                invariant);

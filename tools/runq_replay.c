@@ -124,8 +124,9 @@ static void repro_cmd(char *buf, size_t n, const char *file, bool sequential, bo
     char self[1100], afile[1200];
     prog_self(self, sizeof self);
     prog_abs_path(afile, sizeof afile, file);
-    snprintf(buf, n, "%s%s%s%s%s --trace %s", self, sequential ? " --sequential" : "",
-             bytes ? " --bytes" : "", go_override >= 0 ? " --go " : "",
+    snprintf(buf, n, "%s%s%s%s%s%s --trace %s", self, prog_replay_flags(),
+             sequential ? " --sequential" : "", bytes ? " --bytes" : "",
+             go_override >= 0 ? " --go " : "",
              go_override >= 0 ? sched_version_name(go_override) : "", afile);
 }
 
