@@ -27,6 +27,9 @@
 #   fuzz-sched    libFuzzer, fuzz_runq_sched-imported, seeded with the corpus (read only;
 #   fuzz-model    new inputs go to DIR/run/fuzz), the same for fuzz_runq_model-imported
 #   stress        runq-torture-imported on real threads
+# A proc.go with Go master's signatures (the importer says which API family it found) is
+# built as a master port instead: runq-replay- and runq-explore-imported-master, run with
+# --go master; its fuzz and stress steps are skipped (the table and verdict say so).
 # It prints a verdict table (step, result, seconds, detail). Every failure prints its
 # invariant, the schedule file and a `reproduce:` line (absolute paths: it works as printed
 # from any directory) that traces the failure with each access's proc.go:LINE.
@@ -135,7 +138,9 @@ finish() {
   table
   echo
   if [ $failed = 0 ]; then
-    echo "verdict: PASS: $proc ($(elapsed_s) s$([ $quick = 1 ] && echo ", quick mode"))"
+    local skipped="" r
+    for r in "${ROWS[@]}"; do [ "$(cut -d'|' -f2 <<<"$r")" = skip ] && skipped="$skipped $(cut -d'|' -f1 <<<"$r")"; done
+    echo "verdict: PASS: $proc ($(elapsed_s) s$([ $quick = 1 ] && echo ", quick mode")${skipped:+; not run:$skipped})"
     exit 0
   fi
   echo "verdict: FAIL: $proc ($(elapsed_s) s$([ $quick = 1 ] && echo ", quick mode")): every failure above has its invariant, schedule and reproduce line"
@@ -148,19 +153,33 @@ begin import
   { cat "$build/go-build.log" >&2; bad "building tools/runq-import failed"; }
 "$build/runq-import" -o "$build/imported-check.c" "$proc" || exit 2
 n_acc=$(grep -o 'RQ_AT([0-9]' "$build/imported-check.c" | wc -l)
-row import pass "$n_acc seam accesses from $proc"
+# The API family decides which engine world the port is built as and what the ops mean:
+# Go 1.19's signatures (queue/runq.c's) or master's (queue/runq_master.c's).
+family=$(sed -n 's#^// API family: \([a-z0-9.]*\).*#\1#p' "$build/imported-check.c" | head -n 1)
+case $family in
+  1.19) gover=1.19 sfx=imported import_def=RUNQ_IMPORT_PROC_GO ;;
+  master) gover=master sfx=imported-master import_def=RUNQ_IMPORT_MASTER_PROC_GO ;;
+  *) bad "$build/imported-check.c: the importer named no API family I know ('$family')" ;;
+esac
+row import pass "$n_acc seam accesses from $proc (API family $family: runs with --go $gover)"
 
 # ---- builds ----------------------------------------------------------------------------------
 configure() { # configure DIR LOG ARGS...
   local d=$1 log=$2
   shift 2
   cmake -S "$root" -B "$d" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DRUNQ_IMPORT_PROC_GO="$proc" "$@" >"$log" 2>&1
+    -D$import_def="$proc" "$@" >"$log" 2>&1
 }
 begin build
-targets=(runq-replay-imported)
-# (runq-record-imported: runq-torture-imported's recording hint names it)
-[ $quick = 1 ] || targets+=(runq-explore-imported runq-torture-imported runq-record-imported)
+targets=(runq-replay-$sfx)
+# (runq-record-imported: runq-torture-imported's recording hint names it). A master-family
+# import is built as runq-replay and runq-explore only: its fuzz and stress steps are
+# skipped, and the table says so.
+if [ $quick = 0 ] && [ $family = master ]; then
+  targets+=(runq-explore-$sfx)
+elif [ $quick = 0 ]; then
+  targets+=(runq-explore-$sfx runq-torture-$sfx runq-record-$sfx)
+fi
 skip="fuzz;stress"
 [ $quick = 1 ] || skip="fuzz"
 if ! configure "$build" "$build/configure.log" -DRUNQ_SKIP_SUBDIRS="$skip"; then
@@ -172,7 +191,7 @@ if ! cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" >"$build/buil
   row build FAIL "the imported port does not compile (log: $build/build.log)"
   FAILS+=("FAIL build: invariant=import-does-not-build: the C that tools/runq-import wrote from $proc does not compile
   schedule: -
-  reproduce: cmake --build $build --target runq-replay-imported")
+  reproduce: cmake --build $build --target runq-replay-$sfx")
   finish
 fi
 row build pass "${targets[*]} in $build"
@@ -185,15 +204,16 @@ if [ $quick = 0 ]; then
     tail -20 "$asan.configure.log"
     bad "configure of the sanitizer build failed (log: $asan.configure.log)"
   fi
-  if cmake --build "$asan" -j "$(nproc)" --target runq-replay-imported fuzz_runq_sched-imported \
-    fuzz_runq_model-imported >"$asan.build.log" 2>&1; then
-    row build-asan pass "clang ASan+UBSan+libFuzzer: runq-replay-imported, fuzz_runq_{sched,model}-imported in $asan"
+  asan_targets=(runq-replay-$sfx)
+  [ $family = master ] || asan_targets+=(fuzz_runq_sched-$sfx fuzz_runq_model-$sfx)
+  if cmake --build "$asan" -j "$(nproc)" --target "${asan_targets[@]}" >"$asan.build.log" 2>&1; then
+    row build-asan pass "clang ASan+UBSan+libFuzzer: ${asan_targets[*]} in $asan"
   else
     tail -30 "$asan.build.log"
     row build-asan FAIL "the imported port does not compile with clang (log: $asan.build.log)"
     FAILS+=("FAIL build-asan: invariant=import-does-not-build (clang, ASan+UBSan)
   schedule: -
-  reproduce: cmake --build $asan --target runq-replay-imported")
+  reproduce: cmake --build $asan --target runq-replay-$sfx")
     quick_after_build=1
   fi
 fi
@@ -205,7 +225,7 @@ replay_corpus() {
   local step=$1 replay=$2 c args rc total=0 nfail=0 log=$run/$1.log invs="" odd=""
   : >"$log"
   for c in fuzz_runq_sched fuzz_runq_model; do
-    args=(--quiet --go 1.19)
+    args=(--quiet --go $gover)
     [ $c = fuzz_runq_model ] && args+=(--sequential)
     rc=0
     (cd "$root" && find "corpus/$c" -maxdepth 1 -type f | LC_ALL=C sort | xargs "$replay" "${args[@]}") >>"$log" 2>&1 || rc=$?
@@ -227,7 +247,7 @@ replay_corpus() {
       [ $c = fuzz_runq_model ] && extra=" --sequential"
       while IFS= read -r f; do
         r=0
-        "$replay" --quiet --go 1.19 $extra "$root/$f" >"$one" 2>&1 || r=$?
+        "$replay" --quiet --go $gover $extra "$root/$f" >"$one" 2>&1 || r=$?
         if [ $r -gt 1 ] || grep -qE 'runtime error:|ERROR: [A-Za-z]+Sanitizer' "$one"; then
           found=$f
           break 2
@@ -236,12 +256,12 @@ replay_corpus() {
     done
     [ -n "$san" ] || san=crash
     if [ -n "$found" ]; then
-      fail_block "$step" "$san" "$root/$found" "$replay --go-lines --go 1.19$extra --trace $root/$found" \
+      fail_block "$step" "$san" "$root/$found" "$replay --go-lines --go $gover$extra --trace $root/$found" \
         "report: $one"
     else
       FAILS+=("FAIL $step: invariant=$san (not reproduced file by file)
   schedule: see $log
-  reproduce: cd $root && find corpus/fuzz_runq_sched -type f | xargs $replay --quiet --go 1.19")
+  reproduce: cd $root && find corpus/fuzz_runq_sched -type f | xargs $replay --quiet --go $gover")
     fi
     row "$step" FAIL "invariant=$san${found:+ on $found} (log: $log)"
     return
@@ -263,13 +283,13 @@ replay_corpus() {
   row "$step" FAIL "$nfail of $total corpus files fail:$invs (log: $log)"
 }
 begin replay
-replay_corpus replay "$B/runq-replay-imported"
+replay_corpus replay "$B/runq-replay-$sfx"
 if [ $quick = 1 ]; then finish; fi
 
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 if [ -z "${quick_after_build:-}" ]; then
   begin replay-asan
-  ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} replay_corpus replay-asan "$asan/bin/runq-replay-imported"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} replay_corpus replay-asan "$asan/bin/runq-replay-$sfx"
 fi
 
 # ---- the time-boxed steps share what is left of the budget ----------------------------------
@@ -304,7 +324,7 @@ explore() {
       remaining=$((remaining - 1))
       if [ $per -lt 100 ]; then cut+=("$f"); continue; fi
       rc=0
-      timeout -k 5 "$((per / 1000)).$(printf '%03d' $((per % 1000)))" "$B/runq-explore-imported" --go 1.19 "$@" --out "$run/$step-$name.txt" "$f" \
+      timeout -k 5 "$((per / 1000)).$(printf '%03d' $((per % 1000)))" "$B/runq-explore-$sfx" --go $gover "$@" --out "$run/$step-$name.txt" "$f" \
         >"$run/$step-$name.log" 2>&1 || rc=$?
       case $rc in
         0) done_n=$((done_n + 1)) ;;
@@ -321,7 +341,7 @@ explore() {
           row "$step" FAIL "$name: runq-explore exited $rc (log: $run/$step-$name.log)"
           FAILS+=("FAIL $step: runq-explore exited $rc on $f
   schedule: $f
-  reproduce: $B/runq-explore-imported --go 1.19 $* --out $run/$step-$name.txt $f")
+  reproduce: $B/runq-explore-$sfx --go $gover $* --out $run/$step-$name.txt $f")
           return ;;
       esac
     done
@@ -389,6 +409,13 @@ fuzz() { # fuzz STEP TARGET SECONDS
   fail_block "$step" "$inv" "${art:-none written (log: $log)}" "${repro:-see $log}" "fuzzer log: $log"
   row "$step" FAIL "$t-imported: invariant=$inv after ${execs:-?} inputs"
 }
+if [ $family = master ]; then
+  for st in fuzz-sched fuzz-model stress; do
+    begin $st
+    row $st skip "no fuzz target or runq-torture is built on a master-family import (replay and explore are)"
+  done
+  finish
+fi
 share 20
 fuzz fuzz-sched fuzz_runq_sched "$SHARE"
 share 15
@@ -408,9 +435,15 @@ else
   inv=$(sed -n 's/^!!! first failure: invariant=\([a-z0-9-]*\).*/\1/p' "$log" | head -n 1)
   if [ -z "$inv" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then inv=hang; fi
   repro=$(sed -n 's/^reproduce: //p' "$log" | head -n 1)
-  sched=$run/stress-fail.schedule.txt
-  replay_line=""
-  [ -f "$sched" ] && replay_line="its ops as a schedule (may not fail on replay: --record gives one that does): $B/runq-replay-imported --go-lines --trace $sched"
+  # runq-torture searched the failing ops for an order that fails every time
+  # (FILE.found.txt); without one, the ops as they were (which may pass on replay).
+  sched=$run/stress-fail.found.txt
+  replay_line="a schedule that fails every time with invariant=${inv:-?}: $B/runq-replay-$sfx --go-lines --trace $sched"
+  if [ ! -f "$sched" ]; then
+    sched=$run/stress-fail.schedule.txt
+    replay_line=""
+    [ -f "$sched" ] && replay_line="its ops as a schedule (no order that fails every time was found; it may pass on replay): $B/runq-replay-$sfx --go-lines --trace $sched"
+  fi
   FAILS+=("FAIL stress: invariant=${inv:-unknown}
   schedule: $([ -f "$sched" ] && echo "$sched" || echo "none written") (failure trace: $run/stress-fail.txt, log: $log)
   reproduce: ${repro:-$B/runq-torture-imported --duration ${secs}s --seed 1}${replay_line:+

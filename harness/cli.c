@@ -117,6 +117,13 @@ void cli_variant_help(FILE *f, const char *prog) {
     if (!v[0]) {
         return;
     }
+    if (prog_variant_is_import()) {
+        fprintf(f,
+                "This %s runs the port tools/runq-import made from a Go tree's proc.go\n"
+                "(a build configured with -DRUNQ_IMPORT_PROC_GO), not a hand port.\n",
+                prog);
+        return;
+    }
     fprintf(f,
             "This %s is built on a planted bug, for the checks to catch:\n  %s "
             "(ci/mutants/%s.patch)%s",

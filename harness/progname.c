@@ -36,6 +36,10 @@ const char *prog_variant_bug(void) {
     return variant_bug;
 }
 
+bool prog_variant_is_import(void) {
+    return strncmp(variant, "imported", 8) == 0;
+}
+
 const char *prog_port(const char *go) {
     return variant[0] ? variant : go;
 }
@@ -116,7 +120,7 @@ void prog_abs_path(char *buf, size_t n, const char *path) {
 }
 
 const char *prog_replay_flags(void) {
-    return strcmp(variant, "imported") == 0 ? " --go-lines" : "";
+    return prog_variant_is_import() ? " --go-lines" : "";
 }
 
 void prog_port_line(char *buf, size_t n, const char *go) {

@@ -29,6 +29,9 @@ void prog_init_variant(const char *variant, const char *bug);
 // The variant ("" for the plain port) and its planted bug ("" if unknown).
 const char *prog_variant(void);
 const char *prog_variant_bug(void);
+// The variant is a port tools/runq-import made from a Go tree ("imported"), not a planted
+// bug: no ci/mutants/ patch, and its verdicts and help say so.
+bool prog_variant_is_import(void);
 // The port's name for a file's header: the variant, or go ("1.19", "master") if plain.
 const char *prog_port(const char *go);
 // The program `base` ("runq-replay", "runq-record", ...) built for variant ("" plain), as

@@ -245,7 +245,7 @@ void params_banner(const struct params *pr, int nthreads, const char *schedule_h
     stress_out("--- Start of test: %s, Go %s's port, build %s, seed %" PRIu64 "\n", pr->prog,
                pr->go, preset, pr->seed);
     struct stress_wrap w;
-    if (prog_variant()[0]) {
+    if (prog_variant()[0] && !prog_variant_is_import()) {
         stress_wrap_start(&w, "--- planted bug:");
         stress_wrap_item(&w, "%s (ci/mutants/%s.patch)%s", prog_variant(), prog_variant(),
                          prog_variant_bug()[0] ? ":" : "");

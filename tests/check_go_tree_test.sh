@@ -19,6 +19,11 @@
 #   no-runq          a Go runtime file without the run-queue functions (runtime/stubs.go):
 #                    exit 2 with the importer's message
 #   bad-budget       --budget soon: exit 2, names the option
+#   master-clean PROC  a Go master proc.go (the master API family): exit 0, the import row
+#                    names the family, replay passes
+#   master-mutant PROC SED INV  ci/go-mutants/SED.sed applied to a copy of that proc.go:
+#                    exit 1 with INV, and its reproduce: line (runq-replay-imported-master
+#                    --go master) fails again with INV from /
 # Exits 77 (ctest: skipped) without a Go tree (apt-get install golang-go).
 set -u
 case_=$1 src=$2 work=$3
@@ -109,6 +114,31 @@ full-mutant)
     done <"$work/$name.repro"
     [ $n -ge 5 ] || fail "$name: only $n failures with a reproduce: line (every step should find it)"
     echo "ok: $name: $n failures, each reproduce: line fails again with its invariant"
+    ;;
+master-clean)
+    run --quick --build-dir "$build-master" "$1"
+    [ $rc = 0 ] || fail "the master proc.go: exit $rc, want 0"
+    printf '%s\n' "$out" | grep -qE '^import +pass .*API family master: runs with --go master' ||
+        fail "the import row does not name the master family"
+    printf '%s\n' "$out" | grep -qE '^replay +pass ' || fail "replay did not pass"
+    echo "ok: $1 passes as a master-family port"
+    ;;
+master-mutant)
+    proc=$1 name=$2 want=$3
+    rm -rf "$work/$name" && mkdir -p "$work/$name" || exit 2
+    sed -f "$src/ci/go-mutants/$name.sed" "$proc" >"$work/$name/proc.go" || exit 2
+    ! cmp -s "$proc" "$work/$name/proc.go" || fail "ci/go-mutants/$name.sed changes nothing in $proc"
+    run --quick --build-dir "$build-master" "$work/$name/proc.go"
+    [ $rc = 1 ] || fail "$name: exit $rc, want 1"
+    inv=$(printf '%s\n' "$out" | sed -n 's/^FAIL [a-z-]*: invariant=\([a-z0-9-]*\).*/\1/p' | head -n 1)
+    [ "$inv" = "$want" ] || fail "$name: first invariant '$inv', want '$want'"
+    line=$(printf '%s\n' "$out" | sed -n 's/^  reproduce: //p' | head -n 1)
+    case $line in *runq-replay-imported-master*--go\ master*) ;; *) fail "$name: reproduce: line '$line' is not the master port's replay" ;; esac
+    again=$(cd / && sh -c "$line" 2>&1)
+    arc=$?
+    ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! invariant=\([a-z0-9-]*\).*/\1/p' | head -n 1)
+    [ $arc = 1 ] && [ "$ainv" = "$want" ] || fail "$name: the reproduce: line gave exit $arc, invariant '$ainv'"
+    echo "ok: $name caught with invariant=$want on the master-family import, and its reproduce: line fails the same way"
     ;;
 missing | not-go | refused | no-runq | bad-budget)
     case $case_ in

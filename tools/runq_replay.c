@@ -395,7 +395,8 @@ static bool verdict(const schedule *s, const struct args *a, const char *file,
     repro_cmd(repro, sizeof repro, file, a->sequential, a->bytes);
     // A file decoded as bytes may not be what the user meant to run: every verdict says so.
     const char *how = as_bytes ? " (read as fuzzer bytes)" : "";
-    const char *variant = prog_variant(); // a variant's verdicts name its planted bug
+    // A variant's verdicts name its planted bug (an imported port is none).
+    const char *variant = prog_variant_is_import() ? "" : prog_variant();
     bool expected = a->expect && r->failed && strcmp(a->expect, r->invariant) == 0;
     if (a->digest) {
         // the whole verdict in one comparable line (no paths of this build in it)
