@@ -38,7 +38,8 @@
 # above the table); 2 bad input (no such tree, not a proc.go, a proc.go the importer
 # refuses: "proc.go:LINE:COL: cannot import <construct> in <function>") or a missing tool.
 set -uo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh" # fuzz_option_args
+root=$RUNQ_ROOT
 
 usage() { sed -n '2,/^# Exit:/p' "$0" | sed 's/^# \{0,1\}//'; }
 bad() { echo "check-go-tree: $*" >&2; exit 2; }
@@ -358,26 +359,13 @@ explore explore-sc "$SHARE" --preemptions 2
 share 15
 explore explore-weak "$SHARE" --preemptions 1 --stale 1
 
-# libfuzzer_flags TARGET: the [libfuzzer] options of fuzz/TARGET.options and its dictionary.
-libfuzzer_flags() {
-  local t=$1 opts=$root/fuzz/$1.options
-  [ -f "$root/fuzz/$t.dict" ] && printf '%s\n' "-dict=$root/fuzz/$t.dict"
-  [ -f "$opts" ] || return 0
-  sed -n '/^\[libfuzzer\]/,/^\[/p' "$opts" |
-    sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1 \2/p' |
-    while read -r k v; do
-      case $k in runs | max_total_time | seed | artifact_prefix | dict | jobs | workers | fork) ;;
-        *) printf '%s\n' "-$k=$v" ;;
-      esac
-    done
-}
 fuzz() { # fuzz STEP TARGET SECONDS
   local step=$1 t=$2 secs=$3 w=$run/fuzz/$2 flags=() rc=0 log
   begin "$step"
   [ -z "${quick_after_build:-}" ] || { row "$step" FAIL "not built (build-asan failed)"; return; }
   mkdir -p "$w/corpus" "$w/artifacts"
   log=$w/fuzz.log
-  mapfile -t flags < <(libfuzzer_flags "$t")
+  mapfile -t flags < <(fuzz_option_args "$t")
   # The committed corpus is read, never written: new inputs go to the first dir ($w/corpus).
   ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 timeout -k 10 $((secs + 120)) \
     "$asan/bin/$t-imported" "$w/corpus" "$root/corpus/$t" -max_total_time="$secs" -seed=1 \

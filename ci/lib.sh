@@ -148,7 +148,10 @@ build_targets() {
 
 # fuzz_option_args TARGET: the [libfuzzer] section of fuzz/TARGET.options as libFuzzer
 # flags, one per line (key = value -> -key=value); dict is resolved beside the .options
-# file and left out, with a note on stderr, when that file does not exist.
+# file and left out, with a note on stderr, when that file does not exist. Keys a run sets
+# itself (runs, max_total_time, seed, artifact_prefix, jobs, workers, fork) are left out:
+# libFuzzer takes the last of a repeated flag, so the file's would silently win. Every
+# script that runs a fuzz target takes its options from here.
 fuzz_option_args() {
   local f=$RUNQ_ROOT/fuzz/$1.options k v
   [ -f "$f" ] || return 0
@@ -164,7 +167,9 @@ fuzz_option_args() {
           echo "note: fuzz/$1.options names dict fuzz/$v, which does not exist; running without it" >&2
         fi
       else
-        echo "-$k=$v"
+        case $k in runs | max_total_time | seed | artifact_prefix | jobs | workers | fork) ;;
+          *) echo "-$k=$v" ;;
+        esac
       fi
     done
 }

@@ -517,20 +517,6 @@ det_corpus() { det_ctest asan corpus "$CORPUS_TIMEOUT" "$1"; }
 det_corpus_plain() { det_ctest default corpus "$CORPUS_TIMEOUT" "$1"; }
 det_corpus_tsan() { det_ctest tsan corpus "$CORPUS_TIMEOUT" "$1"; }
 
-# libfuzzer_flags TARGET: -key=value flags from fuzz/TARGET.options ([libfuzzer] section)
-# and -dict=, minus the ones this script sets itself.
-libfuzzer_flags() {
-  local t=$1 opts=$SCRATCH/fuzz/$1.options
-  [ -f "$SCRATCH/fuzz/$t.dict" ] && printf '%s\n' "-dict=$SCRATCH/fuzz/$t.dict"
-  [ -f "$opts" ] || return 0
-  sed -n '/^\[libfuzzer\]/,/^\[/p' "$opts" |
-    sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1 \2/p' |
-    while read -r k v; do
-      case $k in runs|max_total_time|seed|artifact_prefix|dict|jobs|workers|fork) ;;
-        *) printf '%s\n' "-$k=$v" ;;
-      esac
-    done
-}
 det_fuzz() {
   local log=$1 b=$SCRATCH/build/fuzz t any=0
   [ "${PRESET_OK[fuzz]:-0}" = 1 ] || { DET_NOTE="preset fuzz not built"; return 3; }
@@ -548,7 +534,7 @@ det_fuzz() {
     local seeds=()
     [ -d "$SCRATCH/corpus/$t" ] && seeds=("$SCRATCH/corpus/$t")
     local flags=()
-    mapfile -t flags < <(libfuzzer_flags "$t")
+    mapfile -t flags < <(fuzz_option_args "$t")
     echo "=== $t" >>"$log"
     local rc=0
     ASAN_OPTIONS=$FUZZ_ASAN_OPTIONS \
@@ -645,7 +631,9 @@ invariant_of() {
     v=$(sed -n 's/^FAIL \([^[:space:]]*\).*/\1/p' "$log" | head -n 1)
     [ -n "$v" ] && { echo "unit.$v"; return; }
   fi
-  v=$(grep -o 'invariant=[^[:space:]]*' "$log" | head -n 1)
+  # (an id is letters, digits, '-', '_' and '.'; a sentence's comma or full stop after it
+  # is not part of it)
+  v=$(grep -o 'invariant=[A-Za-z0-9_.-]*' "$log" | head -n 1 | sed 's/\.*$//')
   [ -n "$v" ] && { echo "${v#invariant=}"; return; }
   if grep -q 'WARNING: ThreadSanitizer' "$log"; then echo tsan-race
   elif grep -q 'ERROR: LeakSanitizer' "$log"; then echo lsan-leak
@@ -677,7 +665,7 @@ run_from_empty() {
   local t=$1 seed=$2 w=$3 b=$SCRATCH/build/fuzz flags=() rc=0 execs
   rm -rf "$w"
   mkdir -p "$w/corpus" "$w/artifacts"
-  mapfile -t flags < <(libfuzzer_flags "$t")
+  mapfile -t flags < <(fuzz_option_args "$t")
   local t0
   t0=$(now_ms)
   ASAN_OPTIONS=$FUZZ_ASAN_OPTIONS \

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     static bool named;
     if (!named) { // the reproduce line names the runq-replay built for this port
-        prog_init(RUNQ_VARIANT);
+        prog_init();
         named = true;
     }
     runner_fuzz_one(&s, schedule_needs_bytes_flag(data, size) ? "--bytes " : "");

@@ -2,30 +2,28 @@
 // lives, so that every hint it prints names the program built for the same port by a path
 // that works from any directory, and every file it writes says which port made it.
 //
-// A variant program (runq-replay-<mutant>, runq-torture-broken, ...) is compiled with
-// -DRUNQ_VARIANT='"<mutant>"'; the plain programs with no definition (""). Files carry a
-// "# runq-port: NAME" comment line (NAME: the mutant, or the Go version "1.19"/"master" for
-// the plain port). A file without that line (every committed schedule, files written
-// before the line existed) is port-neutral: every program loads it.
+// A variant program (runq-replay-<mutant>, runq-torture-broken, ...) links a generated
+// file (CMake's runq_variant) that defines its identity below: the mutant's name, and its
+// planted bug in one line; the plain programs link one with "". The program's main is
+// compiled once and shared by every variant. Files carry a "# runq-port: NAME" comment line
+// (NAME: the mutant, or the Go version "1.19"/"master" for the plain port). A file without
+// that line (every committed schedule, files written before the line existed) is
+// port-neutral: every program loads it.
 #ifndef HARNESS_PROGNAME_H
 #define HARNESS_PROGNAME_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#ifndef RUNQ_VARIANT
-#define RUNQ_VARIANT ""
-#endif
-// A variant's planted bug in one line (CMake's runq_variant: the first sentence of the
-// patch header's "Bug:"), for --help and banners.
-#ifndef RUNQ_VARIANT_BUG
-#define RUNQ_VARIANT_BUG ""
-#endif
+// Who this program is, from the generated file it links: the variant ("" for the plain
+// port, "imported" for a port tools/runq-import made) and its planted bug in one line
+// (the first sentence of the patch header's "Bug:"; "" if none), for --help and banners.
+extern const char runq_variant_name[];
+extern const char runq_variant_bug[];
 
-// prog_init: main calls it first, with RUNQ_VARIANT (the macro adds RUNQ_VARIANT_BUG, as
-// compiled into main's file).
+// prog_init: main calls it first.
 void prog_init_variant(const char *variant, const char *bug);
-#define prog_init(variant) prog_init_variant((variant), RUNQ_VARIANT_BUG)
+#define prog_init() prog_init_variant(runq_variant_name, runq_variant_bug)
 // The variant ("" for the plain port) and its planted bug ("" if unknown).
 const char *prog_variant(void);
 const char *prog_variant_bug(void);

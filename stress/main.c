@@ -473,7 +473,7 @@ static bool fail_paths_ok(void) {
 }
 
 int main(int argc, char **argv) {
-    prog_init(RUNQ_VARIANT);
+    prog_init();
     setvbuf(stdout, NULL, _IOLBF, 0);
     clock_start();
     stress_run_install(&R);

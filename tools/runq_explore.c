@@ -123,7 +123,7 @@ static char replay_prog[1100] = "runq-replay";
 static const char *self_prog = "runq-explore";
 
 static void set_programs(const char *argv0) {
-    prog_init(RUNQ_VARIANT);
+    prog_init();
     self_prog = argv0;
     prog_sibling(replay_prog, sizeof replay_prog, "runq-replay");
 }

@@ -654,7 +654,7 @@ static bool file_fails(const schedule *s) {
 static void free_kept(void);
 
 int main(int argc, char **argv) {
-    prog_init(RUNQ_VARIANT);
+    prog_init();
     self_name = cli_basename(argv[0]);
     const char *out = NULL, *in = NULL;
     bool minimise = true, trace = false;

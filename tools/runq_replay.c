@@ -455,7 +455,7 @@ static int write_bytes(const schedule *s, const char *file, const char *path) {
 
 int main(int argc, char **argv) {
     struct args A = {.repeat = 1};
-    prog_init(RUNQ_VARIANT);
+    prog_init();
     self_name = cli_basename(argv[0]);
     int first = parse_args(argc, argv, &A);
     if (check_args(&A, argc - first) != 0) {
