@@ -51,11 +51,19 @@ static int test_byte(int fd, char *why, size_t n) {
     return 0;
 }
 
+// check_new: the path appeared between stat and the exclusive create (another process,
+// say a second run's own check of the same name): ask again about what is there now.
+#define APPEARED 1
+
 // path does not exist (or stat could not tell): create it, write to it, remove it.
 static int check_new(const char *path, char *why, size_t n) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0644);
     if (fd < 0) {
         int e = errno;
+        struct stat now;
+        if (e == EEXIST && lstat(path, &now) == 0 && S_ISREG(now.st_mode)) {
+            return APPEARED;
+        }
         const char *slash = strrchr(path, '/');
         struct stat st;
         if ((e == ENOENT || e == ENOTDIR) && slash != NULL && slash != path) {
@@ -93,8 +101,15 @@ int outpath_check(const char *path, char *why, size_t n) {
     if (path[0] == '\0') {
         return fail(why, n, "the path is empty");
     }
-    if (stat(path, &st) != 0) {
-        return check_new(path, why, n);
+    int tries = 0;
+    while (stat(path, &st) != 0) {
+        int rc = check_new(path, why, n);
+        if (rc != APPEARED) {
+            return rc;
+        }
+        if (++tries == 3) {
+            return fail(why, n, "it keeps appearing and vanishing (another process's file?)");
+        }
     }
     if (S_ISDIR(st.st_mode)) {
         return fail(why, n, "it is a directory");

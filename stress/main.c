@@ -14,6 +14,8 @@ int write_fail_schedule(const char *path, char *err, size_t errlen); // fail_sch
 #include "fail_search.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,8 +82,50 @@ static void record_hint(void) {
                self, qtext);
 }
 
+// The failure file's name when --fail-file is not given: runq-torture-fail-<seed>.txt,
+// then -<seed>-2.txt, -3, ... (never over an earlier failure). fail_file_next: the first
+// number whose file did not exist at start.
+static char fail_file_buf[96];
+static bool fail_file_default;
+static int fail_file_next = 1;
+
+static void default_fail_name(int k) {
+    if (k == 1) {
+        snprintf(fail_file_buf, sizeof fail_file_buf, "runq-torture-fail-%llu.txt",
+                 (unsigned long long)R.params.seed);
+    } else {
+        snprintf(fail_file_buf, sizeof fail_file_buf, "runq-torture-fail-%llu-%d.txt",
+                 (unsigned long long)R.params.seed, k);
+    }
+}
+
+// open_fail_file: the default name is claimed only when the failure is written, by an
+// exclusive create: another run of the same seed in this folder may have taken the name
+// since the start, and then this run takes the next free one (its companion files and
+// every line printed after follow the name). A --fail-file is the user's own: written over.
+static FILE *open_fail_file(void) {
+    if (!fail_file_default) {
+        return fopen(R.params.fail_file, "w");
+    }
+    for (int k = fail_file_next; k < 1000; k++) {
+        default_fail_name(k);
+        int fd = open(fail_file_buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            FILE *f = fdopen(fd, "w");
+            if (!f) {
+                close(fd);
+            }
+            return f;
+        }
+        if (errno != EEXIST) {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
 static void write_fail_file(void) {
-    FILE *f = fopen(R.params.fail_file, "w");
+    FILE *f = open_fail_file();
     if (!f) {
         stress_out("!!! invariant=%s: could not write the failure trace %s\n",
                    stress_first_invariant(), R.params.fail_file);
@@ -538,16 +582,15 @@ int main(int argc, char **argv) {
                 R.params.capacity, R.params.go);
         return 2;
     }
-    static char fail_file[96];
     if (!R.params.fail_file) {
-        // The default name never overwrites an earlier failure: -2, -3, ... after the seed.
-        snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu.txt",
-                 (unsigned long long)R.params.seed);
-        for (int k = 2; access(fail_file, F_OK) == 0 && k < 1000; k++) {
-            snprintf(fail_file, sizeof fail_file, "runq-torture-fail-%llu-%d.txt",
-                     (unsigned long long)R.params.seed, k);
+        // The default name never overwrites an earlier failure: -2, -3, ... after the seed
+        // (claimed when written: open_fail_file).
+        fail_file_default = true;
+        default_fail_name(fail_file_next);
+        while (access(fail_file_buf, F_OK) == 0 && fail_file_next < 999) {
+            default_fail_name(++fail_file_next);
         }
-        R.params.fail_file = fail_file;
+        R.params.fail_file = fail_file_buf;
     }
     // Output paths are checked now, not after a long run.
     if (!fail_paths_ok() ||
