@@ -28,8 +28,10 @@
 #   fuzz-model    new inputs go to DIR/run/fuzz), the same for fuzz_runq_model-imported
 #   stress        runq-torture-imported on real threads
 # A proc.go with Go master's signatures (the importer says which API family it found) is
-# built as a master port instead: runq-replay- and runq-explore-imported-master, run with
-# --go master; its fuzz and stress steps are skipped (the table and verdict say so).
+# built as Go master's port instead, and every step runs it: runq-replay-, runq-explore-,
+# runq-torture- and runq-record-imported-master and fuzz_runq_{sched,model}-imported-master
+# (replay, explore and stress with --go master; the fuzz targets run every input on master
+# and their reproduce lines say --go master).
 # It prints a verdict table (step, result, seconds, detail). Every failure prints its
 # invariant, the schedule file and a `reproduce:` line (absolute paths: it works as printed
 # from any directory) that traces the failure with each access's proc.go:LINE.
@@ -173,12 +175,9 @@ configure() { # configure DIR LOG ARGS...
 }
 begin build
 targets=(runq-replay-$sfx)
-# (runq-record-imported: runq-torture-imported's recording hint names it). A master-family
-# import is built as runq-replay and runq-explore only: its fuzz and stress steps are
-# skipped, and the table says so.
-if [ $quick = 0 ] && [ $family = master ]; then
-  targets+=(runq-explore-$sfx)
-elif [ $quick = 0 ]; then
+# (runq-record-$sfx: runq-torture-$sfx's recording hint names it; runq-explore-$sfx: its
+# search of a failure's ops runs it.)
+if [ $quick = 0 ]; then
   targets+=(runq-explore-$sfx runq-torture-$sfx runq-record-$sfx)
 fi
 skip="fuzz;stress"
@@ -205,8 +204,7 @@ if [ $quick = 0 ]; then
     tail -20 "$asan.configure.log"
     bad "configure of the sanitizer build failed (log: $asan.configure.log)"
   fi
-  asan_targets=(runq-replay-$sfx)
-  [ $family = master ] || asan_targets+=(fuzz_runq_sched-$sfx fuzz_runq_model-$sfx)
+  asan_targets=(runq-replay-$sfx fuzz_runq_sched-$sfx fuzz_runq_model-$sfx)
   if cmake --build "$asan" -j "$(nproc)" --target "${asan_targets[@]}" >"$asan.build.log" 2>&1; then
     row build-asan pass "clang ASan+UBSan+libFuzzer: ${asan_targets[*]} in $asan"
   else
@@ -368,12 +366,12 @@ fuzz() { # fuzz STEP TARGET SECONDS
   mapfile -t flags < <(fuzz_option_args "$t")
   # The committed corpus is read, never written: new inputs go to the first dir ($w/corpus).
   ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 timeout -k 10 $((secs + 120)) \
-    "$asan/bin/$t-imported" "$w/corpus" "$root/corpus/$t" -max_total_time="$secs" -seed=1 \
+    "$asan/bin/$t-$sfx" "$w/corpus" "$root/corpus/$t" -max_total_time="$secs" -seed=1 \
     -artifact_prefix="$w/artifacts/" -print_final_stats=1 "${flags[@]}" >"$log" 2>&1 || rc=$?
   local execs
   execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
   if [ $rc = 0 ]; then
-    row "$step" pass "$t-imported: ${execs:-?} inputs in ${secs} s from $(find "$root/corpus/$t" -maxdepth 1 -type f | wc -l) corpus seeds"
+    row "$step" pass "$t-$sfx: ${execs:-?} inputs in ${secs} s from $(find "$root/corpus/$t" -maxdepth 1 -type f | wc -l) corpus seeds"
     return
   fi
   local art inv repro
@@ -392,18 +390,11 @@ fuzz() { # fuzz STEP TARGET SECONDS
   if [ -n "$repro" ] && [ -n "$art" ]; then
     repro=${repro//"<this input>"/$art}
   elif [ -n "$art" ]; then # a sanitizer's report: the standalone target runs the input again
-    repro="$asan/bin/$t-imported $art"
+    repro="$asan/bin/$t-$sfx $art"
   fi
   fail_block "$step" "$inv" "${art:-none written (log: $log)}" "${repro:-see $log}" "fuzzer log: $log"
-  row "$step" FAIL "$t-imported: invariant=$inv after ${execs:-?} inputs"
+  row "$step" FAIL "$t-$sfx: invariant=$inv after ${execs:-?} inputs"
 }
-if [ $family = master ]; then
-  for st in fuzz-sched fuzz-model stress; do
-    begin $st
-    row $st skip "no fuzz target or runq-torture is built on a master-family import (replay and explore are)"
-  done
-  finish
-fi
 share 20
 fuzz fuzz-sched fuzz_runq_sched "$SHARE"
 share 15
@@ -415,10 +406,13 @@ share 30
 secs=$SHARE
 log=$run/stress.log
 rc=0
-timeout -k 10 $((secs + 90)) "$B/runq-torture-imported" --duration "${secs}s" --seed 1 \
+# runq-torture runs Go 1.19's port by default: a master-family import is its --go master port.
+goarg=()
+[ $gover = master ] && goarg=(--go master)
+timeout -k 10 $((secs + 90)) "$B/runq-torture-$sfx" "${goarg[@]}" --duration "${secs}s" --seed 1 \
   --fail-file "$run/stress-fail.txt" >"$log" 2>&1 || rc=$?
 if [ $rc = 0 ]; then
-  row stress pass "runq-torture-imported --duration ${secs}s: $(grep -m1 -o 'End of test: SUCCESS' "$log")"
+  row stress pass "runq-torture-$sfx ${goarg[*]}${goarg[*]:+ }--duration ${secs}s: $(grep -m1 -o 'End of test: SUCCESS' "$log")"
 else
   inv=$(sed -n 's/^!!! first failure: invariant=\([a-z0-9-]*\).*/\1/p' "$log" | head -n 1)
   if [ -z "$inv" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then inv=hang; fi
@@ -426,16 +420,16 @@ else
   # runq-torture searched the failing ops for an order that fails every time
   # (FILE.found.txt); without one, the ops as they were (which may pass on replay).
   sched=$run/stress-fail.found.txt
-  replay_line="a schedule that fails every time with invariant=${inv:-?}: $B/runq-replay-$sfx --go-lines --trace $sched"
+  replay_line="a schedule that fails every time with invariant=${inv:-?}: $B/runq-replay-$sfx --go-lines --go $gover --trace $sched"
   if [ ! -f "$sched" ]; then
     sched=$run/stress-fail.schedule.txt
     replay_line=""
-    [ -f "$sched" ] && replay_line="its ops as a schedule (no order that fails every time was found; it may pass on replay): $B/runq-replay-$sfx --go-lines --trace $sched"
+    [ -f "$sched" ] && replay_line="its ops as a schedule (no order that fails every time was found; it may pass on replay): $B/runq-replay-$sfx --go-lines --go $gover --trace $sched"
   fi
   FAILS+=("FAIL stress: invariant=${inv:-unknown}
   schedule: $([ -f "$sched" ] && echo "$sched" || echo "none written") (failure trace: $run/stress-fail.txt, log: $log)
-  reproduce: ${repro:-$B/runq-torture-imported --duration ${secs}s --seed 1}${replay_line:+
+  reproduce: ${repro:-$B/runq-torture-$sfx ${goarg[*]}${goarg[*]:+ }--duration ${secs}s --seed 1}${replay_line:+
   $replay_line}")
-  row stress FAIL "runq-torture-imported: invariant=${inv:-unknown} (exit $rc)"
+  row stress FAIL "runq-torture-$sfx: invariant=${inv:-unknown} (exit $rc)"
 fi
 finish

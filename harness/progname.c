@@ -40,6 +40,10 @@ bool prog_variant_is_import(void) {
     return strncmp(variant, "imported", 8) == 0;
 }
 
+bool prog_variant_is_master_import(void) {
+    return strncmp(variant, "imported-master", 15) == 0;
+}
+
 const char *prog_port(const char *go) {
     return variant[0] ? variant : go;
 }

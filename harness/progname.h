@@ -30,6 +30,10 @@ const char *prog_variant_bug(void);
 // The variant is a port tools/runq-import made from a Go tree ("imported"), not a planted
 // bug: no ci/mutants/ patch, and its verdicts and help say so.
 bool prog_variant_is_import(void);
+// The variant is a port tools/runq-import made from a master-family proc.go
+// ("imported-master..."): Go master's port of its programs is the import (the fuzz targets
+// run every input on master).
+bool prog_variant_is_master_import(void);
 // The port's name for a file's header: the variant, or go ("1.19", "master") if plain.
 const char *prog_port(const char *go);
 // The program `base` ("runq-replay", "runq-record", ...) built for variant ("" plain), as

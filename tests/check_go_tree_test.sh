@@ -24,6 +24,12 @@
 #   master-mutant PROC SED INV  ci/go-mutants/SED.sed applied to a copy of that proc.go:
 #                    exit 1 with INV, and its reproduce: line (runq-replay-imported-master
 #                    --go master) fails again with INV from /
+#   master-full-clean PROC  the full check (--budget 2m) on a Go master proc.go: exit 0,
+#                    every step passes (fuzz and stress too: no step skipped)
+#   master-full-mutant PROC SED INV  the full check (--budget 2m) on SED's copy of PROC:
+#                    exit 1, the replay step fails with INV, and every failure's
+#                    reproduce: line, run as printed from another directory, fails with the
+#                    invariant that failure names
 # Exits 77 (ctest: skipped) without a Go tree (apt-get install golang-go).
 set -u
 case_=$1 src=$2 work=$3
@@ -139,6 +145,44 @@ master-mutant)
     ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! invariant=\([a-z0-9-]*\).*/\1/p' | head -n 1)
     [ $arc = 1 ] && [ "$ainv" = "$want" ] || fail "$name: the reproduce: line gave exit $arc, invariant '$ainv'"
     echo "ok: $name caught with invariant=$want on the master-family import, and its reproduce: line fails the same way"
+    ;;
+master-full-clean)
+    run --budget 2m --build-dir "$build-master-full" "$1"
+    [ $rc = 0 ] || fail "the full check of the master proc.go: exit $rc, want 0"
+    for step in import build build-asan replay replay-asan explore-sc explore-weak fuzz-sched fuzz-model stress; do
+        printf '%s\n' "$out" | grep -qE "^$step +pass " || fail "step $step did not pass"
+    done
+    ! printf '%s\n' "$out" | grep -qE '^[a-z-]+ +skip ' || fail "a step was skipped"
+    printf '%s\n' "$out" | grep -qE '^fuzz-sched +pass .*fuzz_runq_sched-imported-master: ' ||
+        fail "fuzz-sched did not run fuzz_runq_sched-imported-master"
+    printf '%s\n' "$out" | grep -qE '^stress +pass .*runq-torture-imported-master --go master ' ||
+        fail "stress did not run runq-torture-imported-master --go master"
+    echo "ok: the full check passes $1 as a master-family port, every step"
+    ;;
+master-full-mutant)
+    proc=$1 name=$2 want=$3
+    rm -rf "$work/$name-full" && mkdir -p "$work/$name-full" || exit 2
+    sed -f "$src/ci/go-mutants/$name.sed" "$proc" >"$work/$name-full/proc.go" || exit 2
+    ! cmp -s "$proc" "$work/$name-full/proc.go" || fail "ci/go-mutants/$name.sed changes nothing in $proc"
+    run --budget 2m --build-dir "$build-master-full" "$work/$name-full/proc.go"
+    rm -rf "$work/elsewhere" && mkdir -p "$work/elsewhere" || exit 2
+    [ $rc = 1 ] || fail "$name: exit $rc, want 1"
+    printf '%s\n' "$out" | grep -q "^FAIL replay: invariant=$want " || fail "$name: the replay step does not fail with $want"
+    n=0
+    printf '%s\n' "$out" | awk '/^FAIL [a-z-]+: invariant=/ {inv = $3; sub(/^invariant=/, "", inv)}
+        /^  reproduce: / && inv != "" {sub(/^  reproduce: /, ""); print inv "\t" $0; inv = ""}' >"$work/$name-full.repro"
+    while IFS="$(printf '\t')" read -r inv line; do
+        n=$((n + 1))
+        case $line in *-imported-master*) ;; *) fail "$name: reproduce: line '$line' does not name the master port's program" ;; esac
+        echo "following (from $work/elsewhere, want $inv): $line"
+        again=$(cd "$work/elsewhere" && sh -c "$line" 2>&1)
+        arc=$?
+        ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! \(first failure: \)\{0,1\}invariant=\([a-z0-9-]*\).*/\2/p' | head -n 1)
+        echo "  -> exit $arc, invariant=$ainv"
+        [ $arc = 1 ] && [ "$ainv" = "$inv" ] || fail "$name: a reproduce: line gave exit $arc, invariant '$ainv', want $inv"
+    done <"$work/$name-full.repro"
+    [ $n -ge 2 ] || fail "$name: only $n failures with a reproduce: line"
+    echo "ok: $name on the master-family import: $n failures, each reproduce: line fails again with its invariant"
     ;;
 missing | not-go | refused | no-runq | bad-budget)
     case $case_ in
