@@ -65,7 +65,7 @@ static void reproduce_line(char *buf, size_t len) {
 // record_hint (write_fail_file): without --record, the failure schedule holds each thread's
 // last ops but not their order, and often passes on replay. Say how to get one that fails
 // every time: the same run with the recorder, at the settings it needs (at most 4 Ps, no
-// hand-off), as a command that runs as printed.
+// hand-off, audits at most 20 ms apart), as a command that runs as printed.
 static void record_hint(void) {
     if (R.params.record || R.params.schedule || strcmp(R.params.go, "1.19") != 0) {
         return;
@@ -74,11 +74,18 @@ static void record_hint(void) {
     q.procs = q.procs < 4 ? q.procs : 4;
     q.handoff = false;
     q.record = true;
+    // The recorder keeps each thread's steps since the last audit (record.c): at the
+    // default 1 s a thread overflows it, and the recording is not written. 20 ms keeps a
+    // thread well inside it, and an audit finds a lost G soon after the operation that
+    // lost it.
+    if (q.audit_interval <= 0 || q.audit_interval > 0.02) {
+        q.audit_interval = 0.02;
+    }
     char qtext[1400], self[1100];
     format_params(&q, qtext, sizeof qtext);
     prog_self(self, sizeof self);
     stress_out("--- for a schedule that fails every time, run it again with the recorder (it "
-               "needs --procs <= 4 and no hand-off): %s %s\n",
+               "needs --procs <= 4, no hand-off and audits at most 20ms apart): %s %s\n",
                self, qtext);
 }
 
