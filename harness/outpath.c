@@ -96,50 +96,58 @@ static int check_new(const char *path, char *why, size_t n) {
     return rc;
 }
 
-int outpath_check(const char *path, char *why, size_t n) {
-    struct stat st;
-    if (path[0] == '\0') {
-        return fail(why, n, "the path is empty");
-    }
-    int tries = 0;
-    while (stat(path, &st) != 0) {
-        int rc = check_new(path, why, n);
-        if (rc != APPEARED) {
-            return rc;
-        }
-        if (++tries == 3) {
-            return fail(why, n, "it keeps appearing and vanishing (another process's file?)");
-        }
-    }
-    if (S_ISDIR(st.st_mode)) {
+// check_existing: path is there (st): write a byte to it where that is harmless. VANISHED
+// if it went away before it could be opened (another process's own check removed it).
+#define VANISHED 2
+static int check_existing(const char *path, const struct stat *st, char *why, size_t n) {
+    if (S_ISDIR(st->st_mode)) {
         return fail(why, n, "it is a directory");
     }
-    if (S_ISBLK(st.st_mode)) {
+    if (S_ISBLK(st->st_mode)) {
         return fail(why, n, "it is a block device");
     }
-    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
         return 0; // a test byte would reach whoever reads it
     }
-    const char *kfs = S_ISREG(st.st_mode) ? kernel_fs(path) : NULL;
+    const char *kfs = S_ISREG(st->st_mode) ? kernel_fs(path) : NULL;
     if (kfs != NULL) {
         return fail(why, n, "it is a kernel interface file (%s), not a file for output", kfs);
     }
     int fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
+        if (errno == ENOENT) {
+            return VANISHED;
+        }
         return fail(why, n, "it cannot be opened for writing: %s", strerror(errno));
     }
     int rc = 0;
-    if (S_ISCHR(st.st_mode)) {
+    if (S_ISCHR(st->st_mode)) {
         rc = isatty(fd) ? 0 : test_byte(fd, why, n);
-    } else if (S_ISREG(st.st_mode)) {
+    } else if (S_ISREG(st->st_mode)) {
         // The run will write over it anyway; until then it keeps its contents.
         rc = test_byte(fd, why, n);
-        if (ftruncate(fd, st.st_size) != 0 && rc == 0) {
+        if (ftruncate(fd, st->st_size) != 0 && rc == 0) {
             rc = fail(why, n, "it cannot be truncated: %s", strerror(errno));
         }
     }
     close(fd);
     return rc;
+}
+
+int outpath_check(const char *path, char *why, size_t n) {
+    if (path[0] == '\0') {
+        return fail(why, n, "the path is empty");
+    }
+    // Another process may create and remove the same path meanwhile (a second run's own
+    // check of the same default name): ask again about what is there now.
+    for (int tries = 0; tries < 3; tries++) {
+        struct stat st;
+        int rc = stat(path, &st) != 0 ? check_new(path, why, n) : check_existing(path, &st, why, n);
+        if (rc != APPEARED && rc != VANISHED) {
+            return rc;
+        }
+    }
+    return fail(why, n, "it keeps appearing and vanishing (another process's file?)");
 }
 
 bool outpath_ok(const char *prog, const char *opt, const char *path) {
