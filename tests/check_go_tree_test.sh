@@ -57,6 +57,28 @@ run() {
     echo "  -> exit $rc"
 }
 
+# follow_reproduce NAME TAG [MATCH]: for every failure block in $out ("FAIL STEP: invariant=ID"
+# then its "  reproduce: " line), run the line exactly as printed from $work/elsewhere and
+# require exit 1 with the same invariant (a line that does not match the shell pattern MATCH,
+# if given, fails at once). Sets n, the number of lines followed.
+follow_reproduce() {
+    fname=$1 tag=$2 match=${3:-*}
+    rm -rf "$work/elsewhere" && mkdir -p "$work/elsewhere" || exit 2
+    n=0
+    printf '%s\n' "$out" | awk '/^FAIL [a-z-]+: invariant=/ {inv = $3; sub(/^invariant=/, "", inv)}
+        /^  reproduce: / && inv != "" {sub(/^  reproduce: /, ""); print inv "\t" $0; inv = ""}' >"$work/$tag.repro"
+    while IFS="$(printf '\t')" read -r inv line; do
+        n=$((n + 1))
+        case $line in $match) ;; *) fail "$fname: reproduce: line '$line' does not match $match" ;; esac
+        echo "following (from $work/elsewhere, want $inv): $line"
+        again=$(cd "$work/elsewhere" && sh -c "$line" 2>&1)
+        arc=$?
+        ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! \(first failure: \)\{0,1\}invariant=\([a-z0-9-]*\).*/\2/p' | head -n 1)
+        echo "  -> exit $arc, invariant=$ainv"
+        [ $arc = 1 ] && [ "$ainv" = "$inv" ] || fail "$fname: a reproduce: line gave exit $arc, invariant '$ainv', want $inv"
+    done <"$work/$tag.repro"
+}
+
 case $case_ in
 mutant)
     name=$1 want=$2
@@ -102,22 +124,9 @@ full-mutant)
     patch -s -o "$work/$name/proc.go" "$goroot/src/runtime/proc.go" \
         "$src/ci/go-mutants/$name.patch" || fail "ci/go-mutants/$name.patch does not apply to $goroot"
     run --budget 2m --build-dir "$build-full" "$work/$name/proc.go"
-    rm -rf "$work/elsewhere" && mkdir -p "$work/elsewhere" || exit 2
     [ $rc = 1 ] || fail "$name: exit $rc, want 1"
     printf '%s\n' "$out" | grep -q "^FAIL replay: invariant=$want " || fail "$name: the replay step does not fail with $want"
-    n=0
-    # Each failure block: "FAIL STEP: invariant=ID ..." then its "  reproduce: " line.
-    printf '%s\n' "$out" | awk '/^FAIL [a-z-]+: invariant=/ {inv = $3; sub(/^invariant=/, "", inv)}
-        /^  reproduce: / && inv != "" {sub(/^  reproduce: /, ""); print inv "\t" $0; inv = ""}' >"$work/$name.repro"
-    while IFS="$(printf '\t')" read -r inv line; do
-        n=$((n + 1))
-        echo "following (from $work/elsewhere, want $inv): $line"
-        again=$(cd "$work/elsewhere" && sh -c "$line" 2>&1)
-        arc=$?
-        ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! \(first failure: \)\{0,1\}invariant=\([a-z0-9-]*\).*/\2/p' | head -n 1)
-        echo "  -> exit $arc, invariant=$ainv"
-        [ $arc = 1 ] && [ "$ainv" = "$inv" ] || fail "$name: a reproduce: line gave exit $arc, invariant '$ainv', want $inv"
-    done <"$work/$name.repro"
+    follow_reproduce "$name" "$name"
     [ $n -ge 5 ] || fail "$name: only $n failures with a reproduce: line (every step should find it)"
     echo "ok: $name: $n failures, each reproduce: line fails again with its invariant"
     ;;
@@ -165,22 +174,9 @@ master-full-mutant)
     sed -f "$src/ci/go-mutants/$name.sed" "$proc" >"$work/$name-full/proc.go" || exit 2
     ! cmp -s "$proc" "$work/$name-full/proc.go" || fail "ci/go-mutants/$name.sed changes nothing in $proc"
     run --budget 2m --build-dir "$build-master-full" "$work/$name-full/proc.go"
-    rm -rf "$work/elsewhere" && mkdir -p "$work/elsewhere" || exit 2
     [ $rc = 1 ] || fail "$name: exit $rc, want 1"
     printf '%s\n' "$out" | grep -q "^FAIL replay: invariant=$want " || fail "$name: the replay step does not fail with $want"
-    n=0
-    printf '%s\n' "$out" | awk '/^FAIL [a-z-]+: invariant=/ {inv = $3; sub(/^invariant=/, "", inv)}
-        /^  reproduce: / && inv != "" {sub(/^  reproduce: /, ""); print inv "\t" $0; inv = ""}' >"$work/$name-full.repro"
-    while IFS="$(printf '\t')" read -r inv line; do
-        n=$((n + 1))
-        case $line in *-imported-master*) ;; *) fail "$name: reproduce: line '$line' does not name the master port's program" ;; esac
-        echo "following (from $work/elsewhere, want $inv): $line"
-        again=$(cd "$work/elsewhere" && sh -c "$line" 2>&1)
-        arc=$?
-        ainv=$(printf '%s\n' "$again" | sed -n 's/^!!! \(first failure: \)\{0,1\}invariant=\([a-z0-9-]*\).*/\2/p' | head -n 1)
-        echo "  -> exit $arc, invariant=$ainv"
-        [ $arc = 1 ] && [ "$ainv" = "$inv" ] || fail "$name: a reproduce: line gave exit $arc, invariant '$ainv', want $inv"
-    done <"$work/$name-full.repro"
+    follow_reproduce "$name" "$name-full" '*-imported-master*'
     [ $n -ge 2 ] || fail "$name: only $n failures with a reproduce: line"
     echo "ok: $name on the master-family import: $n failures, each reproduce: line fails again with its invariant"
     ;;
